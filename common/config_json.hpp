@@ -29,8 +29,7 @@ std::string config_to_json(const Config& config, const char* root_name = "config
 // `source` names where the text came from (a file path, "--config") for the
 // error message.
 template <typename Config>
-Config config_from_json(const std::string& text, const std::string& source,
-                        const char* root_name = "config") {
+Config config_from_json(const std::string& text, const std::string& source, const char* root_name = "config") {
   Config config;
   try {
     std::istringstream in(text);

@@ -36,12 +36,9 @@ std::filesystem::path write_failure_bundle(const std::filesystem::path& failures
   std::filesystem::remove_all(temp);
   std::filesystem::create_directory(temp);
   try {
-    nlohmann::json failure = {{"reason", report.reason},
-                              {"details", report.details},
-                              {"created_utc", utc_now_iso8601()},
-                              {"host", host_name()},
-                              {"pid", ::getpid()},
-                              {"tensors", nlohmann::json::array()}};
+    nlohmann::json failure = {
+        {"reason", report.reason}, {"details", report.details}, {"created_utc", utc_now_iso8601()},
+        {"host", host_name()},     {"pid", ::getpid()},         {"tensors", nlohmann::json::array()}};
     for (const BundleTensor& tensor : report.tensors) failure["tensors"].push_back(tensor.name);
     write_text(temp / "failure.json", failure.dump(2) + "\n");
 
@@ -55,10 +52,10 @@ std::filesystem::path write_failure_bundle(const std::filesystem::path& failures
     if (!report.working_directory.empty()) repro += "cd " + shell_quote(report.working_directory) + "\n";
     repro += report.repro_command + "\n";
     write_text(temp / "repro.sh", repro);
-    std::filesystem::permissions(temp / "repro.sh", std::filesystem::perms::owner_exec |
-                                                        std::filesystem::perms::group_exec |
-                                                        std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
+    std::filesystem::permissions(
+        temp / "repro.sh",
+        std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,
+        std::filesystem::perm_options::add);
 
     hdf5::Handle file = hdf5::create_file(temp / "tensors.h5");
     for (const BundleTensor& tensor : report.tensors)

@@ -71,8 +71,7 @@ GoalTemplate load_goal_template(const std::filesystem::path& goal_dir, const Goa
   expect_equal(source, "shade_levels", found.shade_levels, expect.abi.shade_levels);
   expect_equal(source, "dist_metric", found.dist_metric, expect.abi.dist_metric);
   if (expect.rom_sha256) expect_equal(source, "rom_sha256", goal.meta.rom_sha256, *expect.rom_sha256);
-  if (expect.goal_state_sha256)
-    expect_equal(source, "state_sha256", goal.meta.state_sha256, *expect.goal_state_sha256);
+  if (expect.goal_state_sha256) expect_equal(source, "state_sha256", goal.meta.state_sha256, *expect.goal_state_sha256);
 
   const std::filesystem::path npy_path = goal_dir / kNpyName;
   NpyU8 array = read_npy_u8(npy_path);
@@ -91,26 +90,25 @@ void write_goal_template(const std::filesystem::path& goal_dir, const GoalTempla
   std::filesystem::create_directories(goal_dir);
   write_npy_u8(goal_dir / kNpyName, NpyU8{{packed2::kHeight, packed2::kWidth}, goal.shades});
   const GoalMeta& meta = goal.meta;
-  const nlohmann::json root = {
-      {"action_codec_id", meta.abi.action_codec_id},
-      {"actions_path", meta.actions_path},
-      {"actions_sha256", meta.actions_sha256},
-      {"created_at", meta.created_at},
-      {"dist_metric", meta.abi.dist_metric},
-      {"downsample_h", meta.abi.downsample_h},
-      {"downsample_w", meta.abi.downsample_w},
-      {"frames_per_step", meta.abi.frames_per_step},
-      {"k_consecutive", meta.k_consecutive},
-      {"pipeline_version", meta.pipeline_version},
-      {"release_after_frames", meta.abi.release_after_frames},
-      {"rom_path", meta.rom_path},
-      {"rom_sha256", meta.rom_sha256},
-      {"schema_version", meta.schema_version},
-      {"shade_levels", meta.abi.shade_levels},
-      {"stack_k", meta.abi.stack_k},
-      {"state_path", meta.state_path},
-      {"state_sha256", meta.state_sha256},
-      {"tau", meta.tau}};
+  const nlohmann::json root = {{"action_codec_id", meta.abi.action_codec_id},
+                               {"actions_path", meta.actions_path},
+                               {"actions_sha256", meta.actions_sha256},
+                               {"created_at", meta.created_at},
+                               {"dist_metric", meta.abi.dist_metric},
+                               {"downsample_h", meta.abi.downsample_h},
+                               {"downsample_w", meta.abi.downsample_w},
+                               {"frames_per_step", meta.abi.frames_per_step},
+                               {"k_consecutive", meta.k_consecutive},
+                               {"pipeline_version", meta.pipeline_version},
+                               {"release_after_frames", meta.abi.release_after_frames},
+                               {"rom_path", meta.rom_path},
+                               {"rom_sha256", meta.rom_sha256},
+                               {"schema_version", meta.schema_version},
+                               {"shade_levels", meta.abi.shade_levels},
+                               {"stack_k", meta.abi.stack_k},
+                               {"state_path", meta.state_path},
+                               {"state_sha256", meta.state_sha256},
+                               {"tau", meta.tau}};
   write_file_atomic(goal_dir / kMetaName, root.dump(2) + "\n");
 }
 

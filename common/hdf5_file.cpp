@@ -25,12 +25,18 @@ void Handle::reset() {
 
 hid_t native_type(ElementType type) {
   switch (type) {
-    case ElementType::kUInt8: return H5T_NATIVE_UINT8;
-    case ElementType::kInt32: return H5T_NATIVE_INT32;
-    case ElementType::kInt64: return H5T_NATIVE_INT64;
-    case ElementType::kUInt64: return H5T_NATIVE_UINT64;
-    case ElementType::kFloat32: return H5T_NATIVE_FLOAT;
-    case ElementType::kFloat64: return H5T_NATIVE_DOUBLE;
+    case ElementType::kUInt8:
+      return H5T_NATIVE_UINT8;
+    case ElementType::kInt32:
+      return H5T_NATIVE_INT32;
+    case ElementType::kInt64:
+      return H5T_NATIVE_INT64;
+    case ElementType::kUInt64:
+      return H5T_NATIVE_UINT64;
+    case ElementType::kFloat32:
+      return H5T_NATIVE_FLOAT;
+    case ElementType::kFloat64:
+      return H5T_NATIVE_DOUBLE;
   }
   DREAMER_ASSERT(false, "unknown element type");
   return H5I_INVALID_HID;
@@ -38,12 +44,18 @@ hid_t native_type(ElementType type) {
 
 std::size_t element_size(ElementType type) {
   switch (type) {
-    case ElementType::kUInt8: return 1;
-    case ElementType::kInt32: return 4;
-    case ElementType::kFloat32: return 4;
-    case ElementType::kInt64: return 8;
-    case ElementType::kUInt64: return 8;
-    case ElementType::kFloat64: return 8;
+    case ElementType::kUInt8:
+      return 1;
+    case ElementType::kInt32:
+      return 4;
+    case ElementType::kFloat32:
+      return 4;
+    case ElementType::kInt64:
+      return 8;
+    case ElementType::kUInt64:
+      return 8;
+    case ElementType::kFloat64:
+      return 8;
   }
   DREAMER_ASSERT(false, "unknown element type");
   return 0;
@@ -88,8 +100,7 @@ void write_dataset(hid_t parent, const std::string& name, ElementType type, cons
   }
   Handle dataset(DREAMER_CHECK_HDF5(H5Dcreate2(parent, name.c_str(), native_type(type), space.get(),
                                                link_properties.get(), create_properties.get(), H5P_DEFAULT)));
-  if (elements > 0)
-    DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), native_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+  if (elements > 0) DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), native_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
 }
 
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& text) {

@@ -44,8 +44,7 @@ MetricsLog::~MetricsLog() {
 }
 
 void MetricsLog::append(const nlohmann::json& record) {
-  const std::string line =
-      record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   // One write of the whole line; retry only if the kernel wrote nothing.
   for (;;) {
     const ssize_t written = ::write(fd_, line.data(), line.size());

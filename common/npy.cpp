@@ -37,8 +37,8 @@ NpyU8 parse_npy_u8(std::span<const std::uint8_t> bytes, const std::string& sourc
     header_start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) fail(source, "truncated header");
-    header_length = bytes[8] | static_cast<std::size_t>(bytes[9]) << 8 |
-                    static_cast<std::size_t>(bytes[10]) << 16 | static_cast<std::size_t>(bytes[11]) << 24;
+    header_length = bytes[8] | static_cast<std::size_t>(bytes[9]) << 8 | static_cast<std::size_t>(bytes[10]) << 16 |
+                    static_cast<std::size_t>(bytes[11]) << 24;
     header_start = 12;
   } else {
     fail(source, "unsupported format version " + std::to_string(major));
@@ -61,15 +61,13 @@ NpyU8 parse_npy_u8(std::span<const std::uint8_t> bytes, const std::string& sourc
   }
   const std::size_t data_start = header_start + header_length;
   if (bytes.size() - data_start != static_cast<std::size_t>(count))
-    fail(source, "data holds " + std::to_string(bytes.size() - data_start) + " bytes, shape " + shape +
-                     " needs " + std::to_string(count));
+    fail(source, "data holds " + std::to_string(bytes.size() - data_start) + " bytes, shape " + shape + " needs " +
+                     std::to_string(count));
   array.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(data_start), bytes.end());
   return array;
 }
 
-NpyU8 read_npy_u8(const std::filesystem::path& path) {
-  return parse_npy_u8(read_file_bytes(path), path.string());
-}
+NpyU8 read_npy_u8(const std::filesystem::path& path) { return parse_npy_u8(read_file_bytes(path), path.string()); }
 
 void write_npy_u8(const std::filesystem::path& path, const NpyU8& array) {
   std::string shape = "(";

@@ -11,12 +11,12 @@ void TaskAbi::validate() const {
   if (frames_per_step < 1 || frames_per_step > 600)
     throw ConfigError("frames_per_step", "must be in [1, 600], got " + std::to_string(frames_per_step));
   if (release_after_frames < 1 || release_after_frames > frames_per_step)
-    throw ConfigError("release_after_frames", "must be in [1, frames_per_step], got " +
-                                                  std::to_string(release_after_frames));
+    throw ConfigError("release_after_frames",
+                      "must be in [1, frames_per_step], got " + std::to_string(release_after_frames));
   if (stack_k != 1) throw ConfigError("stack_k", "only 1 is supported, got " + std::to_string(stack_k));
   if (downsample_h != 72 || downsample_w != 80)
-    throw ConfigError("downsample_h/downsample_w", "must be 72 x 80 (packed2), got " +
-                                                       std::to_string(downsample_h) + " x " + std::to_string(downsample_w));
+    throw ConfigError("downsample_h/downsample_w", "must be 72 x 80 (packed2), got " + std::to_string(downsample_h) +
+                                                       " x " + std::to_string(downsample_w));
   if (shade_levels != 4) throw ConfigError("shade_levels", "must be 4, got " + std::to_string(shade_levels));
   if (dist_metric != "l1_mean_norm")
     throw ConfigError("dist_metric", "unknown metric '" + dist_metric + "' (known: l1_mean_norm)");

@@ -10,8 +10,8 @@ namespace {
 void check_name_part(const std::string& field, const std::string& value) {
   if (value.empty()) throw ConfigError(field, "must not be empty");
   for (const char c : value) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) throw ConfigError(field, "'" + value + "' may only hold letters, digits, '.', '_' and '-'");
   }
 }
@@ -36,8 +36,8 @@ RunDirectory create_run_directory(const std::filesystem::path& runs_root, std::c
   std::filesystem::create_directories(runs_root);
   std::error_code error;
   if (!std::filesystem::create_directory(run.root, error)) {
-    throw Error("cannot create run directory '" + run.root.string() + "': " +
-                (error ? error.message() : std::string("it already exists")));
+    throw Error("cannot create run directory '" + run.root.string() +
+                "': " + (error ? error.message() : std::string("it already exists")));
   }
   std::filesystem::create_directory(run.checkpoints());
   std::filesystem::create_directory(run.failures());

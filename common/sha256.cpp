@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 
@@ -23,8 +22,6 @@ std::string sha256_hex(std::span<const std::uint8_t> bytes) {
   return hex;
 }
 
-std::string sha256_file_hex(const std::filesystem::path& path) {
-  return sha256_hex(read_file_bytes(path));
-}
+std::string sha256_file_hex(const std::filesystem::path& path) { return sha256_hex(read_file_bytes(path)); }
 
 }  // namespace dreamer

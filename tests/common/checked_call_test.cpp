@@ -44,8 +44,7 @@ TEST(CheckedCalls, MpiFailureNamesCallFileAndLine) {
   if (!initialized) MPI_Init(nullptr, nullptr);
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int value = 0;
-  expect_call_error([&] { DREAMER_CHECK_MPI(MPI_Bcast(&value, 1, MPI_INT, 99, MPI_COMM_WORLD)); }, "MPI",
-                    "MPI_Bcast");
+  expect_call_error([&] { DREAMER_CHECK_MPI(MPI_Bcast(&value, 1, MPI_INT, 99, MPI_COMM_WORLD)); }, "MPI", "MPI_Bcast");
 }
 
 #if defined(DREAMER_HAS_CUDA)

@@ -60,8 +60,8 @@ TEST(ConfigJson, MissingFieldNamesTheFieldAndTheSource) {
 
 TEST(ConfigJson, MalformedTextIsOneError) {
   EXPECT_THROW(config_from_json<SampleOptions>("{\"config\": {", "broken.json"), Error);
-  EXPECT_THROW(config_from_json<SampleOptions>(R"({"config": {"batch_size": "two", "learning_rate": 1, "device": "cpu"}})",
-                                               "typed.json"),
+  EXPECT_THROW(config_from_json<SampleOptions>(
+                   R"({"config": {"batch_size": "two", "learning_rate": 1, "device": "cpu"}})", "typed.json"),
                Error);
 }
 

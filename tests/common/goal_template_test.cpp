@@ -53,10 +53,10 @@ TEST_F(GoalTemplateTest, WrittenTemplatesLoadBackWithTheirShades) {
   EXPECT_EQ(back.meta.abi, TaskAbi{});
   // The meta is in the predecessor's key set: its loader's fields all exist.
   const auto json = nlohmann::json::parse(read_file_text(dir_ / "goal_template.meta.json"));
-  for (const char* key : {"action_codec_id", "actions_path", "actions_sha256", "created_at", "dist_metric",
-                          "downsample_h", "downsample_w", "frames_per_step", "k_consecutive", "pipeline_version",
-                          "release_after_frames", "rom_path", "rom_sha256", "schema_version", "shade_levels",
-                          "stack_k", "state_path", "state_sha256", "tau"})
+  for (const char* key :
+       {"action_codec_id", "actions_path", "actions_sha256", "created_at", "dist_metric", "downsample_h",
+        "downsample_w", "frames_per_step", "k_consecutive", "pipeline_version", "release_after_frames", "rom_path",
+        "rom_sha256", "schema_version", "shade_levels", "stack_k", "state_path", "state_sha256", "tau"})
     EXPECT_TRUE(json.contains(key)) << key;
 }
 

@@ -17,9 +17,9 @@ namespace {
 class MetricsLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("dreamer_metrics_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-             ".jsonl");
+    path_ =
+        std::filesystem::temp_directory_path() /
+        ("dreamer_metrics_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".jsonl");
     std::filesystem::remove(path_);
   }
   void TearDown() override { std::filesystem::remove(path_); }
