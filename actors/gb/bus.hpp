@@ -129,9 +129,20 @@ DREAMER_HD_INLINE bool oam_blocked(const Console& console) {
   return console.dma.active || (console.ppu.lcd_on && console.ppu.mode >= 2);
 }
 
+// During OAM DMA the CPU shares the bus the transfer reads from (VRAM bus for
+// sources 0x8000-0x9FFF, the external bus for everything else below 0xFE00):
+// its reads there see the byte the DMA is moving in this M-cycle.
+DREAMER_HD_INLINE bool dma_conflict(const Console& console, std::uint16_t address) {
+  if (!console.dma.active || console.dma.index == 0 || address >= 0xFE00) return false;
+  const bool dma_on_vram_bus = (console.dma.source >> 13) == 4;
+  const bool cpu_on_vram_bus = (address >> 13) == 4;
+  return dma_on_vram_bus == cpu_on_vram_bus;
+}
+
 // The access itself, without advancing time.
 DREAMER_HD_INLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
   Console& console = bus.console;
+  if (dma_conflict(console, address)) return console.oam[console.dma.index - 1];
   if (address < 0x4000) return bus.rom.data[console.cart.rom_offset0 + address];
   if (address < 0x8000) return bus.rom.data[console.cart.rom_offset1 + (address & 0x3FFF)];
   if (address < 0xA000) {

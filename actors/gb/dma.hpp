@@ -13,7 +13,7 @@ namespace dreamer::gb {
 DREAMER_HD_INLINE void dma_write(Console& console, std::uint8_t value) {
   console.dma.reg = value;
   console.dma.pending_source = static_cast<std::uint16_t>(value << 8);
-  console.dma.pending_delay = 1;
+  console.dma.pending_delay = 2;
 }
 
 // The byte DMA sees at address (sources 0xE000-0xFFFF mirror WRAM).
