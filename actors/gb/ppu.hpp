@@ -1,0 +1,209 @@
+#pragma once
+// PPU timing: lines, modes, LY/LYC, STAT interrupts, VBlank, frame boundary.
+//
+// The PPU is an event machine advanced 4 dots per M-cycle. Within a visible
+// line the events are (dots from the start of the line):
+//
+//   0          80                 80+L            456
+//   | mode 2   | mode 3 (render)   | mode 0        | next line
+//
+// L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
+// 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
+// is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
+// interrupts fire, but the line counter keeps running so that a frame still
+// lasts 70224 dots.
+//
+// STAT interrupts fire on the rising edge of the OR of the enabled conditions
+// (so one condition that stays true blocks the others: "STAT blocking").
+#include <cstdint>
+
+#include "actors/gb/console.hpp"
+#include "actors/gb/ppu_render.hpp"
+
+namespace dreamer::gb {
+
+enum PpuPhase : std::uint8_t {
+  kPhaseMode3 = 0,    // next event: mode 2 -> mode 3
+  kPhaseHBlank = 1,   // next event: mode 3 -> mode 0
+  kPhaseLineEnd = 2,  // next event: end of line
+  kPhaseLine153 = 3,  // next event: LY becomes 0 on line 153
+};
+
+DREAMER_HD_INLINE void ppu_update_stat(Console& console, bool mode2_pulse = false) {
+  PpuState& ppu = console.ppu;
+  const std::uint8_t enable = console.io[0x41];
+  const bool line = ppu.lcd_on &&
+                    (((enable & 0x40) != 0 && ppu.lyc_match) ||
+                     ((enable & 0x08) != 0 && ppu.mode == 0) ||
+                     ((enable & 0x10) != 0 && ppu.mode == 1) ||
+                     ((enable & 0x20) != 0 && (ppu.mode == 2 || mode2_pulse)));
+  if (line && !ppu.stat_line) console.interrupts.if_ |= kIntStat;
+  ppu.stat_line = line;
+}
+
+DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
+  console.ppu.lyc_match = console.ppu.ly == console.io[0x45];
+}
+
+DREAMER_HD_INLINE std::uint32_t ppu_mode3_length(const Console& console, int ly, bool window_visible) {
+  const std::uint8_t scx = console.io[0x43];
+  std::uint32_t length = 172u + (scx & 7u);
+  if (window_visible) length += 6;
+  if ((console.io[0x40] & 0x02) != 0) {
+    std::uint8_t indices[kMaxObjectsPerLine];
+    const int count = ppu_select_objects(console, ly, indices);
+    std::uint32_t tiles_seen[2] = {0, 0};
+    for (int k = 0; k < count; ++k) {
+      const int x = console.oam[4 * indices[k] + 1];
+      if (x >= 168) continue;
+      if (x == 0) {
+        length += 11;
+        continue;
+      }
+      const int tile = (x + (scx & 7)) >> 3;
+      const std::uint32_t bit = 1u << (tile & 31);
+      if ((tiles_seen[tile >> 5] & bit) == 0) {
+        tiles_seen[tile >> 5] |= bit;
+        const int offset = (x + scx) & 7;
+        length += static_cast<std::uint32_t>(5 - (offset < 5 ? offset : 5));
+      }
+      length += 6;
+    }
+  }
+  return length;
+}
+
+DREAMER_HD_INLINE bool sink_wants_line(const FrameSink* sink, int ly) {
+  return sink != nullptr &&
+         (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
+}
+
+DREAMER_HD_INLINE void ppu_start_line(Console& console, const FrameSink* sink) {
+  PpuState& ppu = console.ppu;
+  if (ppu.line == kLinesPerFrame) {
+    ppu.line = 0;
+    ppu.window_line = 0;
+    ppu.window_y_hit = 0;
+  }
+  ppu.phase = kPhaseLineEnd;
+  ppu.next_event = kDotsPerLine;
+  if (!ppu.lcd_on) {
+    if (ppu.line < kScreenHeight && sink_wants_line(sink, ppu.line)) ppu_blank_line(ppu.line, *sink);
+    if (ppu.line == kScreenHeight) ppu.frame_done = 1;
+    return;
+  }
+  ppu.ly = ppu.line;
+  ppu_update_lyc(console);
+  if (ppu.line < kScreenHeight) {
+    ppu.mode = 2;
+    ppu.phase = kPhaseMode3;
+    ppu.next_event = 80;
+    if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
+    ppu_update_stat(console);
+  } else if (ppu.line == kScreenHeight) {
+    ppu.mode = 1;
+    console.interrupts.if_ |= kIntVBlank;
+    ppu.frame_done = 1;
+    ppu_update_stat(console, true);
+  } else {
+    if (ppu.line == kLinesPerFrame - 1) {
+      ppu.phase = kPhaseLine153;
+      ppu.next_event = 4;
+    }
+    ppu_update_stat(console);
+  }
+}
+
+DREAMER_HD_INLINE void ppu_event(Console& console, const FrameSink* sink) {
+  PpuState& ppu = console.ppu;
+  while (ppu.line_dot >= ppu.next_event) {
+    switch (ppu.phase) {
+      case kPhaseMode3: {
+        const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit &&
+                                    console.io[0x4B] <= 166;
+        ppu.mode = 3;
+        ppu.first_line_after_on = 0;
+        ppu.mode3_end = 80 + ppu_mode3_length(console, ppu.ly, window_visible);
+        if (sink_wants_line(sink, ppu.ly)) ppu_render_line(console, ppu.ly, window_visible, *sink);
+        if (window_visible) ++ppu.window_line;
+        ppu.phase = kPhaseHBlank;
+        ppu.next_event = ppu.mode3_end;
+        ppu_update_stat(console);
+        break;
+      }
+      case kPhaseHBlank:
+        ppu.mode = 0;
+        ppu.phase = kPhaseLineEnd;
+        ppu.next_event = kDotsPerLine;
+        ppu_update_stat(console);
+        break;
+      case kPhaseLine153:
+        ppu.ly = 0;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
+        ppu.phase = kPhaseLineEnd;
+        ppu.next_event = kDotsPerLine;
+        break;
+      default:
+        ppu.line_dot -= kDotsPerLine;
+        ++ppu.line;
+        ppu_start_line(console, sink);
+        break;
+    }
+  }
+}
+
+DREAMER_HD_INLINE std::uint8_t ppu_read_stat(const Console& console) {
+  const PpuState& ppu = console.ppu;
+  return static_cast<std::uint8_t>(0x80 | (console.io[0x41] & 0x78) | (ppu.lyc_match ? 4 : 0) |
+                                   (ppu.lcd_on ? ppu.mode : 0));
+}
+
+DREAMER_HD_INLINE void ppu_write_stat(Console& console, std::uint8_t value) {
+  console.io[0x41] = value & 0x78;
+  ppu_update_stat(console);
+}
+
+DREAMER_HD_INLINE void ppu_write_lyc(Console& console, std::uint8_t value) {
+  console.io[0x45] = value;
+  if (console.ppu.lcd_on) {
+    ppu_update_lyc(console);
+    ppu_update_stat(console);
+  }
+}
+
+DREAMER_HD_INLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
+  PpuState& ppu = console.ppu;
+  const bool was_on = ppu.lcd_on != 0;
+  const bool now_on = (value & 0x80) != 0;
+  console.io[0x40] = value;
+  if (was_on && !now_on) {
+    ppu.lcd_on = 0;
+    ppu.ly = 0;
+    ppu.mode = 0;
+    ppu.stat_line = 0;
+    ppu.phase = kPhaseLineEnd;
+    ppu.next_event = kDotsPerLine;
+  } else if (!was_on && now_on) {
+    // Line 0 after enabling starts without an OAM scan (mode reads 0).
+    ppu.lcd_on = 1;
+    ppu.line = 0;
+    ppu.line_dot = 0;
+    ppu.ly = 0;
+    ppu.mode = 0;
+    ppu.window_line = 0;
+    ppu.window_y_hit = console.io[0x4A] == 0;
+    ppu.first_line_after_on = 1;
+    ppu.phase = kPhaseMode3;
+    ppu.next_event = 80;
+    ppu_update_lyc(console);
+    ppu_update_stat(console);
+  }
+}
+
+// M-cycles until ppu_event has work: the tick that reaches next_event.
+DREAMER_HD_INLINE std::uint32_t ppu_cycles_to_event(const PpuState& ppu) {
+  return (ppu.next_event - ppu.line_dot + 3) / 4;
+}
+
+}  // namespace dreamer::gb

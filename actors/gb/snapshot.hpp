@@ -1,0 +1,30 @@
+#pragma once
+// The project's own snapshot format for one console:
+//
+//   offset 0   8 bytes  magic "DGBSNAP\0"
+//   offset 8   u32      format version (kSnapshotVersion)
+//   offset 12  u32      payload size (= sizeof(Console))
+//   offset 16  ...      the Console bytes (its own StateHeader first)
+//
+// Restoring checks magic, version and size, and that the Console header
+// agrees; each mismatch is a dreamer::Error saying which. Save, restore and
+// run is bit-identical to running straight through.
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "actors/gb/console.hpp"
+
+namespace dreamer::gb {
+
+inline constexpr std::uint32_t kSnapshotVersion = 1;
+inline constexpr std::size_t kSnapshotHeaderSize = 16;
+
+std::vector<std::uint8_t> save_snapshot(const Console& console);
+void restore_snapshot(Console& console, std::span<const std::uint8_t> bytes);
+
+void save_snapshot_file(const Console& console, const std::filesystem::path& path);
+void restore_snapshot_file(Console& console, const std::filesystem::path& path);
+
+}  // namespace dreamer::gb
