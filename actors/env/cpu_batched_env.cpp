@@ -1,5 +1,7 @@
 #include "actors/env/cpu_batched_env.hpp"
 
+#include "actors/env/task.hpp"
+
 namespace dreamer::env {
 
 CpuBatchedEnv::CpuBatchedEnv(const Task& task, int num_envs, int threads)

@@ -1,0 +1,69 @@
+#include "actors/env/stage_builder.hpp"
+
+#include "actors/gb/rom.hpp"
+#include "actors/gb/snapshot.hpp"
+#include "common/file_io.hpp"
+#include "common/goal_template.hpp"
+#include "common/run_meta.hpp"
+#include "common/sha256.hpp"
+
+namespace dreamer::env {
+namespace {
+
+constexpr std::uint8_t kNoop = 0, kDown = 5, kRight = 7;
+
+// Power-on state stepped `warmup_steps` NOOP steps: the game has drawn its
+// first screen and waits for input.
+gb::Console warmed_up(const gb::Rom& rom, const StepSchedule& schedule, int warmup_steps) {
+  gb::Console console{};
+  gb::power_on(console, rom.view());
+  for (int i = 0; i < warmup_steps; ++i) run_schedule(console, rom.view(), schedule, kNoop, nullptr, nullptr);
+  return console;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> exit_room_path() {
+  std::vector<std::uint8_t> path(7, kRight);
+  path.insert(path.end(), 8, kDown);
+  return path;
+}
+
+void build_static_screen_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
+                               const StepSchedule& schedule) {
+  const gb::Rom rom = gb::load_rom(rom_path);
+  std::filesystem::create_directories(stage_dir);
+  gb::save_snapshot_file(warmed_up(rom, schedule, 2), stage_dir / "start.state");
+}
+
+void build_exit_room_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
+                           const StepSchedule& schedule) {
+  const std::vector<std::uint8_t> rom_bytes = read_file_bytes(rom_path);
+  const gb::Rom rom(rom_bytes, rom_path.string());
+  std::filesystem::create_directories(stage_dir);
+  gb::Console console = warmed_up(rom, schedule, 2);
+  gb::save_snapshot_file(console, stage_dir / "start.state");
+
+  for (const std::uint8_t action : exit_room_path()) run_schedule(console, rom.view(), schedule, action, nullptr, nullptr);
+  const std::filesystem::path goal_source = stage_dir / "goal_source.state";
+  gb::save_snapshot_file(console, goal_source);
+
+  // The goal is what the env observes from the goal source state.
+  std::vector<std::uint8_t> packed(packed2::kBytesPerFrame);
+  run_schedule(console, rom.view(), schedule, kNoop, packed.data(), nullptr);
+  GoalTemplate goal;
+  goal.shades.resize(packed2::kPixelsPerFrame);
+  packed2::unpack_frame(packed.data(), goal.shades.data());
+  goal.meta.abi.frames_per_step = schedule.frames_per_step;
+  goal.meta.abi.release_after_frames = schedule.release_after_frames;
+  goal.meta.tau = 0.05;
+  goal.meta.k_consecutive = 4;
+  goal.meta.rom_path = rom_path.filename().string();
+  goal.meta.rom_sha256 = sha256_hex(rom_bytes);
+  goal.meta.state_path = "goal_source.state";
+  goal.meta.state_sha256 = sha256_file_hex(goal_source);
+  goal.meta.created_at = utc_now_iso8601();
+  write_goal_template(stage_dir, goal);
+}
+
+}  // namespace dreamer::env
