@@ -70,6 +70,9 @@ void MgbaRunner::load() {
   mCoreInitConfig(core_, nullptr);
   // Without this mGBA may pick a CGB model (and CGB register values).
   mCoreConfigSetValue(&core_->config, "gb.model", "DMG");
+  // Real hardware reports LEFT+RIGHT (or UP+DOWN) held together; mGBA
+  // filters such pairs out unless told otherwise.
+  mCoreConfigSetIntValue(&core_->config, "allowOpposingDirections", 1);
   for (int index = 0; index < 12; ++index) {
     const std::string key = "gb.pal[" + std::to_string(index) + "]";
     mCoreConfigSetIntValue(&core_->config, key.c_str(), kPaletteGrays[static_cast<std::size_t>(index % 4)]);
