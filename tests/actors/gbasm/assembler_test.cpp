@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -198,6 +200,36 @@ TEST(GbasmLabels, ForwardBackwardAndLocalLabelsResolve) {
   // first=$0150, first.loop=$0153, second=$0155, second.loop=$0158
   EXPECT_EQ(fragment(source), (Bytes{0xC3, 0x55, 0x01, 0x18, 0xFE, 0xCD, 0x50, 0x01, 0x18, 0xFE, 0x53,
                                      0x01, 0x58, 0x01}));
+}
+
+TEST(GbasmLabels, IncludedFilesShareSymbolsAndReportTheirOwnLines) {
+  const auto dir = std::filesystem::temp_directory_path() / "gbasm_include_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "defs.inc") << "VALUE equ $42\nhelper:\n  ret\n";
+  std::ofstream(dir / "broken.inc") << "nop\n  bogus\n";
+  const std::string good = R"(
+    org $0100
+    nop
+    jp start
+    logo
+    org $0150
+    include "defs.inc"
+  start:
+    ld a, VALUE
+    call helper
+  )";
+  const Bytes rom = assemble(good, "main.asm", dir);
+  // helper = $0150 (ret), start = $0151: ld a, $42; call $0150
+  EXPECT_EQ(rom[0x150], 0xC9);
+  EXPECT_EQ((Bytes{rom.begin() + 0x151, rom.begin() + 0x156}), (Bytes{0x3E, 0x42, 0xCD, 0x50, 0x01}));
+  std::string message;
+  try {
+    assemble("include \"broken.inc\"\n", "main.asm", dir);
+  } catch (const AssemblyError& error) {
+    message = error.what();
+  }
+  EXPECT_NE(message.find("broken.inc:2: error: unknown mnemonic 'bogus'"), std::string::npos) << message;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(GbasmErrors, OutOfRangeJrIsReportedWithFileAndLine) {
