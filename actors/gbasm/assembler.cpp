@@ -196,9 +196,10 @@ Operand parse_operand(const std::string& text) {
 int register8_code(const Operand& operand) {
   if (operand.kind == Operand::Kind::kMemoryRegister) return operand.name == "hl" ? 6 : -1;
   if (operand.kind != Operand::Kind::kRegister) return -1;
-  static const std::array<const char*, 8> kNames = {"b", "c", "d", "e", "h", "l", "(hl)", "a"};
+  // Code 6 is (hl), a memory register, handled above.
+  static const std::array<const char*, 8> kNames = {"b", "c", "d", "e", "h", "l", "", "a"};
   for (int code = 0; code < 8; ++code) {
-    if (operand.name == kNames[static_cast<std::size_t>(code)]) return code;
+    if (code != 6 && operand.name == kNames[static_cast<std::size_t>(code)]) return code;
   }
   return -1;
 }
