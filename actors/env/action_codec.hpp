@@ -16,14 +16,22 @@ inline constexpr char kActionCodecId[] = "pokemonred_puffer_v1";
 // Joypad mask (gb::Button bits) for an action; out-of-range actions are NOOP.
 DREAMER_HD_INLINE std::uint8_t action_buttons(std::uint8_t action) {
   switch (action) {
-    case 1: return gb::kButtonA;
-    case 2: return gb::kButtonB;
-    case 3: return gb::kButtonStart;
-    case 4: return gb::kButtonUp;
-    case 5: return gb::kButtonDown;
-    case 6: return gb::kButtonLeft;
-    case 7: return gb::kButtonRight;
-    default: return 0;
+    case 1:
+      return gb::kButtonA;
+    case 2:
+      return gb::kButtonB;
+    case 3:
+      return gb::kButtonStart;
+    case 4:
+      return gb::kButtonUp;
+    case 5:
+      return gb::kButtonDown;
+    case 6:
+      return gb::kButtonLeft;
+    case 7:
+      return gb::kButtonRight;
+    default:
+      return 0;
   }
 }
 

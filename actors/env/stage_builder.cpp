@@ -24,8 +24,8 @@ gb::Console warmed_up(const gb::Rom& rom, const StepSchedule& schedule, int warm
 }  // namespace
 
 std::vector<std::uint8_t> exit_room_path() {
-  std::vector<std::uint8_t> path(7, kRight);
-  path.insert(path.end(), 8, kDown);
+  std::vector<std::uint8_t> path;
+  for (int i = 0; i < 15; ++i) path.push_back(i < 7 ? kRight : kDown);
   return path;
 }
 
@@ -44,7 +44,8 @@ void build_exit_room_stage(const std::filesystem::path& rom_path, const std::fil
   gb::Console console = warmed_up(rom, schedule, 2);
   gb::save_snapshot_file(console, stage_dir / "start.state");
 
-  for (const std::uint8_t action : exit_room_path()) run_schedule(console, rom.view(), schedule, action, nullptr, nullptr);
+  for (const std::uint8_t action : exit_room_path())
+    run_schedule(console, rom.view(), schedule, action, nullptr, nullptr);
   const std::filesystem::path goal_source = stage_dir / "goal_source.state";
   gb::save_snapshot_file(console, goal_source);
 

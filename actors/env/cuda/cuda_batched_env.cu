@@ -40,16 +40,16 @@ class DeviceArray {
 };
 
 __global__ void __launch_bounds__(kThreadsPerBlock)
-    step_kernel(gb::Console* consoles, EpisodeState* episodes, int num_envs, TaskView task,
-                const std::uint8_t* actions, EnvBatchOutputs out) {
+    step_kernel(gb::Console* consoles, EpisodeState* episodes, int num_envs, TaskView task, const std::uint8_t* actions,
+                EnvBatchOutputs out) {
   const int env = blockIdx.x * blockDim.x + threadIdx.x;
   if (env >= num_envs) return;
   env_step_one(env, consoles[env], episodes[env], task, actions[env], out);
 }
 
 __global__ void __launch_bounds__(kThreadsPerBlock)
-    reset_kernel(gb::Console* consoles, EpisodeState* episodes, int num_envs, TaskView task,
-                 const std::uint8_t* mask, EnvBatchOutputs out) {
+    reset_kernel(gb::Console* consoles, EpisodeState* episodes, int num_envs, TaskView task, const std::uint8_t* mask,
+                 EnvBatchOutputs out) {
   const int env = blockIdx.x * blockDim.x + threadIdx.x;
   if (env >= num_envs) return;
   if (mask == nullptr || mask[env] != 0) write_reset(env, consoles[env], episodes[env], task, out);
@@ -95,12 +95,12 @@ class CudaBatchedEnv final : public BatchedEnv {
 
   void reset(const std::uint8_t* mask, const EnvBatchOutputs& out) override {
     reset_kernel<<<blocks(), kThreadsPerBlock, 0, stream_>>>(consoles_.get(), episodes_.get(), num_envs_, task_, mask,
-                                                              out);
+                                                             out);
     DREAMER_CHECK_CUDA(cudaGetLastError());
   }
   void step(const std::uint8_t* actions, const EnvBatchOutputs& out) override {
-    step_kernel<<<blocks(), kThreadsPerBlock, 0, stream_>>>(consoles_.get(), episodes_.get(), num_envs_, task_,
-                                                             actions, out);
+    step_kernel<<<blocks(), kThreadsPerBlock, 0, stream_>>>(consoles_.get(), episodes_.get(), num_envs_, task_, actions,
+                                                            out);
     DREAMER_CHECK_CUDA(cudaGetLastError());
   }
   void synchronize() override { DREAMER_CHECK_CUDA(cudaStreamSynchronize(stream_)); }

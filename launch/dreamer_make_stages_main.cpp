@@ -1,0 +1,36 @@
+// dreamer_make_stages: builds the stage folders of the project's own tasks
+// (actors/env/stage_builder.hpp) from the ROMs the build assembled.
+//
+//   dreamer_make_stages --roms build/roms --out build/states
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "actors/env/stage_builder.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Builds the stage folders (start states, goal templates) of the project's own tasks."};
+  std::string roms_dir;
+  std::string out_dir;
+  dreamer::env::StepSchedule schedule;
+  app.add_option("--roms", roms_dir, "Folder with static_screen.gb and exit_room.gb")->required();
+  app.add_option("--out", out_dir, "Folder that receives rl_static_screen/ and rl_exit_room/")->required();
+  app.add_option("--frames-per-step", schedule.frames_per_step, "Frames per env step")->capture_default_str();
+  app.add_option("--release-after-frames", schedule.release_after_frames, "Frames the button is held")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    const std::filesystem::path roms(roms_dir), out(out_dir);
+    dreamer::env::build_static_screen_stage(roms / "static_screen.gb", out / "rl_static_screen", schedule);
+    dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room", schedule);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}

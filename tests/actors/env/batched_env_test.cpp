@@ -1,0 +1,204 @@
+// The CPU backend on the project's own tasks: the scripted exit reaches the
+// goal and is scored, episodes restart with is_first, a static screen stays
+// static, thread count does not change results.
+#include "actors/env/batched_env.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "actors/env/stage_builder.hpp"
+#include "actors/env/task.hpp"
+#include "common/error.hpp"
+
+namespace dreamer::env {
+namespace {
+
+const std::filesystem::path kRoms = DREAMER_ROMS_DIR;
+
+class ExitRoomEnv : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    stage_dir_ = std::filesystem::temp_directory_path() / "dreamer_env_test_exit_room";
+    std::filesystem::remove_all(stage_dir_);
+    build_exit_room_stage(kRoms / "exit_room.gb", stage_dir_, StepSchedule{});
+  }
+  static TaskSpec spec() {
+    TaskSpec spec;
+    spec.rom = kRoms / "exit_room.gb";
+    spec.start_state = stage_dir_ / "start.state";
+    spec.goal_dir = stage_dir_;
+    spec.max_steps = 128;
+    return spec;
+  }
+  static std::filesystem::path stage_dir_;
+};
+std::filesystem::path ExitRoomEnv::stage_dir_;
+
+TEST_F(ExitRoomEnv, ScriptedExitSucceedsAfterKStepsAndTheNextStepRestarts) {
+  const Task task = Task::load(spec());
+  auto env = make_batched_env(task, {Backend::kCpu, 2, 1});
+  HostBatch batch(2);
+  env->reset(nullptr, batch.view());
+  EXPECT_EQ(batch.is_first[0], 1);
+  EXPECT_EQ(batch.episode_id[0], 0);
+  EXPECT_GT(batch.dist[0], 0.05f) << "the start is far from the goal screen";
+  const std::vector<std::uint8_t> start_observation(batch.observation.begin(), batch.observation.begin() + 1440);
+
+  std::vector<std::uint8_t> path = exit_room_path();
+  int steps = 0;
+  float total_reward = 0.0f;
+  for (; steps < 40; ++steps) {
+    const std::uint8_t action = steps < static_cast<int>(path.size()) ? path[steps] : 0;
+    const std::uint8_t actions[2] = {action, 0};  // env 1 stands still
+    env->step(actions, batch.view());
+    total_reward += batch.reward[0];
+    EXPECT_EQ(batch.is_first[0], 0);
+    EXPECT_EQ(batch.terminated[1], 0);
+    if (batch.terminated[0]) break;
+  }
+  // 15 moves to the door, then k_consecutive = 4 steps on the goal screen
+  // (the move onto the door already shows it).
+  EXPECT_EQ(steps + 1, 15 + 3);
+  EXPECT_EQ(batch.terminated[0], 1);
+  EXPECT_EQ(batch.truncated[0], 0);
+  EXPECT_LT(batch.dist[0], 0.05f);
+  EXPECT_GT(batch.reward[0], 9.0f) << "the last step carries the goal bonus";
+  // Rewards telescope: sum = steps * step_cost + (d_start - d_end) + bonus.
+  const float expected = (steps + 1) * -0.01f + (task.reset_dist() - batch.dist[0]) + 10.0f;
+  EXPECT_NEAR(total_reward, expected, 1e-4);
+
+  const std::uint8_t actions[2] = {0, 0};
+  env->step(actions, batch.view());
+  EXPECT_EQ(batch.is_first[0], 1);
+  EXPECT_EQ(batch.episode_id[0], 1);
+  EXPECT_EQ(batch.reward[0], 0.0f);
+  EXPECT_TRUE(std::equal(start_observation.begin(), start_observation.end(), batch.observation.begin()));
+  EXPECT_EQ(batch.episode_id[1], 0);
+}
+
+TEST_F(ExitRoomEnv, StandingStillTruncatesAtMaxSteps) {
+  TaskSpec short_spec = spec();
+  short_spec.max_steps = 5;
+  const Task task = Task::load(short_spec);
+  auto env = make_batched_env(task, {Backend::kCpu, 1, 1});
+  HostBatch batch(1);
+  env->reset(nullptr, batch.view());
+  const std::uint8_t noop = 0;
+  for (int step = 1; step <= 5; ++step) {
+    env->step(&noop, batch.view());
+    EXPECT_EQ(batch.truncated[0], step == 5 ? 1 : 0) << step;
+    EXPECT_EQ(batch.terminated[0], 0);
+  }
+}
+
+TEST_F(ExitRoomEnv, ThreadCountDoesNotChangeAnything) {
+  const Task task = Task::load(spec());
+  constexpr int kEnvs = 16;
+  auto one = make_batched_env(task, {Backend::kCpu, kEnvs, 1});
+  auto two = make_batched_env(task, {Backend::kCpu, kEnvs, 2});
+  HostBatch a(kEnvs), b(kEnvs);
+  one->reset(nullptr, a.view());
+  two->reset(nullptr, b.view());
+  std::mt19937 random(11);
+  std::vector<std::uint8_t> actions(kEnvs);
+  for (int step = 0; step < 60; ++step) {
+    for (auto& action : actions) action = static_cast<std::uint8_t>(random() % 8);
+    one->step(actions.data(), a.view());
+    two->step(actions.data(), b.view());
+    ASSERT_EQ(a.observation, b.observation) << step;
+    ASSERT_EQ(a.reward, b.reward) << step;
+    ASSERT_EQ(a.is_first, b.is_first) << step;
+  }
+  const auto consoles_one = one->consoles();
+  const auto consoles_two = two->consoles();
+  for (int env = 0; env < kEnvs; ++env)
+    EXPECT_EQ(std::memcmp(&consoles_one[env], &consoles_two[env], sizeof(gb::Console)), 0) << env;
+}
+
+TEST_F(ExitRoomEnv, ObservationsGoStraightIntoStridedSlots) {
+  const Task task = Task::load(spec());
+  auto env = make_batched_env(task, {Backend::kCpu, 3, 1});
+  HostBatch batch(3);
+  constexpr std::size_t kStride = 5 * 1440;  // e.g. a replay ring of 5 steps per env
+  std::vector<std::uint8_t> ring(3 * kStride, 0xAA);
+  EnvBatchOutputs out = batch.view();
+  out.observation = ring.data() + 2 * 1440;  // slot t = 2
+  out.observation_stride = kStride;
+  env->reset(nullptr, out);
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_TRUE(std::equal(task.reset_observation().begin(), task.reset_observation().end(),
+                           ring.begin() + e * kStride + 2 * 1440));
+    EXPECT_EQ(ring[e * kStride + 1440], 0xAA) << "slot 1 untouched";
+  }
+}
+
+TEST(StaticScreenEnv, ConstantActionGivesIdenticalFramesStepAfterStep) {
+  const auto stage = std::filesystem::temp_directory_path() / "dreamer_env_test_static";
+  build_static_screen_stage(kRoms / "static_screen.gb", stage, StepSchedule{});
+  TaskSpec spec;
+  spec.rom = kRoms / "static_screen.gb";
+  spec.start_state = stage / "start.state";
+  spec.max_steps = 1000;
+  const Task task = Task::load(spec);
+  auto env = make_batched_env(task, {Backend::kCpu, 1, 1});
+  HostBatch batch(1);
+  env->reset(nullptr, batch.view());
+  const std::vector<std::uint8_t> first = batch.observation;
+  int nonzero = 0;
+  for (const std::uint8_t byte : first) nonzero += byte != 0;
+  EXPECT_GT(nonzero, 100) << "the static screen is not blank";
+  for (const std::uint8_t action : {0, 1, 5}) {
+    for (int step = 0; step < 50; ++step) {
+      env->step(&action, batch.view());
+      ASSERT_EQ(batch.observation, first) << "action " << int(action) << " step " << step;
+    }
+  }
+}
+
+TEST(TaskLoading, RefusesBadInputsWithOneError) {
+  TaskSpec spec;
+  spec.rom = "/nonexistent/rom.gb";
+  EXPECT_THROW(Task::load(spec), Error);
+  spec.rom = kRoms / "exit_room.gb";
+  spec.max_steps = 0;
+  EXPECT_THROW(Task::load(spec), ConfigError);
+  spec.max_steps = 10;
+  spec.goal_dir = "/nonexistent/goal";
+  EXPECT_THROW(Task::load(spec), Error);
+  const auto wrong_state = std::filesystem::temp_directory_path() / "dreamer_wrong.state";
+  std::ofstream(wrong_state) << "not a state";
+  spec.goal_dir.clear();
+  spec.start_state = wrong_state;
+  EXPECT_THROW(Task::load(spec), Error);
+}
+
+TEST(TaskLoading, RefusesAGoalMadeForAnotherSchedule) {
+  const auto stage = std::filesystem::temp_directory_path() / "dreamer_env_test_schedule";
+  build_exit_room_stage(kRoms / "exit_room.gb", stage, StepSchedule{});
+  TaskSpec spec;
+  spec.rom = kRoms / "exit_room.gb";
+  spec.goal_dir = stage;
+  spec.schedule.frames_per_step = 12;
+  EXPECT_THROW(Task::load(spec), Error);
+}
+
+TEST(MakeBatchedEnv, RefusesAnUnavailableBackendClearly) {
+  TaskSpec spec;
+  spec.rom = kRoms / "static_screen.gb";
+  const Task task = Task::load(spec);
+  EXPECT_THROW(make_batched_env(task, {Backend::kCpu, 0, 1}), ConfigError);
+  // No GPU on this machine (or CUDA not built): one clear error, no crash.
+  try {
+    auto env = make_batched_env(task, {Backend::kCuda, 4, 1});
+    SUCCEED() << "a GPU is present";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("CUDA"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace dreamer::env
