@@ -71,6 +71,9 @@ class SequenceSampler {
   // Throws dreamer::Error when `state` is not such text.
   void set_rng_state(const std::string& state);
 
+  // The per-group windows (CommitFence::window()) that the last successful
+  // draw used: every sampled step lies in its group's window.
+  const std::vector<StepWindow>& last_windows() const { return windows_; }
   std::uint64_t pin_retries() const { return pin_retries_; }
   int reader_slot() const { return reader_slot_; }
 
