@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <random>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -345,11 +346,27 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
     throw Error("the dump holds " + std::to_string(rng_states.size()) + " sampler RNG states but " +
                 std::to_string(samplers.size()) + " samplers were given");
 
+  for (const std::string& state : rng_states) {
+    std::istringstream text(state);
+    std::mt19937_64 parsed;
+    text >> parsed;
+    if (text.fail()) throw Error("dataset 'sampler_rng_state' holds a malformed generator state");
+  }
+  // Check every shape before touching the ring, so that a bad file leaves it
+  // as it was.
+  const std::vector<hsize_t> frame_dims{streams, capacity, static_cast<hsize_t>(packed2::kHeight),
+                                        static_cast<hsize_t>(packed2::kBytesPerRow)};
+  for (const char* name : {"action", "reward", "is_first", "is_terminal", "is_truncated",
+                           "continue", "episode_id", "stamp", "obs"}) {
+    const std::vector<hsize_t> expected = std::strcmp(name, "obs") == 0 ? frame_dims : step_dims;
+    const std::vector<hsize_t> dims = dataset_dims(open_dataset(file.get(), name).get());
+    if (dims != expected)
+      throw Error(std::string("dataset '") + name + "' has shape " + dims_text(dims) +
+                  ", expected " + dims_text(expected));
+  }
+
   MutableRingColumns columns = ring.mutable_columns();
-  read_array(file.get(), "obs", H5T_NATIVE_UINT8,
-             {streams, capacity, static_cast<hsize_t>(packed2::kHeight),
-              static_cast<hsize_t>(packed2::kBytesPerRow)},
-             columns.observations);
+  read_array(file.get(), "obs", H5T_NATIVE_UINT8, frame_dims, columns.observations);
   read_array(file.get(), "action", H5T_NATIVE_UINT8, step_dims, columns.action);
   read_array(file.get(), "reward", H5T_NATIVE_FLOAT, step_dims, columns.reward);
   read_array(file.get(), "is_first", H5T_NATIVE_UINT8, step_dims, columns.is_first);

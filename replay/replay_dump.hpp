@@ -39,7 +39,10 @@ void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
                       const RateLimiter& limiter,
                       const std::vector<const SequenceSampler*>& samplers);
 
-// Loads into an existing ring built with a compatible config: num_streams,
+// Loads into an existing ring built with a compatible config. A file that
+// fails the layout checks leaves ring, limiter and samplers untouched; a read
+// error inside the data (damaged file) leaves the ring's contents
+// unspecified. num_streams,
 // writer_groups, capacity and commit_stride must equal the file's (the other
 // options may differ; the ring's own win). `samplers` is empty (RNG states
 // are not restored) or has as many samplers as the file has states.
