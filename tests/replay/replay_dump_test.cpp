@@ -188,6 +188,43 @@ TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
             std::string::npos);
 }
 
+TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
+  ReplayRing ring(dump_options());
+  RateLimiter limiter(dump_options());
+  SequenceSampler sampler(ring, 9);
+  fill(ring, limiter, sampler);
+  const fs::path path = directory_ / "replay.h5";
+  save_replay_dump(path, ring, limiter, {&sampler});
+  {
+    // Replace /stamp by a [4, 39] dataset.
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    ASSERT_GE(H5Ldelete(file, "stamp", H5P_DEFAULT), 0);
+    const hsize_t dims[2] = {4, 39};
+    const hid_t space = H5Screate_simple(2, dims, nullptr);
+    const hid_t dataset = H5Dcreate2(file, "stamp", H5T_STD_U64LE, space, H5P_DEFAULT,
+                                     H5P_DEFAULT, H5P_DEFAULT);
+    ASSERT_GE(dataset, 0);
+    H5Dclose(dataset);
+    H5Sclose(space);
+    H5Fclose(file);
+  }
+  ReplayRing target(dump_options());
+  RateLimiter target_limiter(dump_options());
+  try {
+    load_replay_dump(path, target, target_limiter, {});
+    FAIL() << "a [4, 39] stamp dataset was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("dataset 'stamp' has shape [4, 39], expected [4, 40]"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(target.fence(0).committed_steps(), 0u);
+  EXPECT_EQ(target.columns().stamp[0], ReplayRing::kNeverWritten);
+  EXPECT_EQ(target.columns().observations[100], 0);
+  EXPECT_EQ(target_limiter.counters().inserts, 0);
+}
+
 // Runs `command`, returns its stdout and sets `status` to the exit status.
 std::string run_command(const std::string& command, int& status) {
   std::string output;
