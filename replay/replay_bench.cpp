@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <exception>
 #include <string>
 #include <thread>
@@ -72,33 +73,53 @@ std::uint64_t write_group(ReplayRing& ring, int group, const std::vector<std::ui
   return steps;
 }
 
-nlohmann::json latency_summary(std::vector<double> microseconds) {
-  std::sort(microseconds.begin(), microseconds.end());
-  auto quantile = [&](double q) {
-    const auto index = static_cast<std::size_t>(q * static_cast<double>(microseconds.size() - 1));
-    return microseconds[index] / 1000.0;
-  };
-  double sum = 0.0;
-  for (double value : microseconds) sum += value;
-  return {{"count", microseconds.size()},
-          {"p50_ms", quantile(0.50)},
-          {"p99_ms", quantile(0.99)},
-          {"max_ms", microseconds.back() / 1000.0},
-          {"mean_ms", sum / static_cast<double>(microseconds.size()) / 1000.0}};
+double thread_cpu_microseconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
 }
 
-std::vector<double> time_samples(dreamer::replay::SequenceSampler& sampler,
-                                 dreamer::replay::SampleBatch& batch, int count) {
-  std::vector<double> microseconds;
-  microseconds.reserve(static_cast<std::size_t>(count));
+// Wall-clock latencies, plus the sampling thread's CPU time per call: where
+// wall p99 >> CPU p99 the tail is the scheduler (a loaded machine), not the
+// sampler.
+struct Latencies {
+  std::vector<double> wall_us;
+  std::vector<double> cpu_us;
+};
+
+double quantile_ms(std::vector<double> microseconds, double q) {
+  std::sort(microseconds.begin(), microseconds.end());
+  const auto index = static_cast<std::size_t>(q * static_cast<double>(microseconds.size() - 1));
+  return microseconds[index] / 1000.0;
+}
+
+nlohmann::json latency_summary(const Latencies& latencies) {
+  double sum = 0.0;
+  for (double value : latencies.wall_us) sum += value;
+  return {{"count", latencies.wall_us.size()},
+          {"p50_ms", quantile_ms(latencies.wall_us, 0.50)},
+          {"p99_ms", quantile_ms(latencies.wall_us, 0.99)},
+          {"max_ms", quantile_ms(latencies.wall_us, 1.0)},
+          {"mean_ms", sum / static_cast<double>(latencies.wall_us.size()) / 1000.0},
+          {"cpu_p50_ms", quantile_ms(latencies.cpu_us, 0.50)},
+          {"cpu_p99_ms", quantile_ms(latencies.cpu_us, 0.99)}};
+}
+
+Latencies time_samples(dreamer::replay::SequenceSampler& sampler,
+                       dreamer::replay::SampleBatch& batch, int count) {
+  Latencies latencies;
+  latencies.wall_us.reserve(static_cast<std::size_t>(count));
+  latencies.cpu_us.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
+    const double cpu_start = thread_cpu_microseconds();
     const auto start = Clock::now();
     if (sampler.sample(batch.view()) != dreamer::replay::SampleStatus::kOk)
       throw dreamer::Error("replay_bench: ring not ready to sample");
-    microseconds.push_back(
+    latencies.wall_us.push_back(
         std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    latencies.cpu_us.push_back(thread_cpu_microseconds() - cpu_start);
   }
-  return microseconds;
+  return latencies;
 }
 
 }  // namespace
@@ -166,7 +187,7 @@ int main(int argc, char** argv) {
     dreamer::replay::SequenceSampler sampler(ring, 1);
     dreamer::replay::SampleBatch batch(options.batch_size, options.seq_len);
     time_samples(sampler, batch, 50);
-    const std::vector<double> idle = time_samples(sampler, batch, samples);
+    const Latencies idle = time_samples(sampler, batch, samples);
 
     // Sample phase while the writers insert.
     stop.store(false);
@@ -174,7 +195,7 @@ int main(int argc, char** argv) {
     for (int group = 0; group < options.writer_groups; ++group) {
       writers.emplace_back([&, group] { write_group(ring, group, frames, stop, ~std::uint64_t{0}); });
     }
-    const std::vector<double> busy = time_samples(sampler, batch, samples);
+    const Latencies busy = time_samples(sampler, batch, samples);
     stop.store(true);
     for (std::thread& writer : writers) writer.join();
 
