@@ -8,8 +8,7 @@
 
 namespace dreamer::replay {
 
-CommitFence::CommitFence(std::int64_t capacity, int commit_stride, int safety_margin,
-                         int max_readers)
+CommitFence::CommitFence(std::int64_t capacity, int commit_stride, int safety_margin, int max_readers)
     : capacity_(capacity),
       commit_stride_(commit_stride),
       safety_margin_(safety_margin),
@@ -21,10 +20,9 @@ CommitFence::CommitFence(std::int64_t capacity, int commit_stride, int safety_ma
                  "commit fence needs capacity > commit_stride + safety_margin");
 }
 
-StepWindow CommitFence::window_for(std::uint64_t committed_steps, std::int64_t capacity,
-                                   int commit_stride, int safety_margin) {
-  const std::uint64_t reserved = static_cast<std::uint64_t>(commit_stride) +
-                                 static_cast<std::uint64_t>(safety_margin);
+StepWindow CommitFence::window_for(std::uint64_t committed_steps, std::int64_t capacity, int commit_stride,
+                                   int safety_margin) {
+  const std::uint64_t reserved = static_cast<std::uint64_t>(commit_stride) + static_cast<std::uint64_t>(safety_margin);
   const std::uint64_t keep = static_cast<std::uint64_t>(capacity) - reserved;
   StepWindow window;
   window.end = committed_steps;
@@ -34,8 +32,7 @@ StepWindow CommitFence::window_for(std::uint64_t committed_steps, std::int64_t c
 
 std::uint64_t CommitFence::begin_chunk() {
   const std::uint64_t first = committed_.load(std::memory_order_relaxed);
-  DREAMER_ASSERT(writing_end_.load(std::memory_order_relaxed) == first,
-                 "begin_chunk called while a chunk is open");
+  DREAMER_ASSERT(writing_end_.load(std::memory_order_relaxed) == first, "begin_chunk called while a chunk is open");
   const std::uint64_t writing_end = first + static_cast<std::uint64_t>(commit_stride_);
   writing_end_.store(writing_end, std::memory_order_seq_cst);
   bool stalled = false;
@@ -64,8 +61,7 @@ void CommitFence::publish_chunk() {
 }
 
 bool CommitFence::chunk_contains(std::uint64_t step) const {
-  return step >= committed_.load(std::memory_order_relaxed) &&
-         step < writing_end_.load(std::memory_order_relaxed);
+  return step >= committed_.load(std::memory_order_relaxed) && step < writing_end_.load(std::memory_order_relaxed);
 }
 
 StepWindow CommitFence::window() const {
@@ -89,8 +85,7 @@ void CommitFence::unpin(int reader) const {
 
 void CommitFence::restore(std::uint64_t committed_steps) {
   DREAMER_ASSERT(committed_steps % static_cast<std::uint64_t>(commit_stride_) == 0,
-                 "restored commit count " + std::to_string(committed_steps) +
-                     " is not a multiple of commit_stride");
+                 "restored commit count " + std::to_string(committed_steps) + " is not a multiple of commit_stride");
   DREAMER_ASSERT(writing_end_.load() == committed_.load(), "restore called while a chunk is open");
   committed_.store(committed_steps);
   writing_end_.store(committed_steps);

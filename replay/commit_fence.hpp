@@ -57,8 +57,8 @@ class CommitFence {
   CommitFence& operator=(const CommitFence&) = delete;
 
   // The sampleable window for a committed count (the formula above).
-  static StepWindow window_for(std::uint64_t committed_steps, std::int64_t capacity,
-                               int commit_stride, int safety_margin);
+  static StepWindow window_for(std::uint64_t committed_steps, std::int64_t capacity, int commit_stride,
+                               int safety_margin);
 
   // --- writer (one thread) ---
   // Opens the next chunk and returns its first logical step C. Blocks

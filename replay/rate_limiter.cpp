@@ -8,10 +8,8 @@ RateLimiter::RateLimiter(const ReplayOptions& options)
     : train_ratio_(options.train_ratio),
       replayed_steps_per_sample_(options.replayed_steps_per_sample()),
       min_size_to_sample_(options.min_size_to_sample),
-      min_owed_(options.train_ratio * static_cast<double>(options.min_size_to_sample) -
-                options.error_buffer),
-      max_owed_(options.train_ratio * static_cast<double>(options.min_size_to_sample) +
-                options.error_buffer) {
+      min_owed_(options.train_ratio * static_cast<double>(options.min_size_to_sample) - options.error_buffer),
+      max_owed_(options.train_ratio * static_cast<double>(options.min_size_to_sample) + options.error_buffer) {
   options.validate();
 }
 
@@ -26,16 +24,13 @@ bool RateLimiter::can_insert(std::int64_t env_steps) const {
 }
 
 bool RateLimiter::can_sample() const {
-  return counters_.inserts >= min_size_to_sample_ &&
-         owed(counters_.inserts, counters_.samples + 1) >= min_owed_;
+  return counters_.inserts >= min_size_to_sample_ && owed(counters_.inserts, counters_.samples + 1) >= min_owed_;
 }
 
-LimiterStatus RateLimiter::acquire_insert(std::int64_t env_steps,
-                                          std::chrono::nanoseconds timeout) {
+LimiterStatus RateLimiter::acquire_insert(std::int64_t env_steps, std::chrono::nanoseconds timeout) {
   DREAMER_ASSERT(env_steps > 0, "acquire_insert needs env_steps > 0");
   std::unique_lock lock(mutex_);
-  const bool woke = insert_allowed_.wait_for(
-      lock, timeout, [&] { return closed_ || can_insert(env_steps); });
+  const bool woke = insert_allowed_.wait_for(lock, timeout, [&] { return closed_ || can_insert(env_steps); });
   if (closed_) return LimiterStatus::kClosed;
   if (!woke) return LimiterStatus::kTimedOut;
   counters_.pending_inserts += env_steps;
@@ -55,8 +50,7 @@ void RateLimiter::complete_insert(std::int64_t env_steps) {
 
 LimiterStatus RateLimiter::acquire_sample(std::chrono::nanoseconds timeout) {
   std::unique_lock lock(mutex_);
-  const bool woke =
-      sample_allowed_.wait_for(lock, timeout, [&] { return closed_ || can_sample(); });
+  const bool woke = sample_allowed_.wait_for(lock, timeout, [&] { return closed_ || can_sample(); });
   if (closed_) return LimiterStatus::kClosed;
   if (!woke) return LimiterStatus::kTimedOut;
   counters_.samples += 1;

@@ -105,8 +105,7 @@ nlohmann::json latency_summary(const Latencies& latencies) {
           {"cpu_p99_ms", quantile_ms(latencies.cpu_us, 0.99)}};
 }
 
-Latencies time_samples(dreamer::replay::SequenceSampler& sampler,
-                       dreamer::replay::SampleBatch& batch, int count) {
+Latencies time_samples(dreamer::replay::SequenceSampler& sampler, dreamer::replay::SampleBatch& batch, int count) {
   Latencies latencies;
   latencies.wall_us.reserve(static_cast<std::size_t>(count));
   latencies.cpu_us.reserve(static_cast<std::size_t>(count));
@@ -115,8 +114,7 @@ Latencies time_samples(dreamer::replay::SequenceSampler& sampler,
     const auto start = Clock::now();
     if (sampler.sample(batch.view()) != dreamer::replay::SampleStatus::kOk)
       throw dreamer::Error("replay_bench: ring not ready to sample");
-    latencies.wall_us.push_back(
-        std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    latencies.wall_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     latencies.cpu_us.push_back(thread_cpu_microseconds() - cpu_start);
   }
   return latencies;
@@ -152,8 +150,7 @@ int main(int argc, char** argv) {
     return app.exit(error);
   }
   try {
-    options.min_size_to_sample =
-        static_cast<std::int64_t>(options.seq_len) * options.num_streams;
+    options.min_size_to_sample = static_cast<std::int64_t>(options.seq_len) * options.num_streams;
     ReplayRing ring(options);
     const std::vector<std::uint8_t> frames = make_frames();
     const std::uint64_t fingerprint = ring.storage_fingerprint();
@@ -162,8 +159,7 @@ int main(int argc, char** argv) {
     // construction; this also fills the ring for sampling).
     std::atomic<bool> stop{false};
     const auto chunks_per_lap = static_cast<std::uint64_t>(options.capacity / options.commit_stride);
-    for (int group = 0; group < options.writer_groups; ++group)
-      write_group(ring, group, frames, stop, chunks_per_lap);
+    for (int group = 0; group < options.writer_groups; ++group) write_group(ring, group, frames, stop, chunks_per_lap);
 
     // Insert phase.
     std::vector<std::thread> writers;
@@ -171,8 +167,7 @@ int main(int argc, char** argv) {
     const auto insert_start = Clock::now();
     for (int group = 0; group < options.writer_groups; ++group) {
       writers.emplace_back([&, group] {
-        written[static_cast<std::size_t>(group)] =
-            write_group(ring, group, frames, stop, ~std::uint64_t{0});
+        written[static_cast<std::size_t>(group)] = write_group(ring, group, frames, stop, ~std::uint64_t{0});
       });
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(insert_seconds));
@@ -199,8 +194,8 @@ int main(int argc, char** argv) {
     stop.store(true);
     for (std::thread& writer : writers) writer.join();
 
-    const double sample_bytes = static_cast<double>(options.batch_size) * options.seq_len *
-                                static_cast<double>(ReplayRing::kObservationBytes);
+    const double sample_bytes =
+        static_cast<double>(options.batch_size) * options.seq_len * static_cast<double>(ReplayRing::kObservationBytes);
     nlohmann::json report = {
         {"bench", "replay_inprocess"},
         {"config",

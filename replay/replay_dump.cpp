@@ -71,9 +71,9 @@ Handle string_type(std::size_t length) {
 void write_string(hid_t file, const char* name, const std::string& value) {
   Handle type = string_type(value.size());
   Handle space(DREAMER_CHECK_HDF5(H5Screate(H5S_SCALAR)), H5Sclose);
-  Handle dataset(DREAMER_CHECK_HDF5(H5Dcreate2(file, name, type.get(), space.get(), H5P_DEFAULT,
-                                               H5P_DEFAULT, H5P_DEFAULT)),
-                 H5Dclose);
+  Handle dataset(
+      DREAMER_CHECK_HDF5(H5Dcreate2(file, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)),
+      H5Dclose);
   std::string padded = value;
   padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
   DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()));
@@ -85,15 +85,14 @@ void write_strings(hid_t file, const char* name, const std::vector<std::string>&
   Handle type = string_type(longest);
   const hsize_t count = values.size();
   Handle space(DREAMER_CHECK_HDF5(H5Screate_simple(1, &count, nullptr)), H5Sclose);
-  Handle dataset(DREAMER_CHECK_HDF5(H5Dcreate2(file, name, type.get(), space.get(), H5P_DEFAULT,
-                                               H5P_DEFAULT, H5P_DEFAULT)),
-                 H5Dclose);
+  Handle dataset(
+      DREAMER_CHECK_HDF5(H5Dcreate2(file, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)),
+      H5Dclose);
   std::vector<char> packed(longest * values.size() + 1, '\0');
   for (std::size_t i = 0; i < values.size(); ++i)
     std::memcpy(packed.data() + i * longest, values[i].data(), values[i].size());
   if (!values.empty()) {
-    DREAMER_CHECK_HDF5(
-        H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()));
+    DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()));
   }
 }
 
@@ -110,26 +109,23 @@ void write_array(hid_t file, const char* name, hid_t file_type, hid_t memory_typ
     DREAMER_CHECK_HDF5(H5Pset_chunk(properties.get(), Rank, chunk.data()));
     DREAMER_CHECK_HDF5(H5Pset_deflate(properties.get(), 1));
   }
-  Handle dataset(DREAMER_CHECK_HDF5(H5Dcreate2(file, name, file_type, space.get(), H5P_DEFAULT,
-                                               properties.get(), H5P_DEFAULT)),
-                 H5Dclose);
+  Handle dataset(
+      DREAMER_CHECK_HDF5(H5Dcreate2(file, name, file_type, space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT)),
+      H5Dclose);
   DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
 }
 
 template <class T>
 void write_attribute(hid_t object, const char* name, hid_t type, const T& value) {
   Handle space(DREAMER_CHECK_HDF5(H5Screate(H5S_SCALAR)), H5Sclose);
-  Handle attribute(
-      DREAMER_CHECK_HDF5(H5Acreate2(object, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT)),
-      H5Aclose);
+  Handle attribute(DREAMER_CHECK_HDF5(H5Acreate2(object, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT)), H5Aclose);
   DREAMER_CHECK_HDF5(H5Awrite(attribute.get(), type, &value));
 }
 
 void write_string_attribute(hid_t object, const char* name, const std::string& value) {
   Handle type = string_type(value.size());
   Handle space(DREAMER_CHECK_HDF5(H5Screate(H5S_SCALAR)), H5Sclose);
-  Handle attribute(DREAMER_CHECK_HDF5(H5Acreate2(object, name, type.get(), space.get(),
-                                                 H5P_DEFAULT, H5P_DEFAULT)),
+  Handle attribute(DREAMER_CHECK_HDF5(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT)),
                    H5Aclose);
   DREAMER_CHECK_HDF5(H5Awrite(attribute.get(), type.get(), value.data()));
 }
@@ -145,9 +141,7 @@ void fsync_path(const std::filesystem::path& path, int flags) {
 
 // --- reading ---
 
-bool has_attribute(hid_t object, const char* name) {
-  return DREAMER_CHECK_HDF5(H5Aexists(object, name)) > 0;
-}
+bool has_attribute(hid_t object, const char* name) { return DREAMER_CHECK_HDF5(H5Aexists(object, name)) > 0; }
 
 std::string read_string_attribute(hid_t object, const char* name) {
   Handle attribute(DREAMER_CHECK_HDF5(H5Aopen(object, name, H5P_DEFAULT)), H5Aclose);
@@ -188,13 +182,13 @@ std::string dims_text(const std::vector<hsize_t>& dims) {
   return text + "]";
 }
 
-void read_array(hid_t file, const char* name, hid_t memory_type,
-                const std::vector<hsize_t>& expected_dims, void* data) {
+void read_array(hid_t file, const char* name, hid_t memory_type, const std::vector<hsize_t>& expected_dims,
+                void* data) {
   Handle dataset = open_dataset(file, name);
   const std::vector<hsize_t> dims = dataset_dims(dataset.get());
   if (dims != expected_dims)
-    throw Error(std::string("dataset '") + name + "' has shape " + dims_text(dims) +
-                ", expected " + dims_text(expected_dims));
+    throw Error(std::string("dataset '") + name + "' has shape " + dims_text(dims) + ", expected " +
+                dims_text(expected_dims));
   DREAMER_CHECK_HDF5(H5Dread(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
 }
 
@@ -214,14 +208,11 @@ std::vector<std::string> read_strings(hid_t file, const char* name) {
   Handle dataset = open_dataset(file, name);
   Handle type(DREAMER_CHECK_HDF5(H5Dget_type(dataset.get())), H5Tclose);
   const std::vector<hsize_t> dims = dataset_dims(dataset.get());
-  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0 ||
-      dims.size() != 1)
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0 || dims.size() != 1)
     throw Error(std::string("dataset '") + name + "' is not a 1-D fixed-length string array");
   const std::size_t length = H5Tget_size(type.get());
   std::vector<char> packed(length * dims[0] + 1, '\0');
-  if (dims[0] > 0)
-    DREAMER_CHECK_HDF5(
-        H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()));
+  if (dims[0] > 0) DREAMER_CHECK_HDF5(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()));
   std::vector<std::string> values;
   for (hsize_t i = 0; i < dims[0]; ++i) {
     const char* begin = packed.data() + i * length;
@@ -232,9 +223,8 @@ std::vector<std::string> read_strings(hid_t file, const char* name) {
 
 void require_same(const char* field, std::int64_t in_file, std::int64_t in_ring) {
   if (in_file != in_ring)
-    throw Error(std::string("config field '") + field + "' is " + std::to_string(in_file) +
-                " in the dump but " + std::to_string(in_ring) +
-                " in this run's config (the ring's shape must match)");
+    throw Error(std::string("config field '") + field + "' is " + std::to_string(in_file) + " in the dump but " +
+                std::to_string(in_ring) + " in this run's config (the ring's shape must match)");
 }
 
 void save(const std::filesystem::path& path, const ReplayRing& ring, const RateLimiter& limiter,
@@ -246,28 +236,22 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
   const auto capacity = static_cast<hsize_t>(options.capacity);
   const RingColumns columns = ring.columns();
 
-  Handle file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)),
-              H5Fclose);
+  Handle file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)), H5Fclose);
   write_string_attribute(file.get(), "format", kReplayDumpFormat);
   write_attribute(file.get(), "format_version", H5T_NATIVE_INT, kReplayDumpVersion);
   write_string(file.get(), "config", options_json(options));
 
   const std::array<hsize_t, 4> frame_dims{streams, capacity, static_cast<hsize_t>(packed2::kHeight),
                                           static_cast<hsize_t>(packed2::kBytesPerRow)};
-  write_array(file.get(), "obs", H5T_STD_U8LE, H5T_NATIVE_UINT8, frame_dims, columns.observations,
-              true);
+  write_array(file.get(), "obs", H5T_STD_U8LE, H5T_NATIVE_UINT8, frame_dims, columns.observations, true);
   const std::array<hsize_t, 2> step_dims{streams, capacity};
   write_array(file.get(), "action", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims, columns.action, false);
   write_array(file.get(), "reward", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, step_dims, columns.reward, false);
   write_array(file.get(), "is_first", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims, columns.is_first, false);
-  write_array(file.get(), "is_terminal", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims,
-              columns.is_terminal, false);
-  write_array(file.get(), "is_truncated", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims,
-              columns.is_truncated, false);
-  write_array(file.get(), "continue", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, step_dims,
-              columns.continues, false);
-  write_array(file.get(), "episode_id", H5T_STD_I64LE, H5T_NATIVE_INT64, step_dims,
-              columns.episode_id, false);
+  write_array(file.get(), "is_terminal", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims, columns.is_terminal, false);
+  write_array(file.get(), "is_truncated", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims, columns.is_truncated, false);
+  write_array(file.get(), "continue", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, step_dims, columns.continues, false);
+  write_array(file.get(), "episode_id", H5T_STD_I64LE, H5T_NATIVE_INT64, step_dims, columns.episode_id, false);
   write_array(file.get(), "stamp", H5T_STD_U64LE, H5T_NATIVE_UINT64, step_dims, columns.stamp, false);
 
   std::vector<std::uint64_t> committed(static_cast<std::size_t>(options.writer_groups));
@@ -277,15 +261,14 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
   for (int stream = 0; stream < options.num_streams; ++stream)
     write_position[static_cast<std::size_t>(stream)] =
         committed[static_cast<std::size_t>(ring.group_of(stream))] % capacity;
-  write_array(file.get(), "committed_steps", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-              std::array<hsize_t, 1>{committed.size()}, committed.data(), false);
+  write_array(file.get(), "committed_steps", H5T_STD_U64LE, H5T_NATIVE_UINT64, std::array<hsize_t, 1>{committed.size()},
+              committed.data(), false);
   write_array(file.get(), "write_position", H5T_STD_U64LE, H5T_NATIVE_UINT64,
               std::array<hsize_t, 1>{write_position.size()}, write_position.data(), false);
 
   const RateLimiterCounters counters = limiter.counters();
   DREAMER_ASSERT(counters.pending_inserts == 0, "replay dump while an insert is pending");
-  Handle limiter_group(DREAMER_CHECK_HDF5(H5Gcreate2(file.get(), "limiter", H5P_DEFAULT,
-                                                     H5P_DEFAULT, H5P_DEFAULT)),
+  Handle limiter_group(DREAMER_CHECK_HDF5(H5Gcreate2(file.get(), "limiter", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)),
                        H5Gclose);
   write_attribute(limiter_group.get(), "inserts", H5T_NATIVE_INT64, counters.inserts);
   write_attribute(limiter_group.get(), "samples", H5T_NATIVE_INT64, counters.samples);
@@ -303,13 +286,10 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
           const std::vector<SequenceSampler*>& samplers) {
   std::error_code exists_error;
   if (!std::filesystem::is_regular_file(path, exists_error)) throw Error("no such file");
-  if (DREAMER_CHECK_HDF5(H5Fis_hdf5(path.c_str())) <= 0)
-    throw Error("not an HDF5 file (truncated or foreign?)");
+  if (DREAMER_CHECK_HDF5(H5Fis_hdf5(path.c_str())) <= 0) throw Error("not an HDF5 file (truncated or foreign?)");
   Handle file(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)), H5Fclose);
-  if (!has_attribute(file.get(), "format") ||
-      read_string_attribute(file.get(), "format") != kReplayDumpFormat)
-    throw Error(std::string("not a replay dump (root attribute 'format' is not '") +
-                kReplayDumpFormat + "')");
+  if (!has_attribute(file.get(), "format") || read_string_attribute(file.get(), "format") != kReplayDumpFormat)
+    throw Error(std::string("not a replay dump (root attribute 'format' is not '") + kReplayDumpFormat + "')");
   const int version = read_attribute<int>(file.get(), "format_version", H5T_NATIVE_INT);
   if (version != kReplayDumpVersion)
     throw Error("format_version " + std::to_string(version) + " is not supported (this build reads " +
@@ -334,8 +314,7 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
   read_array(file.get(), "committed_steps", H5T_NATIVE_UINT64, {committed.size()}, committed.data());
   for (std::uint64_t count : committed) {
     if (count % static_cast<std::uint64_t>(options.commit_stride) != 0)
-      throw Error("committed_steps " + std::to_string(count) +
-                  " is not a multiple of commit_stride");
+      throw Error("committed_steps " + std::to_string(count) + " is not a multiple of commit_stride");
   }
   Handle limiter_group(DREAMER_CHECK_HDF5(H5Gopen2(file.get(), "limiter", H5P_DEFAULT)), H5Gclose);
   const auto inserts = read_attribute<std::int64_t>(limiter_group.get(), "inserts", H5T_NATIVE_INT64);
@@ -356,13 +335,13 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
   // as it was.
   const std::vector<hsize_t> frame_dims{streams, capacity, static_cast<hsize_t>(packed2::kHeight),
                                         static_cast<hsize_t>(packed2::kBytesPerRow)};
-  for (const char* name : {"action", "reward", "is_first", "is_terminal", "is_truncated",
-                           "continue", "episode_id", "stamp", "obs"}) {
+  for (const char* name :
+       {"action", "reward", "is_first", "is_terminal", "is_truncated", "continue", "episode_id", "stamp", "obs"}) {
     const std::vector<hsize_t> expected = std::strcmp(name, "obs") == 0 ? frame_dims : step_dims;
     const std::vector<hsize_t> dims = dataset_dims(open_dataset(file.get(), name).get());
     if (dims != expected)
-      throw Error(std::string("dataset '") + name + "' has shape " + dims_text(dims) +
-                  ", expected " + dims_text(expected));
+      throw Error(std::string("dataset '") + name + "' has shape " + dims_text(dims) + ", expected " +
+                  dims_text(expected));
   }
 
   MutableRingColumns columns = ring.mutable_columns();
@@ -384,8 +363,7 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
 
 }  // namespace
 
-void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
-                      const RateLimiter& limiter,
+void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring, const RateLimiter& limiter,
                       const std::vector<const SequenceSampler*>& samplers) {
   std::filesystem::path temporary = path;
   temporary += ".tmp";
@@ -393,8 +371,7 @@ void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
     save(temporary, ring, limiter, samplers);
     fsync_path(temporary, O_RDONLY);
     std::filesystem::rename(temporary, path);
-    const std::filesystem::path directory =
-        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     fsync_path(directory, O_RDONLY | O_DIRECTORY);
   } catch (const std::exception& error) {
     std::error_code ignored;
@@ -408,8 +385,7 @@ void load_replay_dump(const std::filesystem::path& path, ReplayRing& ring, RateL
   try {
     load(path, ring, limiter, samplers);
   } catch (const CallError& error) {
-    throw Error("replay dump '" + path.string() +
-                "': unreadable (truncated or damaged file?): " + error.what());
+    throw Error("replay dump '" + path.string() + "': unreadable (truncated or damaged file?): " + error.what());
   } catch (const Error& error) {
     throw Error("replay dump '" + path.string() + "': " + error.what());
   }

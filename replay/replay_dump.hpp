@@ -35,8 +35,7 @@ namespace dreamer::replay {
 inline constexpr const char* kReplayDumpFormat = "dreamer_replay_dump";
 inline constexpr int kReplayDumpVersion = 1;
 
-void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
-                      const RateLimiter& limiter,
+void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring, const RateLimiter& limiter,
                       const std::vector<const SequenceSampler*>& samplers);
 
 // Loads into an existing ring built with a compatible config. A file that

@@ -10,10 +10,8 @@ ReplayMetrics collect_replay_metrics(const ReplayRing& ring, const RateLimiter& 
   metrics.inserts = counters.inserts;
   metrics.samples = counters.samples;
   if (counters.inserts > 0) {
-    metrics.updates_per_env_step =
-        static_cast<double>(counters.samples) / static_cast<double>(counters.inserts);
-    metrics.replay_ratio = metrics.updates_per_env_step *
-                           static_cast<double>(limiter.replayed_steps_per_sample());
+    metrics.updates_per_env_step = static_cast<double>(counters.samples) / static_cast<double>(counters.inserts);
+    metrics.replay_ratio = metrics.updates_per_env_step * static_cast<double>(limiter.replayed_steps_per_sample());
   }
   metrics.target_replay_ratio = limiter.target_replay_ratio();
   metrics.commit_stride = ring.options().commit_stride;

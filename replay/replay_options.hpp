@@ -45,31 +45,21 @@ struct ReplayOptions {
 
   int streams_per_group() const { return num_streams / writer_groups; }
   // Replayed steps per update: batch_size x seq_len.
-  std::int64_t replayed_steps_per_sample() const {
-    return static_cast<std::int64_t>(batch_size) * seq_len;
-  }
+  std::int64_t replayed_steps_per_sample() const { return static_cast<std::int64_t>(batch_size) * seq_len; }
   // Env steps one writer group inserts per commit.
-  std::int64_t steps_per_chunk() const {
-    return static_cast<std::int64_t>(commit_stride) * streams_per_group();
-  }
+  std::int64_t steps_per_chunk() const { return static_cast<std::int64_t>(commit_stride) * streams_per_group(); }
 
   // Throws dreamer::ConfigError naming the first field that is out of range.
   void validate() const;
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(cereal::make_nvp("num_streams", num_streams),
-            cereal::make_nvp("writer_groups", writer_groups),
-            cereal::make_nvp("capacity", capacity),
-            cereal::make_nvp("commit_stride", commit_stride),
-            cereal::make_nvp("safety_margin", safety_margin),
-            cereal::make_nvp("seq_len", seq_len),
-            cereal::make_nvp("batch_size", batch_size),
-            cereal::make_nvp("max_samplers", max_samplers),
-            cereal::make_nvp("train_ratio", train_ratio),
-            cereal::make_nvp("min_size_to_sample", min_size_to_sample),
-            cereal::make_nvp("error_buffer", error_buffer),
-            cereal::make_nvp("seed", seed));
+    archive(cereal::make_nvp("num_streams", num_streams), cereal::make_nvp("writer_groups", writer_groups),
+            cereal::make_nvp("capacity", capacity), cereal::make_nvp("commit_stride", commit_stride),
+            cereal::make_nvp("safety_margin", safety_margin), cereal::make_nvp("seq_len", seq_len),
+            cereal::make_nvp("batch_size", batch_size), cereal::make_nvp("max_samplers", max_samplers),
+            cereal::make_nvp("train_ratio", train_ratio), cereal::make_nvp("min_size_to_sample", min_size_to_sample),
+            cereal::make_nvp("error_buffer", error_buffer), cereal::make_nvp("seed", seed));
   }
 };
 

@@ -16,8 +16,7 @@ constexpr std::size_t kColumnAlignment = HostBlock::kAlignment;
 ReplayRing::ReplayRing(const ReplayOptions& options, ObservationHome observation_home)
     : options_(options), observation_home_(observation_home) {
   options_.validate();
-  const std::size_t rows =
-      static_cast<std::size_t>(options_.num_streams) * static_cast<std::size_t>(options_.capacity);
+  const std::size_t rows = static_cast<std::size_t>(options_.num_streams) * static_cast<std::size_t>(options_.capacity);
   // Lay the columns out one after another, each page aligned.
   std::size_t offset = 0;
   auto reserve = [&](std::size_t bytes) {
@@ -50,12 +49,10 @@ ReplayRing::ReplayRing(const ReplayOptions& options, ObservationHome observation
 
   fences_.reserve(static_cast<std::size_t>(options_.writer_groups));
   for (int group = 0; group < options_.writer_groups; ++group) {
-    fences_.push_back(std::make_unique<CommitFence>(options_.capacity, options_.commit_stride,
-                                                    options_.safety_margin,
+    fences_.push_back(std::make_unique<CommitFence>(options_.capacity, options_.commit_stride, options_.safety_margin,
                                                     options_.max_samplers));
   }
-  reader_slot_taken_ =
-      std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(options_.max_samplers));
+  reader_slot_taken_ = std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(options_.max_samplers));
 }
 
 void ReplayRing::write_step(int stream, std::uint64_t step, const StepFields& fields,
@@ -66,8 +63,7 @@ void ReplayRing::write_step(int stream, std::uint64_t step, const StepFields& fi
   const std::size_t row = row_of(stream, step);
   if (observation_home_ == ObservationHome::kHost) {
     DREAMER_ASSERT(packed_observation != nullptr, "a host ring needs the packed observation");
-    std::memcpy(columns_.observations + row * kObservationBytes, packed_observation,
-                kObservationBytes);
+    std::memcpy(columns_.observations + row * kObservationBytes, packed_observation, kObservationBytes);
   } else {
     DREAMER_ASSERT(packed_observation == nullptr,
                    "observations of this ring live outside it (write them to its device slots)");
@@ -101,8 +97,7 @@ MutableRingColumns ReplayRing::mutable_columns() { return columns_; }
 int ReplayRing::acquire_reader_slot() const {
   for (int slot = 0; slot < options_.max_samplers; ++slot) {
     bool expected = false;
-    if (reader_slot_taken_[static_cast<std::size_t>(slot)].compare_exchange_strong(expected, true))
-      return slot;
+    if (reader_slot_taken_[static_cast<std::size_t>(slot)].compare_exchange_strong(expected, true)) return slot;
   }
   throw Error("replay ring: all " + std::to_string(options_.max_samplers) +
               " reader slots are taken (raise max_samplers)");

@@ -70,8 +70,7 @@ struct RingColumnsOf {
   Int64* episode_id = nullptr;
   UInt64* stamp = nullptr;
 };
-using RingColumns = RingColumnsOf<const std::uint8_t, const float, const std::int64_t,
-                                  const std::uint64_t>;
+using RingColumns = RingColumnsOf<const std::uint8_t, const float, const std::int64_t, const std::uint64_t>;
 using MutableRingColumns = RingColumnsOf<std::uint8_t, float, std::int64_t, std::uint64_t>;
 
 class ReplayRing {
@@ -80,8 +79,7 @@ class ReplayRing {
   static constexpr std::size_t kObservationBytes = packed2::kBytesPerFrame;
 
   // Validates `options` (dreamer::ConfigError) and allocates everything.
-  explicit ReplayRing(const ReplayOptions& options,
-                      ObservationHome observation_home = ObservationHome::kHost);
+  explicit ReplayRing(const ReplayOptions& options, ObservationHome observation_home = ObservationHome::kHost);
   ReplayRing(const ReplayRing&) = delete;
   ReplayRing& operator=(const ReplayRing&) = delete;
 
@@ -101,8 +99,7 @@ class ReplayRing {
   // Writes one step of `stream`; `step` must lie in the group's open chunk.
   // `packed_observation` (1440 bytes) is required with kHost, must be null
   // with kExternal.
-  void write_step(int stream, std::uint64_t step, const StepFields& fields,
-                  const std::uint8_t* packed_observation);
+  void write_step(int stream, std::uint64_t step, const StepFields& fields, const std::uint8_t* packed_observation);
   void publish_chunk(int group) { fence(group).publish_chunk(); }
 
   // --- readers ---
@@ -125,9 +122,7 @@ class ReplayRing {
 
   // --- resume (everything stopped) ---
   MutableRingColumns mutable_columns();
-  void restore_committed_steps(int group, std::uint64_t committed_steps) {
-    fence(group).restore(committed_steps);
-  }
+  void restore_committed_steps(int group, std::uint64_t committed_steps) { fence(group).restore(committed_steps); }
 
  private:
   ReplayOptions options_;

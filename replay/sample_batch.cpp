@@ -20,8 +20,7 @@ SampleBatch::SampleBatch(int batch_size, int seq_len, bool with_observations) {
     offset = HostBlock::align_up(offset + bytes, kFieldAlignment);
     return at;
   };
-  const std::size_t observations_at =
-      reserve(with_observations ? rows * packed2::kBytesPerFrame : 0);
+  const std::size_t observations_at = reserve(with_observations ? rows * packed2::kBytesPerFrame : 0);
   const std::size_t action_at = reserve(rows);
   const std::size_t reward_at = reserve(rows * sizeof(float));
   const std::size_t is_first_at = reserve(rows);

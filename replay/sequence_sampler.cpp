@@ -15,11 +15,10 @@ constexpr std::uint64_t kNoStart = std::numeric_limits<std::uint64_t>::max();
 // Copies `length` rows of one stream starting at ring slot `first_slot`
 // (wrapping at `capacity`) to `destination`; each row is `width` elements.
 template <class T>
-void copy_rows(T* destination, const T* stream_column, std::uint64_t first_slot, int length,
-               std::int64_t capacity, std::size_t width) {
+void copy_rows(T* destination, const T* stream_column, std::uint64_t first_slot, int length, std::int64_t capacity,
+               std::size_t width) {
   const auto first_run = static_cast<std::size_t>(
-      std::min<std::uint64_t>(static_cast<std::uint64_t>(length),
-                              static_cast<std::uint64_t>(capacity) - first_slot));
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(length), static_cast<std::uint64_t>(capacity) - first_slot));
   std::memcpy(destination, stream_column + first_slot * width, first_run * width * sizeof(T));
   const std::size_t second_run = static_cast<std::size_t>(length) - first_run;
   if (second_run > 0) {
@@ -76,14 +75,12 @@ SampleStatus SequenceSampler::draw_and_pin(int seq_len, std::vector<SequenceRef>
       int group = 0;
       while (valid_starts_[static_cast<std::size_t>(group)] == 0 ||
              pick >= static_cast<std::uint64_t>(streams_per_group)) {
-        if (valid_starts_[static_cast<std::size_t>(group)] > 0)
-          pick -= static_cast<std::uint64_t>(streams_per_group);
+        if (valid_starts_[static_cast<std::size_t>(group)] > 0) pick -= static_cast<std::uint64_t>(streams_per_group);
         ++group;
       }
       const auto g = static_cast<std::size_t>(group);
       ref.stream = group * streams_per_group + static_cast<int>(pick);
-      ref.start_step = windows_[g].begin + std::uniform_int_distribution<std::uint64_t>(
-                                               0, valid_starts_[g] - 1)(rng_);
+      ref.start_step = windows_[g].begin + std::uniform_int_distribution<std::uint64_t>(0, valid_starts_[g] - 1)(rng_);
       lowest_start_[g] = std::min(lowest_start_[g], ref.start_step);
     }
 
@@ -100,38 +97,30 @@ SampleStatus SequenceSampler::draw_and_pin(int seq_len, std::vector<SequenceRef>
   }
 }
 
-void SequenceSampler::copy_fields(const std::vector<SequenceRef>& refs,
-                                  const SampleBatchView& out) const {
-  DREAMER_ASSERT(static_cast<int>(refs.size()) == out.batch_size,
-                 "batch view and drawn sequences differ in size");
+void SequenceSampler::copy_fields(const std::vector<SequenceRef>& refs, const SampleBatchView& out) const {
+  DREAMER_ASSERT(static_cast<int>(refs.size()) == out.batch_size, "batch view and drawn sequences differ in size");
   const RingColumns ring = ring_.columns();
   const bool copy_observations = out.observations != nullptr;
-  DREAMER_ASSERT(!copy_observations || ring.observations != nullptr,
-                 "this ring keeps no host observations to copy");
+  DREAMER_ASSERT(!copy_observations || ring.observations != nullptr, "this ring keeps no host observations to copy");
   const std::int64_t capacity = ring_.capacity();
   const int length = out.seq_len;
   for (std::size_t b = 0; b < refs.size(); ++b) {
     const SequenceRef& ref = refs[b];
-    const std::size_t stream_row = static_cast<std::size_t>(ref.stream) *
-                                   static_cast<std::size_t>(capacity);
+    const std::size_t stream_row = static_cast<std::size_t>(ref.stream) * static_cast<std::size_t>(capacity);
     const std::uint64_t first_slot = ref.start_step % static_cast<std::uint64_t>(capacity);
     const std::size_t out_row = b * static_cast<std::size_t>(length);
     if (copy_observations) {
       copy_rows(out.observations + out_row * ReplayRing::kObservationBytes,
-                ring.observations + stream_row * ReplayRing::kObservationBytes, first_slot, length,
-                capacity, ReplayRing::kObservationBytes);
+                ring.observations + stream_row * ReplayRing::kObservationBytes, first_slot, length, capacity,
+                ReplayRing::kObservationBytes);
     }
     copy_rows(out.action + out_row, ring.action + stream_row, first_slot, length, capacity, 1);
     copy_rows(out.reward + out_row, ring.reward + stream_row, first_slot, length, capacity, 1);
     copy_rows(out.is_first + out_row, ring.is_first + stream_row, first_slot, length, capacity, 1);
-    copy_rows(out.is_terminal + out_row, ring.is_terminal + stream_row, first_slot, length,
-              capacity, 1);
-    copy_rows(out.is_truncated + out_row, ring.is_truncated + stream_row, first_slot, length,
-              capacity, 1);
-    copy_rows(out.continues + out_row, ring.continues + stream_row, first_slot, length, capacity,
-              1);
-    copy_rows(out.episode_id + out_row, ring.episode_id + stream_row, first_slot, length,
-              capacity, 1);
+    copy_rows(out.is_terminal + out_row, ring.is_terminal + stream_row, first_slot, length, capacity, 1);
+    copy_rows(out.is_truncated + out_row, ring.is_truncated + stream_row, first_slot, length, capacity, 1);
+    copy_rows(out.continues + out_row, ring.continues + stream_row, first_slot, length, capacity, 1);
+    copy_rows(out.episode_id + out_row, ring.episode_id + stream_row, first_slot, length, capacity, 1);
     copy_rows(out.stamp + out_row, ring.stamp + stream_row, first_slot, length, capacity, 1);
     out.is_first[out_row] = 1;
     out.action[out_row] = 0;

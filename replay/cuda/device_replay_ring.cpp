@@ -8,10 +8,9 @@
 
 namespace dreamer::replay::cuda {
 
-DeviceReplayRing::DeviceReplayRing(const ReplayOptions& options)
-    : host_ring_(options, ObservationHome::kExternal) {
-  device_bytes_ = static_cast<std::size_t>(options.num_streams) *
-                  static_cast<std::size_t>(options.capacity) * ReplayRing::kObservationBytes;
+DeviceReplayRing::DeviceReplayRing(const ReplayOptions& options) : host_ring_(options, ObservationHome::kExternal) {
+  device_bytes_ = static_cast<std::size_t>(options.num_streams) * static_cast<std::size_t>(options.capacity) *
+                  ReplayRing::kObservationBytes;
   void* block = nullptr;
   DREAMER_CHECK_CUDA(cudaMalloc(&block, device_bytes_));
   device_observations_ = static_cast<std::uint8_t*>(block);
@@ -35,18 +34,16 @@ std::uint64_t DeviceReplayRing::storage_fingerprint() const {
   return hash;
 }
 
-DeviceSequenceSampler::DeviceSequenceSampler(const DeviceReplayRing& ring, std::uint64_t seed,
-                                             int max_batch_size, cudaStream_t stream)
+DeviceSequenceSampler::DeviceSequenceSampler(const DeviceReplayRing& ring, std::uint64_t seed, int max_batch_size,
+                                             cudaStream_t stream)
     : ring_(ring), sampler_(ring.host_ring(), seed), max_batch_size_(max_batch_size), stream_(stream) {
   DREAMER_ASSERT(max_batch_size >= 1, "max_batch_size must be >= 1");
   const auto count = static_cast<std::size_t>(max_batch_size);
   refs_.reserve(count);
   DREAMER_CHECK_CUDA(cudaMallocHost(reinterpret_cast<void**>(&host_streams_), count * sizeof(std::int32_t)));
-  DREAMER_CHECK_CUDA(
-      cudaMallocHost(reinterpret_cast<void**>(&host_start_steps_), count * sizeof(std::uint64_t)));
+  DREAMER_CHECK_CUDA(cudaMallocHost(reinterpret_cast<void**>(&host_start_steps_), count * sizeof(std::uint64_t)));
   DREAMER_CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&device_streams_), count * sizeof(std::int32_t)));
-  DREAMER_CHECK_CUDA(
-      cudaMalloc(reinterpret_cast<void**>(&device_start_steps_), count * sizeof(std::uint64_t)));
+  DREAMER_CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&device_start_steps_), count * sizeof(std::uint64_t)));
 }
 
 DeviceSequenceSampler::~DeviceSequenceSampler() {
@@ -56,10 +53,8 @@ DeviceSequenceSampler::~DeviceSequenceSampler() {
   cudaFreeHost(host_streams_);
 }
 
-SampleStatus DeviceSequenceSampler::sample(const SampleBatchView& fields,
-                                           std::uint8_t* device_observations) {
-  DREAMER_ASSERT(fields.observations == nullptr,
-                 "observations of a device ring are gathered into device memory");
+SampleStatus DeviceSequenceSampler::sample(const SampleBatchView& fields, std::uint8_t* device_observations) {
+  DREAMER_ASSERT(fields.observations == nullptr, "observations of a device ring are gathered into device memory");
   DREAMER_ASSERT(fields.batch_size >= 1 && fields.batch_size <= max_batch_size_,
                  "batch size exceeds the sampler's max_batch_size");
   DREAMER_ASSERT(reinterpret_cast<std::uintptr_t>(device_observations) % 16 == 0,
@@ -74,14 +69,12 @@ SampleStatus DeviceSequenceSampler::sample(const SampleBatchView& fields,
       host_start_steps_[b] = refs_[b].start_step;
     }
     const std::size_t count = refs_.size();
-    DREAMER_CHECK_CUDA(cudaMemcpyAsync(device_streams_, host_streams_, count * sizeof(std::int32_t),
+    DREAMER_CHECK_CUDA(
+        cudaMemcpyAsync(device_streams_, host_streams_, count * sizeof(std::int32_t), cudaMemcpyHostToDevice, stream_));
+    DREAMER_CHECK_CUDA(cudaMemcpyAsync(device_start_steps_, host_start_steps_, count * sizeof(std::uint64_t),
                                        cudaMemcpyHostToDevice, stream_));
-    DREAMER_CHECK_CUDA(cudaMemcpyAsync(device_start_steps_, host_start_steps_,
-                                       count * sizeof(std::uint64_t), cudaMemcpyHostToDevice,
-                                       stream_));
-    launch_gather_sequences(ring_.device_observations(), ring_.host_ring().capacity(),
-                            device_streams_, device_start_steps_, fields.batch_size,
-                            fields.seq_len, device_observations, stream_);
+    launch_gather_sequences(ring_.device_observations(), ring_.host_ring().capacity(), device_streams_,
+                            device_start_steps_, fields.batch_size, fields.seq_len, device_observations, stream_);
     DREAMER_CHECK_CUDA(cudaStreamSynchronize(stream_));
   } catch (...) {
     sampler_.release_pins();

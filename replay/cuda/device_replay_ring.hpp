@@ -59,8 +59,7 @@ class DeviceSequenceSampler {
  public:
   // Allocates device and pinned host index buffers for up to max_batch_size
   // sequences, once.
-  DeviceSequenceSampler(const DeviceReplayRing& ring, std::uint64_t seed, int max_batch_size,
-                        cudaStream_t stream);
+  DeviceSequenceSampler(const DeviceReplayRing& ring, std::uint64_t seed, int max_batch_size, cudaStream_t stream);
   ~DeviceSequenceSampler();
   DeviceSequenceSampler(const DeviceSequenceSampler&) = delete;
   DeviceSequenceSampler& operator=(const DeviceSequenceSampler&) = delete;

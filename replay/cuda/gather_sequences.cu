@@ -14,8 +14,7 @@ static_assert(packed2::kBytesPerFrame % 16 == 0, "frames are copied as 16-byte v
 // vectors of the frame.
 __global__ void __launch_bounds__(kThreadsPerFrame)
     gather_sequences_kernel(const uint4* ring, long long capacity, const int* streams,
-                            const unsigned long long* start_steps, int batch, int seq_len,
-                            uint4* output) {
+                            const unsigned long long* start_steps, int batch, int seq_len, uint4* output) {
   const int t = blockIdx.x;
   const int b = blockIdx.y;
   const int lane = threadIdx.x;
@@ -30,15 +29,14 @@ __global__ void __launch_bounds__(kThreadsPerFrame)
 
 }  // namespace
 
-void launch_gather_sequences(const std::uint8_t* ring_observations, std::int64_t capacity,
-                             const std::int32_t* streams, const std::uint64_t* start_steps,
-                             int batch, int seq_len, std::uint8_t* output, cudaStream_t stream) {
+void launch_gather_sequences(const std::uint8_t* ring_observations, std::int64_t capacity, const std::int32_t* streams,
+                             const std::uint64_t* start_steps, int batch, int seq_len, std::uint8_t* output,
+                             cudaStream_t stream) {
   if (batch <= 0 || seq_len <= 0) return;
   const dim3 grid(static_cast<unsigned>(seq_len), static_cast<unsigned>(batch));
   gather_sequences_kernel<<<grid, kThreadsPerFrame, 0, stream>>>(
       reinterpret_cast<const uint4*>(ring_observations), static_cast<long long>(capacity),
-      reinterpret_cast<const int*>(streams),
-      reinterpret_cast<const unsigned long long*>(start_steps), batch, seq_len,
+      reinterpret_cast<const int*>(streams), reinterpret_cast<const unsigned long long*>(start_steps), batch, seq_len,
       reinterpret_cast<uint4*>(output));
   DREAMER_CHECK_CUDA(cudaGetLastError());
 }

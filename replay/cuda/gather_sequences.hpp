@@ -11,8 +11,8 @@ namespace dreamer::replay::cuda {
 
 // `streams` and `start_steps` are device arrays of `batch` entries; `output`
 // must be 16-byte aligned. Asynchronous on `stream`; the launch is checked.
-void launch_gather_sequences(const std::uint8_t* ring_observations, std::int64_t capacity,
-                             const std::int32_t* streams, const std::uint64_t* start_steps,
-                             int batch, int seq_len, std::uint8_t* output, cudaStream_t stream);
+void launch_gather_sequences(const std::uint8_t* ring_observations, std::int64_t capacity, const std::int32_t* streams,
+                             const std::uint64_t* start_steps, int batch, int seq_len, std::uint8_t* output,
+                             cudaStream_t stream);
 
 }  // namespace dreamer::replay::cuda

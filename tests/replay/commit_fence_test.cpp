@@ -36,20 +36,17 @@ TEST(CommitFence, SampleableWindowNeverHoldsTheSlotsTheNextChunkWrites) {
           const StepWindow window = CommitFence::window_for(committed, capacity, stride, margin);
           std::set<std::uint64_t> next_chunk_slots;
           for (int j = 0; j < stride; ++j)
-            next_chunk_slots.insert((committed + static_cast<std::uint64_t>(j)) %
-                                    static_cast<std::uint64_t>(capacity));
+            next_chunk_slots.insert((committed + static_cast<std::uint64_t>(j)) % static_cast<std::uint64_t>(capacity));
           EXPECT_EQ(window.end, committed);
           for (std::uint64_t step = window.begin; step < window.end; ++step) {
             EXPECT_EQ(next_chunk_slots.count(step % static_cast<std::uint64_t>(capacity)), 0u)
-                << "K=" << capacity << " S=" << stride << " M=" << margin
-                << " C=" << committed << " step=" << step;
+                << "K=" << capacity << " S=" << stride << " M=" << margin << " C=" << committed << " step=" << step;
             // The margin: M further steps above the overwritten ones stay out.
             EXPECT_GE(step + static_cast<std::uint64_t>(capacity),
                       committed + static_cast<std::uint64_t>(stride + margin));
           }
           // And the window is as large as that allows.
-          const std::uint64_t longest =
-              static_cast<std::uint64_t>(capacity - stride - margin);
+          const std::uint64_t longest = static_cast<std::uint64_t>(capacity - stride - margin);
           EXPECT_EQ(window.size(), std::min<std::uint64_t>(committed, longest));
         }
       }

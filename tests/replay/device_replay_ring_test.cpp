@@ -48,8 +48,7 @@ void write_device_chunks(DeviceReplayRing& ring, int group, int chunks) {
       const std::uint64_t step = first + static_cast<std::uint64_t>(i);
       for (int s = group * streams; s < (group + 1) * streams; ++s) {
         testing::fill_observation(s, step, frame.data());
-        DREAMER_CHECK_CUDA(cudaMemcpy(ring.slot_pointer(s, step), frame.data(), frame.size(),
-                                      cudaMemcpyHostToDevice));
+        DREAMER_CHECK_CUDA(cudaMemcpy(ring.slot_pointer(s, step), frame.data(), frame.size(), cudaMemcpyHostToDevice));
         host.write_step(s, step, testing::make_fields(s, step), nullptr);
       }
     }
@@ -85,16 +84,15 @@ TEST(DeviceReplayRing, GatheredSequencesMatchTheWrittenFrames_CUDA) {
     std::vector<std::uint8_t> host_batch(batch_bytes);
     for (int round = 0; round < 50; ++round) {
       ASSERT_EQ(sampler.sample(fields.view(), device_batch), SampleStatus::kOk);
-      DREAMER_CHECK_CUDA(
-          cudaMemcpy(host_batch.data(), device_batch, batch_bytes, cudaMemcpyDeviceToHost));
+      DREAMER_CHECK_CUDA(cudaMemcpy(host_batch.data(), device_batch, batch_bytes, cudaMemcpyDeviceToHost));
       for (int b = 0; b < 6; ++b) {
         const int stream_index = fields.view().stream[b];
         for (int t = 0; t < 8; ++t) {
           const std::size_t row = static_cast<std::size_t>(b * 8 + t);
           const std::uint64_t step = fields.view().start_step[b] + static_cast<std::uint64_t>(t);
           ASSERT_EQ(fields.view().stamp[row], step);
-          ASSERT_TRUE(testing::observation_matches(
-              stream_index, step, host_batch.data() + row * ReplayRing::kObservationBytes))
+          ASSERT_TRUE(
+              testing::observation_matches(stream_index, step, host_batch.data() + row * ReplayRing::kObservationBytes))
               << "stream " << stream_index << " step " << step;
         }
         EXPECT_EQ(fields.view().is_first[b * 8], 1);

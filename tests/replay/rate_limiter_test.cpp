@@ -40,11 +40,11 @@ TEST(RateLimiter, HandWorkedSequenceOfAllowedAndRefusedCalls) {
   EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kTimedOut);
   insert(limiter, 2);
   EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kTimedOut);
-  insert(limiter, 2);  // I = 4, owed 8
-  EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kOk);  // owed 4 >= 4
+  insert(limiter, 2);                                                // I = 4, owed 8
+  EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kOk);        // owed 4 >= 4
   EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kTimedOut);  // would be 0 < 4
-  insert(limiter, 2);  // I = 6, owed 12 - 4 = 8
-  EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kOk);  // owed 4
+  insert(limiter, 2);                                                // I = 6, owed 12 - 4 = 8
+  EXPECT_EQ(limiter.acquire_sample(0ms), LimiterStatus::kOk);        // owed 4
   // Inserts: (I=8, S=2) owed 8 <= 12 ok; (10, 2) owed 12 ok; (12, 2) owed 16 refused.
   insert(limiter, 2);
   insert(limiter, 2);

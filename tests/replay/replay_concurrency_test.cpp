@@ -30,8 +30,7 @@ using namespace std::chrono_literals;
 
 std::chrono::milliseconds stress_duration() {
   const char* seconds = std::getenv("DREAMER_REPLAY_STRESS_SECONDS");
-  return std::chrono::milliseconds(seconds != nullptr ? static_cast<int>(1000 * std::atof(seconds))
-                                                      : 2000);
+  return std::chrono::milliseconds(seconds != nullptr ? static_cast<int>(1000 * std::atof(seconds)) : 2000);
 }
 
 ReplayOptions stress_options(int safety_margin) {
@@ -62,10 +61,8 @@ std::vector<std::uint64_t> read_commits(const ReplayRing& ring) {
 // claims to be, else a description of the first bad row. `windows` are the
 // windows the sampler drew from; `before` / `after` the commit counts read
 // just before and after sampling.
-std::string check_batch(const ReplayRing& ring, const SampleBatchView& batch,
-                        const std::vector<StepWindow>& windows,
-                        const std::vector<std::uint64_t>& before,
-                        const std::vector<std::uint64_t>& after) {
+std::string check_batch(const ReplayRing& ring, const SampleBatchView& batch, const std::vector<StepWindow>& windows,
+                        const std::vector<std::uint64_t>& before, const std::vector<std::uint64_t>& after) {
   for (int b = 0; b < batch.batch_size; ++b) {
     const int stream = batch.stream[b];
     const std::uint64_t start = batch.start_step[b];
@@ -75,22 +72,19 @@ std::string check_batch(const ReplayRing& ring, const SampleBatchView& batch,
       const std::size_t row = static_cast<std::size_t>(b * batch.seq_len + t);
       const std::uint64_t step = start + static_cast<std::uint64_t>(t);
       std::ostringstream where;
-      where << "stream " << stream << " step " << step << " (stamp " << batch.stamp[row]
-            << ", window [" << window.begin << ", " << window.end << "), commits "
-            << before[group] << " .. " << after[group] << "): ";
+      where << "stream " << stream << " step " << step << " (stamp " << batch.stamp[row] << ", window [" << window.begin
+            << ", " << window.end << "), commits " << before[group] << " .. " << after[group] << "): ";
       if (window.end < before[group] || window.end > after[group])
         return where.str() + "window does not end at a commit published during the sample";
       if (!window.contains(step)) return where.str() + "outside the sampleable window";
       if (batch.stamp[row] != step) return where.str() + "stamp differs (overwritten or torn)";
-      if (!testing::observation_matches(stream, step,
-                                        batch.observations + row * ReplayRing::kObservationBytes))
+      if (!testing::observation_matches(stream, step, batch.observations + row * ReplayRing::kObservationBytes))
         return where.str() + "observation bytes differ";
       const StepFields expected = testing::make_fields(stream, step);
       if (t > 0 && batch.action[row] != expected.action) return where.str() + "action differs";
       if (batch.reward[row] != expected.reward) return where.str() + "reward differs";
       if (batch.episode_id[row] != expected.episode_id) return where.str() + "episode differs";
-      if (batch.is_terminal[row] != (expected.is_terminal ? 1 : 0))
-        return where.str() + "is_terminal differs";
+      if (batch.is_terminal[row] != (expected.is_terminal ? 1 : 0)) return where.str() + "is_terminal differs";
     }
   }
   return "";
@@ -150,8 +144,7 @@ StressResult run_stress(const ReplayOptions& options, RateLimiter* limiter, int 
           continue;
         }
         const std::vector<std::uint64_t> after = read_commits(ring);
-        const std::string failure =
-            check_batch(ring, batch.view(), sampler.last_windows(), before, after);
+        const std::string failure = check_batch(ring, batch.view(), sampler.last_windows(), before, after);
         if (!failure.empty()) {
           bad.fetch_add(1);
           std::lock_guard lock(failure_mutex);
@@ -171,8 +164,7 @@ StressResult run_stress(const ReplayOptions& options, RateLimiter* limiter, int 
   result.batches = batches.load();
   result.chunks = chunks.load();
   result.pin_retries = retries.load();
-  for (int group = 0; group < options.writer_groups; ++group)
-    result.writer_stalls += ring.fence(group).writer_stalls();
+  for (int group = 0; group < options.writer_groups; ++group) result.writer_stalls += ring.fence(group).writer_stalls();
   result.bad_batches = bad.load();
   result.first_failure = first_failure;
   return result;
@@ -211,8 +203,7 @@ TEST(ReplayConcurrency, SamplersOnlySeeCommittedIntactStepsWithoutSafetyMargin) 
   // the pins have to do the work.
   const StressResult result = run_stress(stress_options(0), nullptr, 3);
   std::printf("batches %llu chunks %llu pin_retries %llu writer_stalls %llu\n",
-              static_cast<unsigned long long>(result.batches),
-              static_cast<unsigned long long>(result.chunks),
+              static_cast<unsigned long long>(result.batches), static_cast<unsigned long long>(result.chunks),
               static_cast<unsigned long long>(result.pin_retries),
               static_cast<unsigned long long>(result.writer_stalls));
   EXPECT_EQ(result.bad_batches, 0u) << result.first_failure;
@@ -223,8 +214,7 @@ TEST(ReplayConcurrency, SamplersOnlySeeCommittedIntactStepsWithoutSafetyMargin) 
 TEST(ReplayConcurrency, SamplersOnlySeeCommittedIntactStepsWithSafetyMargin) {
   const StressResult result = run_stress(stress_options(8), nullptr, 3);
   std::printf("batches %llu chunks %llu pin_retries %llu writer_stalls %llu\n",
-              static_cast<unsigned long long>(result.batches),
-              static_cast<unsigned long long>(result.chunks),
+              static_cast<unsigned long long>(result.batches), static_cast<unsigned long long>(result.chunks),
               static_cast<unsigned long long>(result.pin_retries),
               static_cast<unsigned long long>(result.writer_stalls));
   EXPECT_EQ(result.bad_batches, 0u) << result.first_failure;

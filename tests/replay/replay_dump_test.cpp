@@ -40,9 +40,8 @@ ReplayOptions dump_options() {
 class ReplayDump : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("replay_dump_test_" + std::to_string(::getpid()) + "_" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    directory_ = fs::temp_directory_path() / ("replay_dump_test_" + std::to_string(::getpid()) + "_" +
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(directory_);
   }
   void TearDown() override { fs::remove_all(directory_); }
@@ -184,8 +183,7 @@ TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
   H5Fclose(file);
   EXPECT_NE(load_error(foreign, dump_options()).find("not a replay dump"), std::string::npos);
 
-  EXPECT_NE(load_error(directory_ / "absent.h5", dump_options()).find("no such file"),
-            std::string::npos);
+  EXPECT_NE(load_error(directory_ / "absent.h5", dump_options()).find("no such file"), std::string::npos);
 }
 
 TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
@@ -202,8 +200,7 @@ TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
     ASSERT_GE(H5Ldelete(file, "stamp", H5P_DEFAULT), 0);
     const hsize_t dims[2] = {4, 39};
     const hid_t space = H5Screate_simple(2, dims, nullptr);
-    const hid_t dataset = H5Dcreate2(file, "stamp", H5T_STD_U64LE, space, H5P_DEFAULT,
-                                     H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t dataset = H5Dcreate2(file, "stamp", H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     ASSERT_GE(dataset, 0);
     H5Dclose(dataset);
     H5Sclose(space);
@@ -215,8 +212,7 @@ TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
     load_replay_dump(path, target, target_limiter, {});
     FAIL() << "a [4, 39] stamp dataset was accepted";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("dataset 'stamp' has shape [4, 39], expected [4, 40]"),
-              std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("dataset 'stamp' has shape [4, 39], expected [4, 40]"), std::string::npos)
         << error.what();
   }
   EXPECT_EQ(target.fence(0).committed_steps(), 0u);
@@ -253,11 +249,10 @@ TEST_F(ReplayDump, H5dumpShowsTheDocumentedLayout) {
   const std::string header = run_command("h5dump -H '" + path.string() + "'", status);
   ASSERT_EQ(status, 0) << header;
   for (const char* expected :
-       {"DATASET \"obs\"", "H5T_STD_U8LE", "( 4, 40, 72, 20 )", "DATASET \"stamp\"",
-        "H5T_STD_U64LE", "DATASET \"continue\"", "H5T_IEEE_F32LE", "DATASET \"episode_id\"",
-        "H5T_STD_I64LE", "DATASET \"committed_steps\"", "( 2 )", "DATASET \"write_position\"",
-        "GROUP \"limiter\"", "ATTRIBUTE \"inserts\"", "ATTRIBUTE \"format\"",
-        "DATASET \"config\"", "DATASET \"sampler_rng_state\""}) {
+       {"DATASET \"obs\"", "H5T_STD_U8LE", "( 4, 40, 72, 20 )", "DATASET \"stamp\"", "H5T_STD_U64LE",
+        "DATASET \"continue\"", "H5T_IEEE_F32LE", "DATASET \"episode_id\"", "H5T_STD_I64LE",
+        "DATASET \"committed_steps\"", "( 2 )", "DATASET \"write_position\"", "GROUP \"limiter\"",
+        "ATTRIBUTE \"inserts\"", "ATTRIBUTE \"format\"", "DATASET \"config\"", "DATASET \"sampler_rng_state\""}) {
     EXPECT_NE(header.find(expected), std::string::npos) << "missing " << expected << "\n" << header;
   }
 }
@@ -267,9 +262,7 @@ TEST_F(ReplayDump, H5pyReadsTheDumpAsDocumented) {
   const std::string python = configured != nullptr ? configured : "python3";
   int status = 0;
   run_command(python + " -c 'import h5py' >/dev/null 2>&1", status);
-  if (status != 0)
-    GTEST_SKIP() << "'" << python
-                 << "' cannot import h5py (set DREAMER_PYTHON to a python that can)";
+  if (status != 0) GTEST_SKIP() << "'" << python << "' cannot import h5py (set DREAMER_PYTHON to a python that can)";
   ReplayRing ring(dump_options());
   RateLimiter limiter(dump_options());
   SequenceSampler sampler(ring, 9);

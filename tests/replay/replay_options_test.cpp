@@ -24,10 +24,20 @@ std::string failing_field(const std::function<void(ReplayOptions&)>& change) {
 TEST(ReplayOptions, DefaultsAreValid) { EXPECT_NO_THROW(ReplayOptions{}.validate()); }
 
 TEST(ReplayOptions, CommitStrideAboveHalfTheSequenceLengthIsRejected) {
-  EXPECT_EQ(failing_field([](ReplayOptions& o) { o.seq_len = 64; o.commit_stride = 33; }),
+  EXPECT_EQ(failing_field([](ReplayOptions& o) {
+              o.seq_len = 64;
+              o.commit_stride = 33;
+            }),
             "commit_stride");
-  EXPECT_EQ(failing_field([](ReplayOptions& o) { o.seq_len = 64; o.commit_stride = 32; }), "");
-  EXPECT_EQ(failing_field([](ReplayOptions& o) { o.seq_len = 5; o.commit_stride = 3; }),
+  EXPECT_EQ(failing_field([](ReplayOptions& o) {
+              o.seq_len = 64;
+              o.commit_stride = 32;
+            }),
+            "");
+  EXPECT_EQ(failing_field([](ReplayOptions& o) {
+              o.seq_len = 5;
+              o.commit_stride = 3;
+            }),
             "commit_stride");
 }
 
@@ -39,8 +49,7 @@ TEST(ReplayOptions, EachOutOfRangeFieldIsNamed) {
   EXPECT_EQ(failing_field([](ReplayOptions& o) { o.batch_size = 0; }), "batch_size");
   EXPECT_EQ(failing_field([](ReplayOptions& o) { o.max_samplers = 0; }), "max_samplers");
   EXPECT_EQ(failing_field([](ReplayOptions& o) { o.train_ratio = 0.0; }), "train_ratio");
-  EXPECT_EQ(failing_field([](ReplayOptions& o) { o.min_size_to_sample = 64 * 16 - 1; }),
-            "min_size_to_sample");
+  EXPECT_EQ(failing_field([](ReplayOptions& o) { o.min_size_to_sample = 64 * 16 - 1; }), "min_size_to_sample");
   // (16 * 64 + 32 * 16 * 32) / 2 = 8704 replayed steps is the narrowest
   // window in which neither side can starve the other.
   EXPECT_EQ(failing_field([](ReplayOptions& o) { o.error_buffer = 8703.0; }), "error_buffer");

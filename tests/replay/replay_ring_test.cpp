@@ -41,8 +41,8 @@ TEST(ReplayRing, WriteStepStoresEveryFieldAndTheLogicalStepAsStamp) {
       EXPECT_EQ(columns.is_truncated[row], expected.is_truncated ? 1 : 0);
       EXPECT_EQ(columns.continues[row], expected.is_terminal ? 0.0f : 1.0f);
       EXPECT_EQ(columns.episode_id[row], expected.episode_id);
-      EXPECT_TRUE(testing::observation_matches(
-          stream, step, columns.observations + row * ReplayRing::kObservationBytes));
+      EXPECT_TRUE(
+          testing::observation_matches(stream, step, columns.observations + row * ReplayRing::kObservationBytes));
     }
   }
   // Group 0 was never written.

@@ -36,8 +36,7 @@ inline StepFields make_fields(int stream, std::uint64_t step) {
   fields.is_truncated = in_episode == kEpisodeLength - 1 && !fields.is_terminal;
   fields.action = fields.is_first ? 0 : static_cast<std::uint8_t>(1 + (stream + step) % 7);
   fields.reward = fields.is_first ? 0.0f : 0.25f * static_cast<float>((step + stream) % 5) - 0.5f;
-  fields.episode_id = static_cast<std::int64_t>(stream) * 1000000 +
-                      static_cast<std::int64_t>(step / kEpisodeLength);
+  fields.episode_id = static_cast<std::int64_t>(stream) * 1000000 + static_cast<std::int64_t>(step / kEpisodeLength);
   return fields;
 }
 

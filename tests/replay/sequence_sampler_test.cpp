@@ -40,8 +40,7 @@ void expect_rows_match_their_steps(const ReplayRing& ring, const SampleBatchView
       const std::uint64_t step = start + static_cast<std::uint64_t>(t);
       const StepFields expected = testing::make_fields(stream, step);
       ASSERT_EQ(batch.stamp[row], step) << "b=" << b << " t=" << t;
-      EXPECT_TRUE(testing::observation_matches(
-          stream, step, batch.observations + row * ReplayRing::kObservationBytes));
+      EXPECT_TRUE(testing::observation_matches(stream, step, batch.observations + row * ReplayRing::kObservationBytes));
       if (t == 0) {
         EXPECT_EQ(batch.is_first[row], 1) << "is_first must be forced at index 0";
         EXPECT_EQ(batch.action[row], 0) << "the previous action is zero at a reset";
@@ -100,8 +99,7 @@ TEST(SequenceSampler, OpenChunkStepsAreNeverSampled) {
   for (int i = 0; i < 5; ++i) {
     for (int stream = 0; stream < 2; ++stream) {
       testing::fill_observation(stream, first + i, observation.data());
-      ring.write_step(stream, first + i, testing::make_fields(stream, first + i),
-                      observation.data());
+      ring.write_step(stream, first + i, testing::make_fields(stream, first + i), observation.data());
     }
   }
   SequenceSampler sampler(ring, 3);
@@ -136,12 +134,11 @@ TEST(SequenceSampler, SameSeedAndSameCommitsGiveTheSameBatches) {
     for (int b = 0; b < 8; ++b) {
       EXPECT_EQ(batch_a.view().stream[b], batch_b.view().stream[b]);
       EXPECT_EQ(batch_a.view().start_step[b], batch_b.view().start_step[b]);
-      differs_with_other_seed = differs_with_other_seed ||
-                                batch_a.view().start_step[b] != batch_c.view().start_step[b];
+      differs_with_other_seed = differs_with_other_seed || batch_a.view().start_step[b] != batch_c.view().start_step[b];
     }
-    EXPECT_EQ(std::memcmp(batch_a.view().observations, batch_b.view().observations,
-                          8 * 10 * ReplayRing::kObservationBytes),
-              0);
+    EXPECT_EQ(
+        std::memcmp(batch_a.view().observations, batch_b.view().observations, 8 * 10 * ReplayRing::kObservationBytes),
+        0);
   }
   EXPECT_TRUE(differs_with_other_seed);
 }

@@ -18,9 +18,7 @@ namespace {
 // one step left when k % 4 == 0, else one step right; reaching 9 is terminal,
 // 50 steps truncate. Reward = new
 // position / 10. The position is written into observation byte 0.
-int move(int position, int action) {
-  return std::max(0, std::min(9, position + (action % 4 == 0 ? -1 : 1)));
-}
+int move(int position, int action) { return std::max(0, std::min(9, position + (action % 4 == 0 ? -1 : 1))); }
 
 struct ToyEnv {
   int position = 0;
