@@ -58,23 +58,28 @@ void truncated_normal_(torch::Tensor& weight, double std) {
   weight.clamp_(-2.0 * std, 2.0 * std);
 }
 
+void init_one(torch::nn::Module& module) {
+  Fans fans;
+  torch::Tensor weight;
+  torch::Tensor bias;
+  if (weight_layer_fans(module, fans, weight, bias)) {
+    const double std = std::sqrt(2.0 / (fans.fan_in + fans.fan_out)) / kTruncatedStdRatio;
+    truncated_normal_(weight, std);
+    if (bias.defined()) bias.zero_();
+  } else if (auto* norm = module.as<torch::nn::LayerNorm>()) {
+    if (norm->weight.defined()) norm->weight.fill_(1.0);
+    if (norm->bias.defined()) norm->bias.zero_();
+  }
+}
+
 }  // namespace
 
 void init_dreamer_weights(torch::nn::Module& module) {
   torch::NoGradGuard no_grad;
-  for (const auto& child : module.modules(/*include_self=*/true)) {
-    Fans fans;
-    torch::Tensor weight;
-    torch::Tensor bias;
-    if (weight_layer_fans(*child, fans, weight, bias)) {
-      const double std = std::sqrt(2.0 / (fans.fan_in + fans.fan_out)) / kTruncatedStdRatio;
-      truncated_normal_(weight, std);
-      if (bias.defined()) bias.zero_();
-    } else if (auto* norm = child->as<torch::nn::LayerNorm>()) {
-      if (norm->weight.defined()) norm->weight.fill_(1.0);
-      if (norm->bias.defined()) norm->bias.zero_();
-    }
-  }
+  // modules(false): a module under construction is not yet owned by a
+  // shared_ptr, so `module` itself is handled apart from its descendants.
+  init_one(module);
+  for (const auto& child : module.modules(/*include_self=*/false)) init_one(*child);
 }
 
 void init_uniform_output(torch::nn::Module& layer, double scale) {
