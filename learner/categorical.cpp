@@ -1,0 +1,33 @@
+#include "learner/categorical.hpp"
+
+#include <torch/torch.h>
+
+namespace dreamer::learner {
+
+torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix) {
+  const auto probs = torch::softmax(logits.to(torch::kFloat32), -1);
+  if (unimix <= 0.0) return probs;
+  return (1.0 - unimix) * probs + unimix / static_cast<double>(logits.size(-1));
+}
+
+torch::Tensor straight_through_sample(const torch::Tensor& probs) {
+  const int64_t classes = probs.size(-1);
+  const auto flat = probs.detach().reshape({-1, classes});
+  const auto index = torch::multinomial(flat, 1).squeeze(-1);
+  const auto sample = torch::one_hot(index, classes).to(probs.scalar_type()).view(probs.sizes());
+  return sample + probs - probs.detach();
+}
+
+torch::Tensor one_hot_mode(const torch::Tensor& probs) {
+  return torch::one_hot(probs.detach().argmax(-1), probs.size(-1)).to(probs.scalar_type());
+}
+
+torch::Tensor categorical_entropy(const torch::Tensor& probs) {
+  return -torch::special::xlogy(probs, probs).sum(-1);
+}
+
+torch::Tensor categorical_kl(const torch::Tensor& p, const torch::Tensor& q) {
+  return (torch::special::xlogy(p, p) - torch::special::xlogy(p, q)).sum(-1);
+}
+
+}  // namespace dreamer::learner

@@ -1,0 +1,113 @@
+#pragma once
+// DreamerAgent: the learner side of Dreamer v3. Owns the modules, the three
+// Adam optimizers and the counters, and runs one full update (world model,
+// then imagination + actor + critic, then the slow-critic EMA).
+//
+//   update(batch):
+//     world model:  encoder -> RSSM.observe (a_{t-1}) -> decoder / reward / continue
+//                   loss = mean_{t,b}(obs_nll + reward_nll + continue_nll + KL term)
+//                   backward -> [gradient hook] -> clip 1000 -> Adam step
+//     imagination:  from every posterior (detached), 15 prior steps, actor samples
+//                   rewards/values = two-hot means, continues = mode, c_0 from data
+//                   lambda-returns, ReturnEMA (quantiles -> [quantile hook] -> EMA)
+//     actor:        -mean(w * (log pi(a) * adv + 3e-4 * H))    -> hook -> clip 100 -> step
+//     critic:       mean(w * (NLL(R) + NLL(slow critic mean)))  -> hook -> clip 100 -> step
+//     slow critic:  slow <- 0.98 * slow + 0.02 * critic  (every update)
+//
+// Plug-in points for checkpointing and multi-learner training:
+//  - named_modules(): world_model, actor, critic, slow_critic, return_ema
+//    (torch::nn::Module, use named_parameters() / named_buffers()).
+//  - named_optimizers(): model, actor, critic (torch::optim::Adam).
+//  - counters(): updates done.
+//  - set_gradient_hook(): called after backward(), before clipping and the
+//    optimizer step, with the group's gradients (one tensor per parameter,
+//    in parameters() order, every one defined). Modify them in place (e.g.
+//    all-reduce and divide by the world size) or replace entries.
+//  - set_quantile_hook(): called with the fp32 [2] tensor of this update's
+//    return quantiles before they enter the EMA, so learners can average them.
+// Not thread-safe: one thread drives an agent.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/optim/adam.h>
+
+#include "learner/actor.hpp"
+#include "learner/dreamer_options.hpp"
+#include "learner/return_ema.hpp"
+#include "learner/training_batch.hpp"
+#include "learner/two_hot_head.hpp"
+#include "learner/update_metrics.hpp"
+#include "learner/world_model.hpp"
+
+namespace dreamer::learner {
+
+enum class ParameterGroup { kModel, kActor, kCritic };
+
+using GradientHook = std::function<void(ParameterGroup group, std::vector<torch::Tensor>& grads)>;
+using QuantileHook = std::function<void(torch::Tensor& quantiles)>;
+
+struct AgentCounters {
+  int64_t updates = 0;
+};
+
+class DreamerAgent {
+ public:
+  DreamerAgent(const DreamerOptions& options, torch::Device device);
+
+  UpdateMetrics update(const TrainingBatch& batch);
+
+  WorldModel& world_model() { return world_model_; }
+  Actor& actor() { return actor_; }
+  Critic& critic() { return critic_; }
+  Critic& slow_critic() { return slow_critic_; }
+  ReturnEma& return_ema() { return return_ema_; }
+  std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> named_modules();
+
+  torch::optim::Adam& model_optimizer() { return *model_optimizer_; }
+  torch::optim::Adam& actor_optimizer() { return *actor_optimizer_; }
+  torch::optim::Adam& critic_optimizer() { return *critic_optimizer_; }
+  std::vector<std::pair<std::string, torch::optim::Adam*>> named_optimizers();
+
+  AgentCounters& counters() { return counters_; }
+  const AgentCounters& counters() const { return counters_; }
+
+  void set_gradient_hook(GradientHook hook) { gradient_hook_ = std::move(hook); }
+  void set_quantile_hook(QuantileHook hook) { quantile_hook_ = std::move(hook); }
+
+  // The Player's weights (encoder, RSSM, actor parameters, in that order);
+  // the tensors share storage with the live parameters.
+  std::vector<torch::Tensor> player_weights();
+
+  const DreamerOptions& options() const { return options_; }
+  torch::Device device() const { return device_; }
+  const torch::Tensor& bins() const { return bins_; }
+
+ private:
+  struct WorldModelStep;
+  WorldModelStep train_world_model(const PreparedBatch& batch);
+  torch::Tensor apply_gradients(ParameterGroup group, torch::nn::Module& module,
+                                torch::optim::Adam& optimizer, double max_norm);
+  void update_slow_critic();
+
+  DreamerOptions options_;
+  torch::Device device_;
+  torch::Tensor bins_;
+  WorldModel world_model_{nullptr};
+  Actor actor_{nullptr};
+  Critic critic_{nullptr};
+  Critic slow_critic_{nullptr};
+  ReturnEma return_ema_{nullptr};
+  std::unique_ptr<torch::optim::Adam> model_optimizer_;
+  std::unique_ptr<torch::optim::Adam> actor_optimizer_;
+  std::unique_ptr<torch::optim::Adam> critic_optimizer_;
+  AgentCounters counters_;
+  GradientHook gradient_hook_;
+  QuantileHook quantile_hook_;
+};
+
+}  // namespace dreamer::learner

@@ -1,0 +1,47 @@
+#include "learner/training_batch.hpp"
+
+#include <torch/torch.h>
+
+#include "common/error.hpp"
+#include "common/packed2.hpp"
+
+namespace dreamer::learner {
+namespace {
+
+torch::Tensor time_major_float(const torch::Tensor& x, torch::Device device) {
+  return x.to(device).to(torch::kFloat32).transpose(0, 1).contiguous();
+}
+
+}  // namespace
+
+PreparedBatch prepare_batch(const TrainingBatch& batch, int num_actions, torch::Device device) {
+  DREAMER_ASSERT(batch.obs.defined() && batch.obs.dim() == 4 &&
+                     batch.obs.scalar_type() == torch::kUInt8 &&
+                     batch.obs.size(2) == packed2::kHeight &&
+                     batch.obs.size(3) == packed2::kBytesPerRow,
+                 "TrainingBatch.obs must be uint8 [B, T, 72, 20]");
+  const auto sizes = batch.obs.sizes().slice(0, 2);
+  for (const auto* field : {&batch.action, &batch.reward, &batch.is_first, &batch.is_terminal,
+                            &batch.is_truncated}) {
+    DREAMER_ASSERT(field->defined() && field->sizes() == sizes,
+                   "TrainingBatch fields must all be [B, T] like obs");
+  }
+  DREAMER_ASSERT(batch.action.scalar_type() == torch::kInt64, "TrainingBatch.action must be int64");
+
+  PreparedBatch prepared;
+  prepared.obs = batch.obs.to(device).transpose(0, 1).contiguous();
+  prepared.reward = time_major_float(batch.reward, device);
+  prepared.is_terminal = time_major_float(batch.is_terminal, device);
+  auto is_first = time_major_float(batch.is_first, device);
+  is_first[0].fill_(1.0);
+  prepared.is_first = is_first;
+
+  const auto action = batch.action.to(device).transpose(0, 1);
+  const auto one_hot = torch::one_hot(action, num_actions).to(torch::kFloat32);
+  auto action_prev = torch::zeros_like(one_hot);
+  action_prev.slice(0, 1).copy_(one_hot.slice(0, 0, -1));
+  prepared.action_prev = action_prev * (1.0 - is_first).unsqueeze(-1);
+  return prepared;
+}
+
+}  // namespace dreamer::learner
