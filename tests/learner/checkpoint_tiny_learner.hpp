@@ -67,7 +67,7 @@ class TinyLearner {
     engine_text >> engine_;
   }
 
-  torch::Tensor flat_parameters() const {
+  torch::Tensor flat_parameters() {
     std::vector<torch::Tensor> pieces;
     for (const torch::Tensor& p : model_->parameters()) pieces.push_back(p.detach().reshape({-1}));
     for (const torch::Tensor& b : model_->buffers()) pieces.push_back(b.detach().to(torch::kFloat).reshape({-1}));
@@ -79,7 +79,7 @@ class TinyLearner {
   torch::optim::Adam& optimizer() { return *optimizer_; }
 
  private:
-  int outputs() const { return static_cast<int>(model_[3]->as<torch::nn::Linear>()->options.out_features()); }
+  int outputs() { return static_cast<int>(model_[3]->as<torch::nn::Linear>()->options.out_features()); }
 
   torch::nn::Sequential model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
