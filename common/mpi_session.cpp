@@ -32,9 +32,8 @@ void MpiSession::check_or_throw(std::optional<int> expected_world_size) {
   DREAMER_CHECK_MPI(MPI_Comm_rank(MPI_COMM_WORLD, &world_rank_));
   DREAMER_CHECK_MPI(MPI_Comm_size(MPI_COMM_WORLD, &world_size_));
   if (thread_level_ < MPI_THREAD_MULTIPLE) {
-    throw Error("MPI provides thread level " + std::to_string(thread_level_) +
-                ", below MPI_THREAD_MULTIPLE (" + std::to_string(MPI_THREAD_MULTIPLE) +
-                "); use an MPI library built with thread support");
+    throw Error("MPI provides thread level " + std::to_string(thread_level_) + ", below MPI_THREAD_MULTIPLE (" +
+                std::to_string(MPI_THREAD_MULTIPLE) + "); use an MPI library built with thread support");
   }
   if (expected_world_size && *expected_world_size != world_size_) {
     throw Error("MPI world has " + std::to_string(world_size_) + " rank(s) but " +

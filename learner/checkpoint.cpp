@@ -83,9 +83,8 @@ struct StoredDtype {
   const char* name;
 };
 constexpr StoredDtype kStoredDtypes[] = {
-    {at::kFloat, "float32"}, {at::kDouble, "float64"},  {at::kLong, "int64"},
-    {at::kInt, "int32"},     {at::kByte, "uint8"},      {at::kBool, "bool"},
-    {at::kBFloat16, "bfloat16"}, {at::kHalf, "float16"},
+    {at::kFloat, "float32"}, {at::kDouble, "float64"}, {at::kLong, "int64"},        {at::kInt, "int32"},
+    {at::kByte, "uint8"},    {at::kBool, "bool"},      {at::kBFloat16, "bfloat16"}, {at::kHalf, "float16"},
 };
 
 const StoredDtype* stored_dtype_of(at::ScalarType scalar_type) {
@@ -104,25 +103,37 @@ const StoredDtype* stored_dtype_named(const std::string& name) {
 
 hid_t file_type_of(at::ScalarType scalar_type) {
   switch (scalar_type) {
-    case at::kFloat: return H5T_IEEE_F32LE;
-    case at::kDouble: return H5T_IEEE_F64LE;
-    case at::kLong: return H5T_STD_I64LE;
-    case at::kInt: return H5T_STD_I32LE;
+    case at::kFloat:
+      return H5T_IEEE_F32LE;
+    case at::kDouble:
+      return H5T_IEEE_F64LE;
+    case at::kLong:
+      return H5T_STD_I64LE;
+    case at::kInt:
+      return H5T_STD_I32LE;
     case at::kBFloat16:
-    case at::kHalf: return H5T_STD_U16LE;
-    default: return H5T_STD_U8LE;  // uint8, bool
+    case at::kHalf:
+      return H5T_STD_U16LE;
+    default:
+      return H5T_STD_U8LE;  // uint8, bool
   }
 }
 
 hid_t memory_type_of(at::ScalarType scalar_type) {
   switch (scalar_type) {
-    case at::kFloat: return H5T_NATIVE_FLOAT;
-    case at::kDouble: return H5T_NATIVE_DOUBLE;
-    case at::kLong: return H5T_NATIVE_INT64;
-    case at::kInt: return H5T_NATIVE_INT32;
+    case at::kFloat:
+      return H5T_NATIVE_FLOAT;
+    case at::kDouble:
+      return H5T_NATIVE_DOUBLE;
+    case at::kLong:
+      return H5T_NATIVE_INT64;
+    case at::kInt:
+      return H5T_NATIVE_INT32;
     case at::kBFloat16:
-    case at::kHalf: return H5T_NATIVE_UINT16;
-    default: return H5T_NATIVE_UINT8;
+    case at::kHalf:
+      return H5T_NATIVE_UINT16;
+    default:
+      return H5T_NATIVE_UINT8;
   }
 }
 
@@ -141,8 +152,7 @@ bool attribute_exists(hid_t object, const std::string& name) {
 }
 
 Hid create_group(hid_t location, const std::string& name) {
-  return group_handle(
-      DREAMER_CHECK_HDF5(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+  return group_handle(DREAMER_CHECK_HDF5(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
 }
 
 Hid open_group(hid_t location, const std::string& name, const std::string& where) {
@@ -159,11 +169,11 @@ Hid string_type(size_t size) {
   return type;
 }
 
-void write_scalar_attribute(hid_t object, const std::string& name, hid_t file_type,
-                            hid_t memory_type, const void* value) {
+void write_scalar_attribute(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
+                            const void* value) {
   Hid space = space_handle(DREAMER_CHECK_HDF5(H5Screate(H5S_SCALAR)));
-  Hid attribute = attribute_handle(DREAMER_CHECK_HDF5(
-      H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT)));
+  Hid attribute = attribute_handle(
+      DREAMER_CHECK_HDF5(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT)));
   DREAMER_CHECK_HDF5(H5Awrite(attribute.get(), memory_type, value));
 }
 
@@ -194,8 +204,8 @@ void require_scalar(hid_t space, const std::string& what) {
 }
 
 template <typename Value>
-Value read_number_attribute(hid_t object, const std::string& name, const std::string& where,
-                            H5T_class_t expected_class, hid_t memory_type) {
+Value read_number_attribute(hid_t object, const std::string& name, const std::string& where, H5T_class_t expected_class,
+                            hid_t memory_type) {
   Hid attribute = open_attribute(object, name, where);
   Hid type = type_handle(DREAMER_CHECK_HDF5(H5Aget_type(attribute.get())));
   Hid space = space_handle(DREAMER_CHECK_HDF5(H5Aget_space(attribute.get())));
@@ -225,8 +235,7 @@ std::string strip_padding(std::string text) {
 // Fixed-length string of `type` read through `read` (H5Aread or H5Dread).
 template <typename Read>
 std::string read_fixed_string(hid_t type, const std::string& what, Read read) {
-  if (DREAMER_CHECK_HDF5(H5Tget_class(type)) != H5T_STRING ||
-      DREAMER_CHECK_HDF5(H5Tis_variable_str(type)) > 0) {
+  if (DREAMER_CHECK_HDF5(H5Tget_class(type)) != H5T_STRING || DREAMER_CHECK_HDF5(H5Tis_variable_str(type)) > 0) {
     throw Error(what + " is not a fixed-length string");
   }
   std::string text(DREAMER_CHECK_HDF5(H5Tget_size(type)), '\0');
@@ -237,9 +246,8 @@ std::string read_fixed_string(hid_t type, const std::string& what, Read read) {
 std::string read_string_attribute(hid_t object, const std::string& name, const std::string& where) {
   Hid attribute = open_attribute(object, name, where);
   Hid type = type_handle(DREAMER_CHECK_HDF5(H5Aget_type(attribute.get())));
-  return read_fixed_string(type.get(), "attribute '" + name + "' on " + where, [&](char* data) {
-    DREAMER_CHECK_HDF5(H5Aread(attribute.get(), type.get(), data));
-  });
+  return read_fixed_string(type.get(), "attribute '" + name + "' on " + where,
+                           [&](char* data) { DREAMER_CHECK_HDF5(H5Aread(attribute.get(), type.get(), data)); });
 }
 
 void write_string_dataset(hid_t location, const std::string& name, const std::string& value) {
@@ -247,8 +255,8 @@ void write_string_dataset(hid_t location, const std::string& name, const std::st
   padded.resize(std::max<size_t>(value.size(), 1), '\0');
   Hid type = string_type(value.size());
   Hid space = space_handle(DREAMER_CHECK_HDF5(H5Screate(H5S_SCALAR)));
-  Hid dataset = dataset_handle(DREAMER_CHECK_HDF5(H5Dcreate2(
-      location, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+  Hid dataset = dataset_handle(DREAMER_CHECK_HDF5(
+      H5Dcreate2(location, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
   DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()));
 }
 
@@ -265,8 +273,7 @@ std::string read_string_dataset(hid_t location, const std::string& name, const s
 
 // One tensor as a dataset of its shape (a scalar dataspace for 0-d tensors),
 // copied to CPU and made contiguous first; `torch_dtype` names the dtype.
-void write_tensor_dataset(hid_t location, const std::string& name, const at::Tensor& tensor,
-                          const std::string& where) {
+void write_tensor_dataset(hid_t location, const std::string& name, const at::Tensor& tensor, const std::string& where) {
   const StoredDtype* stored = stored_dtype_of(tensor.scalar_type());
   if (stored == nullptr) {
     throw Error(where + ": dtype " + std::string(c10::toString(tensor.scalar_type())) +
@@ -275,14 +282,12 @@ void write_tensor_dataset(hid_t location, const std::string& name, const at::Ten
   const at::Tensor host = tensor.detach().to(at::kCPU).contiguous();
   std::vector<hsize_t> dims(host.sizes().begin(), host.sizes().end());
   Hid space = space_handle(DREAMER_CHECK_HDF5(
-      dims.empty() ? H5Screate(H5S_SCALAR)
-                   : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr)));
-  Hid dataset = dataset_handle(DREAMER_CHECK_HDF5(
-      H5Dcreate2(location, name.c_str(), file_type_of(host.scalar_type()), space.get(),
-                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+      dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr)));
+  Hid dataset = dataset_handle(DREAMER_CHECK_HDF5(H5Dcreate2(location, name.c_str(), file_type_of(host.scalar_type()),
+                                                             space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
   if (host.numel() > 0) {
-    DREAMER_CHECK_HDF5(H5Dwrite(dataset.get(), memory_type_of(host.scalar_type()), H5S_ALL,
-                                H5S_ALL, H5P_DEFAULT, host.data_ptr()));
+    DREAMER_CHECK_HDF5(
+        H5Dwrite(dataset.get(), memory_type_of(host.scalar_type()), H5S_ALL, H5S_ALL, H5P_DEFAULT, host.data_ptr()));
   }
   write_string_attribute(dataset.get(), "torch_dtype", stored->name);
 }
@@ -298,16 +303,15 @@ std::vector<std::int64_t> dataset_shape(hid_t dataset) {
 
 // Reads a tensor dataset into a CPU tensor after checking that its dtype and
 // shape are the expected ones.
-at::Tensor read_tensor_dataset(hid_t location, const std::string& name, at::ScalarType dtype,
-                               at::IntArrayRef shape, const std::string& where) {
+at::Tensor read_tensor_dataset(hid_t location, const std::string& name, at::ScalarType dtype, at::IntArrayRef shape,
+                               const std::string& where) {
   if (!link_exists(location, name)) throw Error("missing dataset " + where);
   Hid dataset = dataset_handle(DREAMER_CHECK_HDF5(H5Dopen2(location, name.c_str(), H5P_DEFAULT)));
   const std::string stored_name = read_string_attribute(dataset.get(), "torch_dtype", where);
   const StoredDtype* stored = stored_dtype_named(stored_name);
   if (stored == nullptr) throw Error(where + " has unknown torch_dtype '" + stored_name + "'");
   if (stored->scalar_type != dtype) {
-    throw Error(where + " is " + stored_name + ", expected " +
-                std::string(c10::toString(dtype)));
+    throw Error(where + " is " + stored_name + ", expected " + std::string(c10::toString(dtype)));
   }
   Hid type = type_handle(DREAMER_CHECK_HDF5(H5Dget_type(dataset.get())));
   if (DREAMER_CHECK_HDF5(H5Tequal(type.get(), file_type_of(dtype))) <= 0) {
@@ -319,8 +323,7 @@ at::Tensor read_tensor_dataset(hid_t location, const std::string& name, at::Scal
   }
   at::Tensor tensor = at::empty(shape, at::TensorOptions().dtype(dtype).device(at::kCPU));
   if (tensor.numel() > 0) {
-    DREAMER_CHECK_HDF5(H5Dread(dataset.get(), memory_type_of(dtype), H5S_ALL, H5S_ALL,
-                               H5P_DEFAULT, tensor.data_ptr()));
+    DREAMER_CHECK_HDF5(H5Dread(dataset.get(), memory_type_of(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data_ptr()));
   }
   return tensor;
 }
@@ -396,9 +399,7 @@ void write_latest_pointer(const fs::path& directory, const std::string& file_nam
   fsync_path(directory, true);
 }
 
-std::string checkpoint_file_name(std::int64_t opt_steps) {
-  return "ckpt_" + std::to_string(opt_steps) + ".h5";
-}
+std::string checkpoint_file_name(std::int64_t opt_steps) { return "ckpt_" + std::to_string(opt_steps) + ".h5"; }
 
 // opt_steps of a file named ckpt_<n>.h5, or nullopt.
 std::optional<std::int64_t> checkpoint_steps_of(const std::string& file_name) {
@@ -408,8 +409,7 @@ std::optional<std::int64_t> checkpoint_steps_of(const std::string& file_name) {
       !file_name.ends_with(suffix)) {
     return std::nullopt;
   }
-  const std::string digits =
-      file_name.substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
+  const std::string digits = file_name.substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
@@ -462,9 +462,7 @@ void set_generator_state_bytes(at::Generator generator, const std::string& bytes
   generator.set_state(state);
 }
 
-int visible_cuda_devices() {
-  return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
-}
+int visible_cuda_devices() { return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0; }
 
 std::string cuda_generator_name(int device) { return "torch_cuda_" + std::to_string(device); }
 
@@ -569,7 +567,8 @@ void write_checkpoint_file(const fs::path& path, std::int64_t opt_steps, const C
   {
     Hid rng = create_group(file.get(), "rng");
     if (options.save_torch_rng) {
-      write_bytes_dataset(rng.get(), "torch_cpu", generator_state_bytes(at::globalContext().defaultGenerator(at::kCPU)));
+      write_bytes_dataset(rng.get(), "torch_cpu",
+                          generator_state_bytes(at::globalContext().defaultGenerator(at::kCPU)));
       for (int device = 0; device < visible_cuda_devices(); ++device) {
         write_bytes_dataset(rng.get(), cuda_generator_name(device),
                             generator_state_bytes(at::globalContext().defaultGenerator(
@@ -695,8 +694,10 @@ std::vector<StagedParamGroup> stage_optimizer(hid_t optimizers_group, const Name
       state.parameter = params[i];
       state.step = read_int64_attribute(state_group.get(), "step", state_where);
       const at::ScalarType dtype = params[i].scalar_type();
-      state.exp_avg = read_tensor_dataset(state_group.get(), "exp_avg", dtype, params[i].sizes(), state_where + "/exp_avg");
-      state.exp_avg_sq = read_tensor_dataset(state_group.get(), "exp_avg_sq", dtype, params[i].sizes(), state_where + "/exp_avg_sq");
+      state.exp_avg =
+          read_tensor_dataset(state_group.get(), "exp_avg", dtype, params[i].sizes(), state_where + "/exp_avg");
+      state.exp_avg_sq =
+          read_tensor_dataset(state_group.get(), "exp_avg_sq", dtype, params[i].sizes(), state_where + "/exp_avg_sq");
       if (link_exists(state_group.get(), "max_exp_avg_sq")) {
         state.max_exp_avg_sq = read_tensor_dataset(state_group.get(), "max_exp_avg_sq", dtype, params[i].sizes(),
                                                    state_where + "/max_exp_avg_sq");
@@ -722,7 +723,8 @@ Staged stage_checkpoint(const fs::path& path, const CheckpointState& state, cons
   }
   {
     Hid optimizers = open_group(file.get(), "optimizers", "/optimizers");
-    for (const NamedOptimizer& named : state.optimizers) staged.optimizers.push_back(stage_optimizer(optimizers.get(), named));
+    for (const NamedOptimizer& named : state.optimizers)
+      staged.optimizers.push_back(stage_optimizer(optimizers.get(), named));
   }
   {
     Hid counters = open_group(file.get(), "counters", "/counters");
@@ -733,10 +735,12 @@ Staged stage_checkpoint(const fs::path& path, const CheckpointState& state, cons
   {
     Hid rng = open_group(file.get(), "rng", "/rng");
     if (options.restore_torch_rng) {
-      if (link_exists(rng.get(), "torch_cpu")) staged.torch_cpu_rng = read_bytes_dataset(rng.get(), "torch_cpu", "/rng/torch_cpu");
+      if (link_exists(rng.get(), "torch_cpu"))
+        staged.torch_cpu_rng = read_bytes_dataset(rng.get(), "torch_cpu", "/rng/torch_cpu");
       for (int device = 0; device < visible_cuda_devices(); ++device) {
         const std::string name = cuda_generator_name(device);
-        if (link_exists(rng.get(), name)) staged.torch_cuda_rng[device] = read_bytes_dataset(rng.get(), name, "/rng/" + name);
+        if (link_exists(rng.get(), name))
+          staged.torch_cuda_rng[device] = read_bytes_dataset(rng.get(), name, "/rng/" + name);
       }
     }
     Hid extra = open_group(rng.get(), "extra", "/rng/extra");
@@ -753,8 +757,11 @@ void apply_optimizer(torch::optim::Adam& optimizer, std::vector<StagedParamGroup
     torch::optim::OptimizerParamGroup& param_group = optimizer.param_groups()[g];
     auto& options = static_cast<torch::optim::AdamOptions&>(param_group.options());
     const StagedParamGroup& staged = groups[g];
-    options.lr(staged.lr).betas({staged.beta1, staged.beta2}).eps(staged.eps)
-        .weight_decay(staged.weight_decay).amsgrad(staged.amsgrad);
+    options.lr(staged.lr)
+        .betas({staged.beta1, staged.beta2})
+        .eps(staged.eps)
+        .weight_decay(staged.weight_decay)
+        .amsgrad(staged.amsgrad);
     for (size_t i = 0; i < param_group.params().size(); ++i) {
       const at::Tensor& parameter = param_group.params()[i];
       void* key = parameter.unsafeGetTensorImpl();
@@ -778,10 +785,13 @@ void apply_staged(Staged& staged, CheckpointState& state) {
     torch::NoGradGuard no_grad;
     for (auto& [live, loaded] : staged.tensors) live.copy_(loaded);
   }
-  for (size_t o = 0; o < state.optimizers.size(); ++o) apply_optimizer(*state.optimizers[o].optimizer, staged.optimizers[o]);
-  if (staged.torch_cpu_rng) set_generator_state_bytes(at::globalContext().defaultGenerator(at::kCPU), *staged.torch_cpu_rng);
+  for (size_t o = 0; o < state.optimizers.size(); ++o)
+    apply_optimizer(*state.optimizers[o].optimizer, staged.optimizers[o]);
+  if (staged.torch_cpu_rng)
+    set_generator_state_bytes(at::globalContext().defaultGenerator(at::kCPU), *staged.torch_cpu_rng);
   for (const auto& [device, bytes] : staged.torch_cuda_rng) {
-    set_generator_state_bytes(at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device))), bytes);
+    set_generator_state_bytes(
+        at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device))), bytes);
   }
   state.counters = std::move(staged.counters);
   state.rng_states = std::move(staged.rng_states);
@@ -801,10 +811,14 @@ std::string dataset_dtype_name(hid_t dataset) {
   if (attribute_exists(dataset, "torch_dtype")) return read_string_attribute(dataset, "torch_dtype", "dataset");
   Hid type = type_handle(DREAMER_CHECK_HDF5(H5Dget_type(dataset)));
   switch (DREAMER_CHECK_HDF5(H5Tget_class(type.get()))) {
-    case H5T_STRING: return "string";
-    case H5T_INTEGER: return "int" + std::to_string(8 * H5Tget_size(type.get()));
-    case H5T_FLOAT: return "float" + std::to_string(8 * H5Tget_size(type.get()));
-    default: return "other";
+    case H5T_STRING:
+      return "string";
+    case H5T_INTEGER:
+      return "int" + std::to_string(8 * H5Tget_size(type.get()));
+    case H5T_FLOAT:
+      return "float" + std::to_string(8 * H5Tget_size(type.get()));
+    default:
+      return "other";
   }
 }
 

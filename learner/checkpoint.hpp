@@ -88,9 +88,8 @@ struct CheckpointInfo {
 
 // Writes <directory>/ckpt_<opt_steps>.h5 (creating the directory) and points
 // `latest` at it; returns the file's path. Tensors are copied to CPU.
-std::filesystem::path save_checkpoint(const std::filesystem::path& directory,
-                                      std::int64_t opt_steps, const CheckpointState& state,
-                                      const CheckpointSaveOptions& options = {});
+std::filesystem::path save_checkpoint(const std::filesystem::path& directory, std::int64_t opt_steps,
+                                      const CheckpointState& state, const CheckpointSaveOptions& options = {});
 
 // The file `latest` names in `directory`, or nullopt when there is no
 // `latest` (a fresh run). Throws dreamer::Error when `latest` names a file
@@ -99,8 +98,8 @@ std::optional<std::filesystem::path> find_latest_checkpoint(const std::filesyste
 
 // Restores `state` from a checkpoint file, or from the one `latest` names
 // when given a directory.
-CheckpointInfo load_checkpoint(const std::filesystem::path& file_or_directory,
-                               CheckpointState& state, const CheckpointLoadOptions& options = {});
+CheckpointInfo load_checkpoint(const std::filesystem::path& file_or_directory, CheckpointState& state,
+                               const CheckpointLoadOptions& options = {});
 
 // Read-only listing for tools: every dataset with its dtype and shape. Works
 // on any HDF5 file; `info` stays default for files without /meta.

@@ -15,21 +15,21 @@ double AllReduceStats::bus_bytes_per_second() const {
 
 std::string_view to_string(AllReduceBackend backend) {
   switch (backend) {
-    case AllReduceBackend::kMpi: return "mpi";
-    case AllReduceBackend::kNccl: return "nccl";
+    case AllReduceBackend::kMpi:
+      return "mpi";
+    case AllReduceBackend::kNccl:
+      return "nccl";
   }
   return "unknown";
 }
 
-std::unique_ptr<GradientAllReducer> make_gradient_all_reducer(MPI_Comm learners,
-                                                              const c10::Device& device) {
+std::unique_ptr<GradientAllReducer> make_gradient_all_reducer(MPI_Comm learners, const c10::Device& device) {
   if (device.is_cpu()) return std::make_unique<MpiGradientAllReducer>(learners);
   if (device.is_cuda()) {
 #if defined(DREAMER_HAS_CUDA)
     return std::make_unique<NcclGradientAllReducer>(learners, device.index());
 #else
-    throw Error("gradient all-reduce on " + device.str() +
-                " needs NCCL: rebuild with -DDREAMER_ENABLE_CUDA=ON");
+    throw Error("gradient all-reduce on " + device.str() + " needs NCCL: rebuild with -DDREAMER_ENABLE_CUDA=ON");
 #endif
   }
   throw Error("gradient all-reduce: unsupported device " + device.str());

@@ -33,8 +33,8 @@
 namespace dreamer::learner {
 
 struct AllReduceStats {
-  std::int64_t bytes = 0;   // payload of one rank: all flattened gradients
-  double seconds = 0.0;     // time inside the collective (not flatten/unflatten)
+  std::int64_t bytes = 0;  // payload of one rank: all flattened gradients
+  double seconds = 0.0;    // time inside the collective (not flatten/unflatten)
   int world_size = 1;
 
   // Bus bandwidth as nccl-tests defines it for all-reduce:
@@ -65,7 +65,6 @@ class GradientAllReducer {
 // duplicated, so the reducer's traffic cannot mix with the caller's). CUDA
 // devices get NCCL, which needs a build with DREAMER_ENABLE_CUDA; CPU gets
 // MPI. Collective over `learners`.
-std::unique_ptr<GradientAllReducer> make_gradient_all_reducer(MPI_Comm learners,
-                                                              const c10::Device& device);
+std::unique_ptr<GradientAllReducer> make_gradient_all_reducer(MPI_Comm learners, const c10::Device& device);
 
 }  // namespace dreamer::learner

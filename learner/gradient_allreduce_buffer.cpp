@@ -19,18 +19,16 @@ at::Tensor& GradientAllReduceBuffer::gather(const std::vector<at::Tensor>& param
     const at::Tensor& first = flat_gradients.empty() ? gradient : flat_gradients.front();
     if (gradient.scalar_type() != first.scalar_type() || gradient.device() != first.device()) {
       throw Error("gradient all-reduce: gradient " + std::to_string(i) + " is " +
-                  std::string(c10::toString(gradient.scalar_type())) + " on " +
-                  gradient.device().str() + ", gradient 0 is " +
-                  std::string(c10::toString(first.scalar_type())) + " on " +
-                  first.device().str() + "; all must match");
+                  std::string(c10::toString(gradient.scalar_type())) + " on " + gradient.device().str() +
+                  ", gradient 0 is " + std::string(c10::toString(first.scalar_type())) + " on " + first.device().str() +
+                  "; all must match");
     }
     flat_gradients.push_back(gradient.reshape({-1}));
     numels_.push_back(gradient.numel());
     total += gradient.numel();
   }
   const at::TensorOptions options = flat_gradients.front().options();
-  if (!buffer_.defined() || buffer_.numel() != total ||
-      buffer_.scalar_type() != options.dtype().toScalarType() ||
+  if (!buffer_.defined() || buffer_.numel() != total || buffer_.scalar_type() != options.dtype().toScalarType() ||
       buffer_.device() != options.device()) {
     buffer_ = at::empty({total}, options);
   }

@@ -13,8 +13,10 @@ constexpr int64_t kMaxElementsPerCall = int64_t{1} << 30;
 
 MPI_Datatype mpi_type_of(const at::Tensor& buffer) {
   switch (buffer.scalar_type()) {
-    case at::kFloat: return MPI_FLOAT;
-    case at::kDouble: return MPI_DOUBLE;
+    case at::kFloat:
+      return MPI_FLOAT;
+    case at::kDouble:
+      return MPI_DOUBLE;
     default:
       throw Error("MPI gradient all-reduce supports float32 and float64 gradients, not " +
                   std::string(c10::toString(buffer.scalar_type())));
@@ -47,8 +49,7 @@ AllReduceStats MpiGradientAllReducer::average_gradients(const std::vector<at::Te
   const double start = MPI_Wtime();
   for (int64_t offset = 0; offset < buffer.numel(); offset += kMaxElementsPerCall) {
     const int count = static_cast<int>(std::min(kMaxElementsPerCall, buffer.numel() - offset));
-    DREAMER_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, bytes + offset * element_size, count, type,
-                                    MPI_SUM, comm_));
+    DREAMER_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, bytes + offset * element_size, count, type, MPI_SUM, comm_));
   }
   const double seconds = MPI_Wtime() - start;
   if (world_size_ > 1) buffer.div_(world_size_);

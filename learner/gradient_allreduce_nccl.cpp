@@ -17,10 +17,14 @@ namespace {
 
 ncclDataType_t nccl_type_of(const at::Tensor& buffer) {
   switch (buffer.scalar_type()) {
-    case at::kFloat: return ncclFloat32;
-    case at::kDouble: return ncclFloat64;
-    case at::kBFloat16: return ncclBfloat16;
-    case at::kHalf: return ncclFloat16;
+    case at::kFloat:
+      return ncclFloat32;
+    case at::kDouble:
+      return ncclFloat64;
+    case at::kBFloat16:
+      return ncclBfloat16;
+    case at::kHalf:
+      return ncclFloat16;
     default:
       throw Error("NCCL gradient all-reduce supports float32/float64/bfloat16/float16 gradients, not " +
                   std::string(c10::toString(buffer.scalar_type())));
@@ -53,22 +57,21 @@ AllReduceStats NcclGradientAllReducer::average_gradients(const std::vector<at::T
   const c10::cuda::CUDAGuard guard(device_index_);
   at::Tensor& buffer = buffer_.gather(parameters);
   if (!buffer.is_cuda() || buffer.device().index() != device_index_) {
-    throw Error("NCCL gradient all-reduce on cuda:" + std::to_string(device_index_) +
-                " got gradients on " + buffer.device().str());
+    throw Error("NCCL gradient all-reduce on cuda:" + std::to_string(device_index_) + " got gradients on " +
+                buffer.device().str());
   }
   const ncclDataType_t type = nccl_type_of(buffer);
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(device_index_).stream();
   DREAMER_CHECK_CUDA(cudaEventRecord(start_, stream));
-  DREAMER_CHECK_NCCL(ncclAllReduce(buffer.data_ptr(), buffer.data_ptr(),
-                                   static_cast<size_t>(buffer.numel()), type, ncclAvg, comm_,
-                                   stream));
+  DREAMER_CHECK_NCCL(ncclAllReduce(buffer.data_ptr(), buffer.data_ptr(), static_cast<size_t>(buffer.numel()), type,
+                                   ncclAvg, comm_, stream));
   DREAMER_CHECK_CUDA(cudaEventRecord(stop_, stream));
   buffer_.scatter(parameters);
   DREAMER_CHECK_CUDA(cudaEventSynchronize(stop_));
   float milliseconds = 0.0f;
   DREAMER_CHECK_CUDA(cudaEventElapsedTime(&milliseconds, start_, stop_));
-  return AllReduceStats{buffer.numel() * static_cast<int64_t>(buffer.element_size()),
-                        milliseconds / 1000.0, world_size_};
+  return AllReduceStats{buffer.numel() * static_cast<int64_t>(buffer.element_size()), milliseconds / 1000.0,
+                        world_size_};
 }
 
 }  // namespace dreamer::learner

@@ -32,8 +32,7 @@ TEST(MpiSession, RefusesAWorldOfAnotherSize) {
     const MpiSession session(mpi_world_size() + 1);
     FAIL() << "a world of the wrong size was accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("MPI world has 2 rank(s) but 3 were expected"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("MPI world has 2 rank(s) but 3 were expected"), std::string::npos) << e.what();
   }
 }
 
@@ -41,8 +40,7 @@ TEST(MpiSession, MpiErrorsReachTheCheckMacroInsteadOfAborting) {
   const MpiSession session;
   int value = 0;
   // Rank world_size does not exist: MPI_ERRORS_RETURN hands the error back.
-  EXPECT_THROW(DREAMER_CHECK_MPI(MPI_Send(&value, 1, MPI_INT, session.world_size(), 0, MPI_COMM_WORLD)),
-               CallError);
+  EXPECT_THROW(DREAMER_CHECK_MPI(MPI_Send(&value, 1, MPI_INT, session.world_size(), 0, MPI_COMM_WORLD)), CallError);
 }
 
 }  // namespace

@@ -27,8 +27,8 @@ class CheckpointTest : public ::testing::Test {
   void SetUp() override {
     torch::set_num_threads(1);
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::temp_directory_path() /
-                 ("dreamer_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
+    directory_ =
+        fs::temp_directory_path() / ("dreamer_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(directory_);
     fs::create_directories(directory_);
   }
@@ -89,8 +89,8 @@ TEST_F(CheckpointTest, ResumingInAFreshProcessContinuesBitIdentically) {
   const torch::Tensor expected = uninterrupted_parameters();
   save_trained(kStepsBeforeSave);
   const fs::path out = directory_ / "resumed_parameters.bin";
-  const std::string command = std::string(DREAMER_CHECKPOINT_RESUME_CHILD) + " '" + directory_.string() +
-                              "' " + std::to_string(kStepsAfterLoad) + " '" + out.string() + "'";
+  const std::string command = std::string(DREAMER_CHECKPOINT_RESUME_CHILD) + " '" + directory_.string() + "' " +
+                              std::to_string(kStepsAfterLoad) + " '" + out.string() + "'";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 
   const std::string bytes = read_text(out);
@@ -203,8 +203,7 @@ TEST_F(CheckpointTest, WrongShapeGivesOneClearErrorAndChangesNothing) {
   const torch::Tensor before = learner.flat_parameters();
   const std::string message = load_error(file, learner);
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;
-  EXPECT_NE(message.find("/modules/model/3.weight has shape [3, 16], expected [2, 16]"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("/modules/model/3.weight has shape [3, 16], expected [2, 16]"), std::string::npos) << message;
   EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
 }
 
@@ -294,9 +293,9 @@ TEST_F(CheckpointTest, H5dumpReadsTheHeader) {
   const std::string command = std::string(h5dump) + " -H '" + file.string() + "' > '" + out.string() + "' 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << read_text(out);
   const std::string header = read_text(out);
-  for (const char* expected : {"GROUP \"modules\"", "DATASET \"0.weight\"", "DATASET \"exp_avg_sq\"",
-                               "ATTRIBUTE \"schema_version\"", "DATASET \"config_json\"",
-                               "ATTRIBUTE \"opt_steps\"", "DATASET \"data_engine\""}) {
+  for (const char* expected :
+       {"GROUP \"modules\"", "DATASET \"0.weight\"", "DATASET \"exp_avg_sq\"", "ATTRIBUTE \"schema_version\"",
+        "DATASET \"config_json\"", "ATTRIBUTE \"opt_steps\"", "DATASET \"data_engine\""}) {
     EXPECT_NE(header.find(expected), std::string::npos) << expected << " missing in:\n" << header;
   }
 }

@@ -23,8 +23,8 @@ class TinyLearner {
  public:
   explicit TinyLearner(std::uint64_t seed, int hidden = 16, int outputs = 3) : engine_(seed) {
     torch::manual_seed(seed);
-    model_ = torch::nn::Sequential(torch::nn::Linear(4, hidden), torch::nn::BatchNorm1d(hidden),
-                                   torch::nn::Tanh(), torch::nn::Linear(hidden, outputs));
+    model_ = torch::nn::Sequential(torch::nn::Linear(4, hidden), torch::nn::BatchNorm1d(hidden), torch::nn::Tanh(),
+                                   torch::nn::Linear(hidden, outputs));
     std::vector<torch::optim::OptimizerParamGroup> groups;
     groups.emplace_back(model_[0]->parameters(),
                         std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(1e-2)));
@@ -39,8 +39,7 @@ class TinyLearner {
     for (int i = 0; i < steps; ++i) {
       const torch::Tensor inputs = torch::randn({8, 4});
       const double scale = static_cast<double>(engine_() % 1000) / 500.0;
-      const torch::Tensor targets =
-          torch::sin(inputs.sum(1, /*keepdim=*/true)).expand({8, outputs()}) * scale;
+      const torch::Tensor targets = torch::sin(inputs.sum(1, /*keepdim=*/true)).expand({8, outputs()}) * scale;
       optimizer_->zero_grad();
       torch::mse_loss(model_->forward(inputs), targets).backward();
       optimizer_->step();

@@ -30,8 +30,8 @@ Batch make_batch() {
 }
 
 // Gradients of the mean squared error over rows [begin, end) of the batch.
-std::vector<torch::Tensor> gradients_on_rows(torch::nn::Sequential& model, const Batch& batch,
-                                             int64_t begin, int64_t end) {
+std::vector<torch::Tensor> gradients_on_rows(torch::nn::Sequential& model, const Batch& batch, int64_t begin,
+                                             int64_t end) {
   model->zero_grad();
   const torch::Tensor outputs = model->forward(batch.inputs.slice(0, begin, end));
   torch::mse_loss(outputs, batch.targets.slice(0, begin, end)).backward();

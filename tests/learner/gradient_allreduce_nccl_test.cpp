@@ -54,7 +54,8 @@ TEST_F(GradientAllReduceNccl, AveragedHalfBatchGradientsEqualTheFullBatchGradien
   const int64_t begin = reducer_->rank() * (kBatch / 2);
   model->zero_grad();
   torch::mse_loss(model->forward(inputs.slice(0, begin, begin + kBatch / 2)),
-                  targets.slice(0, begin, begin + kBatch / 2)).backward();
+                  targets.slice(0, begin, begin + kBatch / 2))
+      .backward();
   reducer_->average_gradients(model->parameters());
 
   const std::vector<torch::Tensor> parameters = model->parameters();
