@@ -12,7 +12,8 @@
 
 namespace dreamer {
 
-// Innermost message of HDF5's error stack ("unable to open file", ...).
+// "<outermost>: <innermost>" message of HDF5's error stack (one of them when
+// they are the same), and clears the stack.
 std::string hdf5_error_message();
 // Turns off HDF5's automatic printing of error stacks (idempotent).
 void silence_hdf5_errors();

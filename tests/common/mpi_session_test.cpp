@@ -1,0 +1,53 @@
+// Started by ctest through mpirun -np 2; main() holds the session that
+// initialised MPI, so the sessions made in the tests only check.
+#include "common/mpi_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/call_error.hpp"
+#include "common/mpi_check.hpp"
+
+namespace dreamer {
+namespace {
+
+int mpi_world_size() {
+  int size = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+TEST(MpiSession, ReportsRankSizeAndMultipleThreadSupport) {
+  const MpiSession session(mpi_world_size());
+  EXPECT_FALSE(session.owns_mpi());
+  EXPECT_EQ(session.world_size(), 2);
+  EXPECT_GE(session.world_rank(), 0);
+  EXPECT_LT(session.world_rank(), 2);
+  EXPECT_GE(session.thread_level(), MPI_THREAD_MULTIPLE);
+}
+
+TEST(MpiSession, RefusesAWorldOfAnotherSize) {
+  try {
+    const MpiSession session(mpi_world_size() + 1);
+    FAIL() << "a world of the wrong size was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("MPI world has 2 rank(s) but 3 were expected"), std::string::npos) << e.what();
+  }
+}
+
+TEST(MpiSession, MpiErrorsReachTheCheckMacroInsteadOfAborting) {
+  const MpiSession session;
+  int value = 0;
+  // Rank world_size does not exist: MPI_ERRORS_RETURN hands the error back.
+  EXPECT_THROW(DREAMER_CHECK_MPI(MPI_Send(&value, 1, MPI_INT, session.world_size(), 0, MPI_COMM_WORLD)), CallError);
+}
+
+}  // namespace
+}  // namespace dreamer
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  const dreamer::MpiSession session(2);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,304 @@
+#include "learner/checkpoint.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "common/error.hpp"
+#include "tests/learner/checkpoint_tiny_learner.hpp"
+
+namespace dreamer::learner {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TinyLearner;
+
+constexpr int kStepsBeforeSave = 5;
+constexpr int kStepsAfterLoad = 7;
+
+class CheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    torch::set_num_threads(1);
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    directory_ =
+        fs::temp_directory_path() / ("dreamer_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  // The parameters after kStepsBeforeSave + kStepsAfterLoad steps in one go.
+  static torch::Tensor uninterrupted_parameters() {
+    TinyLearner learner(/*seed=*/1);
+    learner.train(kStepsBeforeSave + kStepsAfterLoad);
+    return learner.flat_parameters();
+  }
+
+  fs::path save_trained(std::int64_t steps, const CheckpointSaveOptions& options = {}) {
+    TinyLearner learner(/*seed=*/1);
+    learner.train(static_cast<int>(steps));
+    return save_checkpoint(directory_, learner.opt_steps(), learner.checkpoint_state(), options);
+  }
+
+  static std::string read_text(const fs::path& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // The message of the dreamer::Error that loading `path` into a fresh
+  // TinyLearner throws ("" when it does not throw).
+  static std::string load_error(const fs::path& path, TinyLearner& learner) {
+    CheckpointState state = learner.checkpoint_state();
+    try {
+      load_checkpoint(path, state);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  fs::path directory_;
+};
+
+TEST_F(CheckpointTest, ResumingInProcessContinuesBitIdentically) {
+  const torch::Tensor expected = uninterrupted_parameters();
+  const fs::path file = save_trained(kStepsBeforeSave);
+  EXPECT_EQ(file.filename(), "ckpt_" + std::to_string(kStepsBeforeSave) + ".h5");
+
+  TinyLearner resumed(/*seed=*/999);
+  CheckpointState state = resumed.checkpoint_state();
+  const CheckpointInfo info = load_checkpoint(directory_, state);
+  resumed.resume_from(state);
+  EXPECT_EQ(info.file, file);
+  EXPECT_EQ(info.opt_steps, kStepsBeforeSave);
+  EXPECT_EQ(info.schema_version, kCheckpointSchemaVersion);
+  EXPECT_EQ(state.counters.at("env_steps"), 100 * kStepsBeforeSave);
+  EXPECT_EQ(state.config_json, R"({"preset": "tiny", "hidden": 16})");
+  resumed.train(kStepsAfterLoad);
+  EXPECT_TRUE(torch::equal(resumed.flat_parameters(), expected));
+}
+
+TEST_F(CheckpointTest, ResumingInAFreshProcessContinuesBitIdentically) {
+  const torch::Tensor expected = uninterrupted_parameters();
+  save_trained(kStepsBeforeSave);
+  const fs::path out = directory_ / "resumed_parameters.bin";
+  const std::string command = std::string(DREAMER_CHECKPOINT_RESUME_CHILD) + " '" + directory_.string() + "' " +
+                              std::to_string(kStepsAfterLoad) + " '" + out.string() + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+
+  const std::string bytes = read_text(out);
+  ASSERT_EQ(bytes.size(), static_cast<size_t>(expected.nbytes()));
+  const torch::Tensor resumed =
+      torch::from_blob(const_cast<char*>(bytes.data()), {expected.numel()}, torch::kFloat).clone();
+  EXPECT_TRUE(torch::equal(resumed, expected));
+}
+
+TEST_F(CheckpointTest, ResumingWithoutTheGeneratorStatesDiverges) {
+  // Guards the two tests above: they would pass vacuously if the data did not
+  // depend on the restored generator states.
+  const torch::Tensor expected = uninterrupted_parameters();
+  save_trained(kStepsBeforeSave);
+  TinyLearner resumed(/*seed=*/999);
+  CheckpointState state = resumed.checkpoint_state();
+  load_checkpoint(directory_, state, CheckpointLoadOptions{.restore_torch_rng = false});
+  resumed.resume_from(state);
+  resumed.train(kStepsAfterLoad);
+  EXPECT_FALSE(torch::equal(resumed.flat_parameters(), expected));
+}
+
+TEST_F(CheckpointTest, LatestNamesTheNewFileAndNoTemporaryIsLeft) {
+  save_trained(3);
+  save_trained(8);
+  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_8.h5\n");
+  EXPECT_EQ(find_latest_checkpoint(directory_), directory_ / "ckpt_8.h5");
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory_)) {
+    EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
+  }
+}
+
+TEST_F(CheckpointTest, LatestIsNotMovedWhenTheRenameFails) {
+  save_trained(5);
+  // A non-empty directory where ckpt_10.h5 should go: the file is written
+  // and fsynced, the rename fails.
+  fs::create_directories(directory_ / "ckpt_10.h5" / "blocker");
+  try {
+    save_trained(10);
+    FAIL() << "save_checkpoint did not report the failed rename";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ckpt_10.h5"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_5.h5\n");
+  EXPECT_FALSE(fs::exists(directory_ / "ckpt_10.h5.tmp"));
+  TinyLearner resumed(/*seed=*/999);
+  CheckpointState state = resumed.checkpoint_state();
+  EXPECT_EQ(load_checkpoint(directory_, state).opt_steps, 5);
+}
+
+TEST_F(CheckpointTest, LatestIsNotMovedWhenWritingFails) {
+  save_trained(5);
+  // The temporary file cannot be created where a non-empty directory stands.
+  fs::create_directories(directory_ / "ckpt_10.h5.tmp" / "blocker");
+  EXPECT_THROW(save_trained(10), Error);
+  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_5.h5\n");
+  EXPECT_FALSE(fs::exists(directory_ / "ckpt_10.h5"));
+}
+
+TEST_F(CheckpointTest, KeepLastDeletesAllButTheNewestFiles) {
+  for (std::int64_t steps : {1, 2, 10, 11}) save_trained(steps, CheckpointSaveOptions{.keep_last = 2});
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory_)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"ckpt_10.h5", "ckpt_11.h5", "latest"}));
+}
+
+TEST_F(CheckpointTest, TruncatedFileGivesOneClearErrorNamingTheFile) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  fs::resize_file(file, fs::file_size(file) / 2);
+  TinyLearner learner(/*seed=*/999);
+  const torch::Tensor before = learner.flat_parameters();
+  const std::string message = load_error(file, learner);
+  ASSERT_FALSE(message.empty());
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("truncated"), std::string::npos) << message;
+  EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
+}
+
+TEST_F(CheckpointTest, ForeignHdf5FileGivesOneClearError) {
+  const fs::path file = directory_ / "foreign.h5";
+  const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(id, 0);
+  const hid_t group = H5Gcreate2(id, "observations", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(group, 0);
+  H5Gclose(group);
+  H5Fclose(id);
+  TinyLearner learner(/*seed=*/999);
+  const std::string message = load_error(file, learner);
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("not a dreamer checkpoint"), std::string::npos) << message;
+}
+
+TEST_F(CheckpointTest, NonHdf5FileGivesOneClearError) {
+  const fs::path file = directory_ / "ckpt_1.h5";
+  std::ofstream(file) << "this is not HDF5\n";
+  TinyLearner learner(/*seed=*/999);
+  const std::string message = load_error(file, learner);
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("not an HDF5 file"), std::string::npos) << message;
+}
+
+TEST_F(CheckpointTest, WrongShapeGivesOneClearErrorAndChangesNothing) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  // Only the last layer differs: every earlier tensor reads fine, and still
+  // none of them may be applied.
+  TinyLearner learner(/*seed=*/999, /*hidden=*/16, /*outputs=*/2);
+  const torch::Tensor before = learner.flat_parameters();
+  const std::string message = load_error(file, learner);
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("/modules/model/3.weight has shape [3, 16], expected [2, 16]"), std::string::npos) << message;
+  EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
+}
+
+TEST_F(CheckpointTest, MissingModuleGivesOneClearError) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  TinyLearner learner(/*seed=*/999);
+  CheckpointState state = learner.checkpoint_state();
+  state.modules[0].name = "critic";
+  try {
+    load_checkpoint(file, state);
+    FAIL() << "loading a module the file does not hold succeeded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing group /modules/critic"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(CheckpointTest, DirectoryWithoutLatestGivesOneClearError) {
+  EXPECT_EQ(find_latest_checkpoint(directory_), std::nullopt);
+  TinyLearner learner(/*seed=*/999);
+  const std::string message = load_error(directory_, learner);
+  EXPECT_NE(message.find("has no 'latest' file"), std::string::npos) << message;
+}
+
+// Every stored dtype, a 0-d tensor and a config beyond HDF5's 64 KiB
+// attribute limit survive a round trip exactly.
+struct MixedDtypesImpl : torch::nn::Module {
+  explicit MixedDtypesImpl(double fill) {
+    const auto options = torch::TensorOptions();
+    register_parameter("weight64", torch::full({3, 2}, fill, options.dtype(torch::kDouble)));
+    register_parameter("weight_bf16", torch::full({5}, fill, options.dtype(torch::kBFloat16)));
+    register_parameter("weight_f16", torch::full({2, 2}, fill, options.dtype(torch::kHalf)));
+    register_parameter("scale", torch::full({}, fill, options.dtype(torch::kFloat)));
+    register_buffer("count", torch::full({4}, static_cast<std::int64_t>(fill * 1000), options.dtype(torch::kLong)));
+    register_buffer("mask", torch::full({3}, fill > 0, options.dtype(torch::kBool)));
+    register_buffer("empty", torch::zeros({0, 3}));
+  }
+};
+TORCH_MODULE(MixedDtypes);
+
+TEST_F(CheckpointTest, AllDtypesAndLargeConfigsRoundTrip) {
+  MixedDtypes saved(0.3719);
+  CheckpointState state;
+  state.modules = {{"mixed", saved.ptr().get()}};
+  state.config_json = std::string(100 * 1024, 'x');
+  save_checkpoint(directory_, 1, state);
+
+  MixedDtypes loaded(0.0);
+  CheckpointState restored;
+  restored.modules = {{"mixed", loaded.ptr().get()}};
+  load_checkpoint(directory_, restored);
+  for (const auto& item : saved->named_parameters()) {
+    EXPECT_TRUE(torch::equal(item.value(), loaded->named_parameters()[item.key()])) << item.key();
+  }
+  for (const auto& item : saved->named_buffers()) {
+    EXPECT_TRUE(torch::equal(item.value(), loaded->named_buffers()[item.key()])) << item.key();
+  }
+  EXPECT_EQ(restored.config_json, state.config_json);
+}
+
+TEST_F(CheckpointTest, InspectListsEveryDatasetWithDtypeAndShape) {
+  MixedDtypes saved(0.5);
+  CheckpointState state;
+  state.modules = {{"mixed", saved.ptr().get()}};
+  state.counters = {{"opt_steps", 42}};
+  save_checkpoint(directory_, 42, state, CheckpointSaveOptions{.code_version = "v1.2-3-gabc"});
+
+  const CheckpointListing listing = inspect_checkpoint(directory_);
+  EXPECT_EQ(listing.info.opt_steps, 42);
+  EXPECT_EQ(listing.info.code_version, "v1.2-3-gabc");
+  EXPECT_EQ(listing.info.created_utc.size(), std::string("2026-11-26T01:31:28Z").size());
+  std::map<std::string, std::pair<std::string, std::vector<std::int64_t>>> found;
+  for (const CheckpointDatasetInfo& dataset : listing.datasets) found[dataset.path] = {dataset.dtype, dataset.shape};
+  using Entry = std::pair<std::string, std::vector<std::int64_t>>;
+  EXPECT_EQ(found["/modules/mixed/weight_bf16"], (Entry{"bfloat16", {5}}));
+  EXPECT_EQ(found["/modules/mixed/weight64"], (Entry{"float64", {3, 2}}));
+  EXPECT_EQ(found["/modules/mixed/scale"], (Entry{"float32", {}}));
+  EXPECT_EQ(found["/modules/mixed/empty"], (Entry{"float32", {0, 3}}));
+  EXPECT_EQ(found["/config_json"], (Entry{"string", {}}));
+  EXPECT_EQ(found.count("/rng/torch_cpu"), 1u);
+}
+
+TEST_F(CheckpointTest, H5dumpReadsTheHeader) {
+  const char* h5dump = "/usr/bin/h5dump";
+  if (!fs::exists(h5dump)) GTEST_SKIP() << h5dump << " is not installed";
+  const fs::path file = save_trained(kStepsBeforeSave);
+  const fs::path out = directory_ / "h5dump.txt";
+  const std::string command = std::string(h5dump) + " -H '" + file.string() + "' > '" + out.string() + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << read_text(out);
+  const std::string header = read_text(out);
+  for (const char* expected :
+       {"GROUP \"modules\"", "DATASET \"0.weight\"", "DATASET \"exp_avg_sq\"", "ATTRIBUTE \"schema_version\"",
+        "DATASET \"config_json\"", "ATTRIBUTE \"opt_steps\"", "DATASET \"data_engine\""}) {
+    EXPECT_NE(header.find(expected), std::string::npos) << expected << " missing in:\n" << header;
+  }
+}
+
+}  // namespace
+}  // namespace dreamer::learner

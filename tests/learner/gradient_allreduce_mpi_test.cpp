@@ -1,0 +1,133 @@
+// Started by ctest through mpirun (-np 2 and -np 1); see CMakeLists.txt.
+// Each TEST suite checks the world size it needs.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/mpi_session.hpp"
+#include "learner/gradient_allreduce.hpp"
+
+namespace dreamer::learner {
+namespace {
+
+constexpr int kBatch = 16;
+
+torch::nn::Sequential make_model() {
+  torch::manual_seed(7);
+  return torch::nn::Sequential(torch::nn::Linear(6, 10), torch::nn::Tanh(), torch::nn::Linear(10, 3));
+}
+
+struct Batch {
+  torch::Tensor inputs;
+  torch::Tensor targets;
+};
+
+Batch make_batch() {
+  torch::manual_seed(11);
+  return Batch{torch::randn({kBatch, 6}), torch::randn({kBatch, 3})};
+}
+
+// Gradients of the mean squared error over rows [begin, end) of the batch.
+std::vector<torch::Tensor> gradients_on_rows(torch::nn::Sequential& model, const Batch& batch, int64_t begin,
+                                             int64_t end) {
+  model->zero_grad();
+  const torch::Tensor outputs = model->forward(batch.inputs.slice(0, begin, end));
+  torch::mse_loss(outputs, batch.targets.slice(0, begin, end)).backward();
+  std::vector<torch::Tensor> gradients;
+  for (const torch::Tensor& parameter : model->parameters()) gradients.push_back(parameter.grad().clone());
+  return gradients;
+}
+
+int world_size() {
+  int size = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+TEST(GradientAllReduceTwoRanks, AveragedHalfBatchGradientsEqualTheFullBatchGradient) {
+  ASSERT_EQ(world_size(), 2) << "run with mpirun -np 2";
+  auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
+  EXPECT_EQ(reducer->backend(), AllReduceBackend::kMpi);
+  EXPECT_EQ(reducer->world_size(), 2);
+
+  torch::nn::Sequential model = make_model();
+  const Batch batch = make_batch();
+  const std::vector<torch::Tensor> full = gradients_on_rows(model, batch, 0, kBatch);
+
+  const int64_t half = kBatch / 2;
+  const int64_t begin = reducer->rank() * half;
+  gradients_on_rows(model, batch, begin, begin + half);
+  const AllReduceStats stats = reducer->average_gradients(model->parameters());
+
+  int64_t elements = 0;
+  const std::vector<torch::Tensor> parameters = model->parameters();
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    elements += parameters[i].numel();
+    const torch::Tensor& reduced = parameters[i].grad();
+    const double error = (reduced - full[i]).abs().max().item<double>();
+    const double scale = full[i].abs().max().item<double>();
+    EXPECT_LE(error, 1e-6 * scale) << "parameter " << i << " on rank " << reducer->rank();
+  }
+  EXPECT_EQ(stats.bytes, elements * 4);
+  EXPECT_EQ(stats.world_size, 2);
+  EXPECT_GE(stats.seconds, 0.0);
+}
+
+TEST(GradientAllReduceTwoRanks, DifferentGradientsAreAveragedAndMissingOnesBecomeZero) {
+  ASSERT_EQ(world_size(), 2) << "run with mpirun -np 2";
+  auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
+  const torch::Tensor weight = torch::zeros({3, 4}, torch::requires_grad());
+  const torch::Tensor bias = torch::zeros({4}, torch::requires_grad());
+  const torch::Tensor unused = torch::ones({2}, torch::requires_grad());
+  // Rank 0 contributes 1 and 10, rank 1 contributes 2 and 20; twice, to use
+  // the kept buffer again.
+  for (int call = 0; call < 2; ++call) {
+    weight.mutable_grad() = torch::full({3, 4}, 1.0 + reducer->rank());
+    bias.mutable_grad() = torch::full({4}, 10.0 * (1 + reducer->rank()));
+    unused.mutable_grad() = torch::Tensor();
+    reducer->average_gradients({weight, bias, unused});
+    EXPECT_TRUE(torch::equal(weight.grad(), torch::full({3, 4}, 1.5)));
+    EXPECT_TRUE(torch::equal(bias.grad(), torch::full({4}, 15.0)));
+    ASSERT_TRUE(unused.grad().defined());
+    EXPECT_TRUE(torch::equal(unused.grad(), torch::zeros({2})));
+  }
+}
+
+TEST(AllReduceStats, BusBandwidthFollowsTheNcclTestsFormula) {
+  const AllReduceStats stats{.bytes = 1000, .seconds = 0.5, .world_size = 4};
+  EXPECT_DOUBLE_EQ(stats.bus_bytes_per_second(), 1000 / 0.5 * 2 * 3 / 4);
+  EXPECT_EQ(AllReduceStats{}.bus_bytes_per_second(), 0.0);
+}
+
+TEST(GradientAllReduceOneRank, ReducerIsTheIdentity) {
+  ASSERT_EQ(world_size(), 1) << "run with mpirun -np 1";
+  auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
+  torch::nn::Sequential model = make_model();
+  const std::vector<torch::Tensor> before = gradients_on_rows(model, make_batch(), 0, kBatch);
+  reducer->average_gradients(model->parameters());
+  const std::vector<torch::Tensor> parameters = model->parameters();
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    EXPECT_TRUE(torch::equal(parameters[i].grad(), before[i])) << "parameter " << i;
+  }
+}
+
+TEST(GradientAllReduceOneRank, MixedGradientDtypesAreRefused) {
+  auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
+  const torch::Tensor single = torch::zeros({2}, torch::requires_grad());
+  const torch::Tensor twice = torch::zeros({2}, torch::dtype(torch::kDouble).requires_grad(true));
+  single.mutable_grad() = torch::ones({2});
+  twice.mutable_grad() = torch::ones({2}, torch::kDouble);
+  EXPECT_THROW(reducer->average_gradients({single, twice}), Error);
+}
+
+}  // namespace
+}  // namespace dreamer::learner
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  torch::set_num_threads(1);
+  dreamer::MpiSession session;
+  return RUN_ALL_TESTS();
+}
