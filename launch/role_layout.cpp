@@ -23,7 +23,13 @@ const char* role_name(Role role) {
 RoleLayout RoleLayout::for_world(int world_size, int actors, int learners) {
   if (actors < 1) throw ConfigError("actors", "must be >= 1, got " + std::to_string(actors));
   if (learners < 1) throw ConfigError("learners", "must be >= 1, got " + std::to_string(learners));
-  if (world_size == 1) return RoleLayout(1, 1, 1);
+  if (world_size == 1) {
+    if (actors != 1 || learners != 1)
+      throw Error("one rank runs one actor and one learner in-process; for --actors " + std::to_string(actors) +
+                  " --learners " + std::to_string(learners) + " start " + std::to_string(2 + actors + learners) +
+                  " ranks (1 gate + 1 replay + actors + learners)");
+    return RoleLayout(1, 1, 1);
+  }
   const int needed = 2 + actors + learners;
   if (world_size != needed) {
     throw Error("the MPI world has " + std::to_string(world_size) + " ranks but --actors " + std::to_string(actors) +

@@ -6,8 +6,8 @@
 //   ranks 2..2+A-1    actors   (A = --actors)
 //   the next L ranks  learners (L = --learners; learner 0 owns checkpoints)
 //
-// A world of one rank runs every role in one process over the in-process
-// transport (single-process mode, deterministic on CPU). Any other world
+// A world of one rank runs every role in one process, with one actor and one
+// learner (single-process mode, deterministic on CPU). Any other world
 // size must equal 2 + A + L exactly: a launcher that starts more or fewer
 // ranks than the roles need, or N copies of a one-rank world (detected from
 // the launcher's own environment), is refused with one clear error.

@@ -8,8 +8,9 @@ namespace dreamer {
 namespace {
 
 TEST(RoleLayout, OneRankRunsEveryRoleInProcess) {
-  const RoleLayout layout = RoleLayout::for_world(1, 3, 2);
+  const RoleLayout layout = RoleLayout::for_world(1, 1, 1);
   EXPECT_TRUE(layout.single_process());
+  EXPECT_THROW(RoleLayout::for_world(1, 3, 2), Error);  // more roles than one process plays
   EXPECT_EQ(layout.roles_of(0).size(), 4u);
   EXPECT_EQ(layout.replay_rank(), 0);
   EXPECT_EQ(layout.learner_rank(0), 0);

@@ -1,0 +1,97 @@
+#pragma once
+// ActorWorker: one actor's loop body. It steps a BatchedEnv, lets the Player
+// (encoder + RSSM posterior + actor) choose actions, and fills trajectory
+// chunks of commit_stride steps for the replay server:
+//
+//   tick t:  obs_t, r_t, flags_t <- env (reset on the first tick, else step(a_{t-1}))
+//            chunk row t <- obs_t, a_{t-1} (0 at is_first), r_t, flags_t, episode id
+//            a_t <- Player(obs_t, is_first_t)            (or a constant action)
+//
+// Episode ends (terminated or truncated) are tallied into episode metrics
+// (success_rate, done_rate, dist_p10/p50/p90, mean_return, ep_len_mean) that
+// the gate receives with each report.
+//
+// Not thread-safe: one thread drives an ActorWorker.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "actors/env/batched_env.hpp"
+#include "actors/env/task.hpp"
+#include "learner/dreamer_options.hpp"
+#include "replay/trajectory_chunk.hpp"
+
+namespace torch {
+class Tensor;
+}
+
+namespace dreamer::learner {
+class Player;
+}
+
+namespace dreamer::actors {
+
+// The wire form of Player weights for load_flat_weights().
+std::vector<std::uint8_t> flatten_weights(const std::vector<torch::Tensor>& weights, std::int64_t version);
+
+struct ActorWorkerOptions {
+  int actor_index = 0;
+  int num_envs = 8;
+  int commit_stride = 8;
+  int env_threads = 1;
+  env::Backend backend = env::Backend::kCpu;
+  bool greedy = false;
+  // Standing Still: every env takes this action and no Player runs.
+  std::optional<std::uint8_t> constant_action;
+  std::uint64_t seed = 1;
+  // Env steps done before this worker started (a resumed run); env_steps()
+  // counts on from here.
+  std::int64_t initial_env_steps = 0;
+};
+
+class ActorWorker {
+ public:
+  ActorWorker(const env::Task& task, const learner::ModelOptions& model, const ActorWorkerOptions& options);
+  ~ActorWorker();
+  ActorWorker(const ActorWorker&) = delete;
+  ActorWorker& operator=(const ActorWorker&) = delete;
+
+  // Runs commit_stride ticks and returns the filled chunk (valid until the
+  // next call).
+  const replay::TrajectoryChunk& collect_chunk();
+
+  // New Player weights from the learner (player_parameters() order).
+  void load_weights(const std::vector<torch::Tensor>& weights, std::int64_t version);
+  // The same from the wire form: int64 version, then every weight as float32,
+  // flattened in player_parameters() order (see flatten_weights()).
+  void load_flat_weights(std::span<const std::uint8_t> bytes);
+  std::int64_t policy_version() const;
+
+  // Episode and throughput metrics since the last call; resets the tallies.
+  nlohmann::json take_report();
+  std::int64_t env_steps() const { return env_steps_; }
+
+ private:
+  ActorWorkerOptions options_;
+  std::unique_ptr<env::BatchedEnv> env_;
+  std::unique_ptr<learner::Player> player_;
+  replay::TrajectoryChunk chunk_;
+  std::vector<std::uint8_t> actions_;  // a_{t-1} per env, applied by the next step
+  bool started_ = false;
+  std::int64_t env_steps_ = 0;
+  int max_steps_ = 0;
+
+  // Tallies since the last report.
+  std::vector<float> episode_return_;
+  std::vector<std::int32_t> episode_length_;
+  std::vector<float> end_dist_;
+  std::int64_t episodes_ = 0, successes_ = 0, report_env_steps_ = 0;
+  double return_sum_ = 0.0, length_sum_ = 0.0;
+  double report_started_ = 0.0;
+};
+
+}  // namespace dreamer::actors

@@ -1,0 +1,61 @@
+#include "gates/metrics_aggregator.hpp"
+
+#include <chrono>
+
+namespace dreamer::gates {
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+MetricsAggregator::MetricsAggregator(const std::filesystem::path& metrics_jsonl)
+    : log_(metrics_jsonl), started_(now_seconds()) {}
+
+void MetricsAggregator::on_actor_report(const nlohmann::json& report) {
+  actor_latest_[report.value("actor", 0)] = report;
+  actor_window_.push_back(report);
+}
+
+void MetricsAggregator::on_replay_report(const nlohmann::json& report) { replay_latest_ = report; }
+
+std::int64_t MetricsAggregator::env_steps() const {
+  std::int64_t total = 0;
+  for (const auto& [actor, report] : actor_latest_) total += report.value("actor_env_steps", std::int64_t{0});
+  return total;
+}
+
+const nlohmann::json& MetricsAggregator::on_learner_report(const nlohmann::json& report) {
+  nlohmann::json record = {{"env_steps", env_steps()}};
+  for (const auto& [key, value] : report.items()) record[key] = value;
+  for (const auto& [key, value] : replay_latest_.items()) record[key] = value;
+
+  double sps = 0.0;
+  for (const auto& [actor, latest] : actor_latest_) sps += latest.value("sps", 0.0);
+  record["sps"] = sps;
+  std::int64_t episodes = 0;
+  std::map<std::string, double> weighted;
+  double done_rate = 0.0;
+  for (const nlohmann::json& window : actor_window_) {
+    done_rate += window.value("done_rate", 0.0);
+    const std::int64_t n = window.value("episodes", std::int64_t{0});
+    if (n == 0) continue;
+    episodes += n;
+    for (const char* key : {"success_rate", "mean_return", "ep_len_mean", "dist_p10", "dist_p50", "dist_p90"})
+      weighted[key] += window.value(key, 0.0) * static_cast<double>(n);
+  }
+  record["episodes"] = episodes;
+  if (!actor_window_.empty()) record["done_rate"] = done_rate / static_cast<double>(actor_window_.size());
+  if (episodes > 0)
+    for (const auto& [key, sum] : weighted) record[key] = sum / static_cast<double>(episodes);
+  record["wall_s"] = now_seconds() - started_;
+  actor_window_.clear();
+
+  log_.append(record);
+  records_.push_back(std::move(record));
+  return records_.back();
+}
+
+}  // namespace dreamer::gates

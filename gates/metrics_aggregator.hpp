@@ -1,0 +1,46 @@
+#pragma once
+// MetricsAggregator: the gate role's collector. Every other role reports to
+// it (actors: episode and throughput tallies; replay: ring and limiter
+// metrics; learner 0: update metrics); at each learner report it writes one
+// combined record to metrics.jsonl (and TensorBoard when given a writer):
+//
+//   {env_steps, opt_steps, <learner keys>, <replay keys>, <actor keys>, wall_s}
+//
+// Actor keys are combined over every actor report since the previous record
+// (episode-weighted means; sps summed over actors, last value of each).
+//
+// Not thread-safe: the gate's one thread owns it.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "common/metrics_log.hpp"
+
+namespace dreamer::gates {
+
+class MetricsAggregator {
+ public:
+  explicit MetricsAggregator(const std::filesystem::path& metrics_jsonl);
+
+  void on_actor_report(const nlohmann::json& report);
+  void on_replay_report(const nlohmann::json& report);
+  // Writes and returns the combined record.
+  const nlohmann::json& on_learner_report(const nlohmann::json& report);
+
+  std::int64_t env_steps() const;
+  const std::vector<nlohmann::json>& records() const { return records_; }
+  void sync() { log_.sync(); }
+
+ private:
+  MetricsLog log_;
+  std::map<int, nlohmann::json> actor_latest_;  // by actor index
+  std::vector<nlohmann::json> actor_window_;    // reports since the last record
+  nlohmann::json replay_latest_ = nlohmann::json::object();
+  std::vector<nlohmann::json> records_;
+  double started_;
+};
+
+}  // namespace dreamer::gates

@@ -1,0 +1,228 @@
+// dreamer_learner: trains a Dreamer v3 agent. One rank runs every role
+// in-process; 2 + A + L ranks run gate, replay, A actors and L learners
+// (launch/role_layout.hpp). With no ROM it trains on the project's own
+// exit-the-room task (or the static screen in standing_still mode).
+#include <torch/version.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "common/config_json.hpp"
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "common/mpi_check.hpp"
+#include "common/mpi_session.hpp"
+#include "common/run_directory.hpp"
+#include "common/run_meta.hpp"
+#include "common/sha256.hpp"
+#include "launch/role_layout.hpp"
+#include "launch/run_config.hpp"
+#include "launch/run_setup.hpp"
+#include "launch/stop_signal.hpp"
+#include "launch/training_run.hpp"
+
+namespace dreamer {
+namespace {
+
+struct CommandLine {
+  RunConfig config;
+  std::string preset = "tiny";
+  std::string resume;
+  std::string stage;
+};
+
+void add_options(CLI::App& app, CommandLine& line) {
+  RunConfig& c = line.config;
+  app.add_option("--mode", c.mode, "full (world model + actor/critic) or standing_still (world model, constant action)")
+      ->check(CLI::IsMember({"full", "standing_still"}))
+      ->capture_default_str();
+  app.add_option("--rom", c.task.rom, "Game Boy ROM (the user's own); default: the project's own stage ROM");
+  app.add_option("--state", c.task.state, "Start state (project snapshot); default: the stage's");
+  app.add_option("--goal-dir", c.task.goal_dir, "Folder with goal_template.npy + goal_template.meta.json");
+  app.add_option("--stage", line.stage,
+                 "Stage id of the project's own stages (states/rl_stages.json); default exit_room, or static_screen "
+                 "in standing_still mode");
+  app.add_option("--max-steps", c.task.max_steps, "Episode length limit (0: the stage's)")->capture_default_str();
+  app.add_option("--output-tag", c.output_tag, "Tag in the run directory's name")->capture_default_str();
+  app.add_option("--runs-root", c.runs_root, "Where run directories are created")->capture_default_str();
+  app.add_option("--device", c.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  app.add_option("--preset", line.preset, "Model size: tiny, default, bench or large")->capture_default_str();
+  app.add_option("--actors", c.actors, "Actor ranks (multi-rank mode)")->capture_default_str();
+  app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode)")->capture_default_str();
+  app.add_option("--envs-per-actor", c.envs_per_actor, "Emulated consoles per actor")->capture_default_str();
+  app.add_option("--env-threads", c.env_threads, "Worker threads per actor's environment")->capture_default_str();
+  app.add_option("--total-env-steps", c.total_env_steps, "Stop after this many env steps (all actors)")
+      ->capture_default_str();
+  app.add_option("--train-ratio", c.replay.train_ratio, "Replayed steps per env step (Dreamer v3 train ratio)")
+      ->capture_default_str();
+  app.add_option("--replay-capacity", c.replay.capacity, "Replay steps kept per env stream")->capture_default_str();
+  app.add_option("--commit-stride", c.replay.commit_stride, "Steps per committed chunk (<= seq_len / 2)")
+      ->capture_default_str();
+  app.add_option("--min-replay", c.replay.min_size_to_sample, "Env steps in replay before the first update")
+      ->capture_default_str();
+  app.add_option("--log-every", c.log_every_updates, "Updates between metric records")->capture_default_str();
+  app.add_option("--weight-sync-every", c.weight_sync_every_updates, "Updates between weight broadcasts")
+      ->capture_default_str();
+  app.add_option("--checkpoint-every", c.checkpoint_every_updates, "Updates between checkpoints (0: at the end)")
+      ->capture_default_str();
+  app.add_option("--standing-still-action", c.standing_still_action, "Action held in standing_still mode (0..7)")
+      ->capture_default_str();
+  app.add_flag("--greedy", c.greedy, "Actors act greedily (argmax) instead of sampling");
+  app.add_option("--seed", c.seed, "Random seed")->capture_default_str();
+  app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
+}
+
+// Defaults sized for the tiny preset's CPU runs; every value is a flag.
+RunConfig default_config() {
+  RunConfig config;
+  config.replay.capacity = 4096;
+  config.replay.commit_stride = 4;
+  config.replay.safety_margin = 8;
+  config.replay.train_ratio = 16.0;
+  config.replay.min_size_to_sample = 256;
+  config.replay.error_buffer = 4096.0;
+  config.replay.max_samplers = 2;
+  return config;
+}
+
+RunConfig build_config(CommandLine& line) {
+  RunConfig config = line.config;
+  const RunConfig defaults = default_config();
+  config.preset = line.preset;
+  config.model = learner::DreamerOptions::preset(line.preset);
+  if (!line.stage.empty())
+    config.task.stage = line.stage;
+  else if (config.standing_still())
+    config.task.stage = "static_screen";
+  config.replay.safety_margin = defaults.replay.safety_margin;
+  config.replay.error_buffer = std::max(defaults.replay.error_buffer,
+                                        2.0 * config.replay.train_ratio * config.envs_per_actor * config.actors *
+                                            config.replay.commit_stride +
+                                            2.0 * config.model.train.batch_size * config.model.train.seq_len);
+  config.replay.max_samplers = defaults.replay.max_samplers;
+  derive_replay_layout(config);
+  config.validate();
+  return config;
+}
+
+RunMeta describe_run(const RunConfig& config, const RoleLayout& layout, int argc, char** argv) {
+  RunMeta meta;
+  meta.created_utc = utc_now_iso8601();
+  meta.host = host_name();
+  for (int i = 0; i < argc; ++i) meta.command_line += (i ? " " : "") + std::string(argv[i]);
+  const env::TaskSpec task = resolve_task(config.task);
+  meta.rom_path = task.rom.string();
+  meta.rom_sha256 = sha256_file_hex(task.rom);
+  if (!task.start_state.empty()) {
+    meta.state_path = task.start_state.string();
+    meta.state_sha256 = sha256_file_hex(task.start_state);
+  }
+  if (!task.goal_dir.empty()) {
+    meta.goal_dir = task.goal_dir.string();
+    meta.goal_sha256 = sha256_file_hex(task.goal_dir / "goal_template.npy");
+  }
+  meta.device = config.device;
+  meta.versions = collect_runtime_versions();
+  meta.versions.torch = TORCH_VERSION;
+  meta.git = read_git_info();
+  meta.ranks.world_size = layout.world_size();
+  meta.ranks.actor_ranks = layout.single_process() ? 0 : layout.actors();
+  meta.ranks.learner_ranks = layout.single_process() ? 0 : layout.learners();
+  meta.ranks.gate_ranks = layout.single_process() ? 0 : 1;
+  meta.ranks.replay_ranks = layout.single_process() ? 0 : 1;
+  meta.ranks.single_process = layout.single_process();
+  return meta;
+}
+
+std::string broadcast_string(std::string text, int root) {
+  std::int64_t size = static_cast<std::int64_t>(text.size());
+  DREAMER_CHECK_MPI(MPI_Bcast(&size, 1, MPI_INT64_T, root, MPI_COMM_WORLD));
+  text.resize(static_cast<std::size_t>(size));
+  DREAMER_CHECK_MPI(MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, root, MPI_COMM_WORLD));
+  return text;
+}
+
+int run(int argc, char** argv, CommandLine& line) {
+  const CommandLine& parsed = line;
+  MpiSession mpi;
+  check_world_matches_launcher(mpi.world_size(), launcher_world_size());
+  install_stop_handlers();
+  const int rank = mpi.world_rank();
+  try {
+    // Rank 0 builds (or, on --resume, reads) the config and the run directory;
+    // every rank then uses the same config text.
+    std::string config_text;
+    std::string run_root;
+    std::string error;
+    if (rank == 0) {
+      try {
+        if (!parsed.resume.empty()) {
+          const RunDirectory existing = open_run_directory(parsed.resume);
+          config_text = read_file_text(existing.config_json());
+          run_root = existing.root.string();
+        } else {
+          const RunConfig config = build_config(line);
+          const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
+          const env::TaskSpec task = resolve_task(config.task);
+          const RunDirectory run_dir = create_run_directory(config.runs_root, std::chrono::system_clock::now(),
+                                                            task.rom.stem().string(), config.output_tag);
+          config_text = config_to_json(config);
+          write_file_atomic(run_dir.config_json(), config_text);
+          write_file_atomic(run_dir.meta_json(), to_json(describe_run(config, layout, argc, argv)).dump(2) + "\n");
+          run_root = run_dir.root.string();
+        }
+      } catch (const std::exception& caught) {
+        error = caught.what();
+      }
+    }
+    error = broadcast_string(error, 0);
+    if (!error.empty()) {
+      if (rank == 0) std::fprintf(stderr, "dreamer_learner: %s\n", error.c_str());
+      return 2;
+    }
+    config_text = broadcast_string(config_text, 0);
+    run_root = broadcast_string(run_root, 0);
+    const RunConfig config = config_from_json<RunConfig>(config_text, run_root + "/config.json");
+    const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
+    const RunDirectory run_dir{run_root};
+    const bool resume = !parsed.resume.empty();
+    const RunOutcome outcome = layout.single_process() ? run_single_process(config, run_dir, resume)
+                                                       : run_mpi_roles(config, run_dir, layout, rank, resume);
+    if (rank == 0) {
+      std::printf("dreamer_learner: %s after %lld env steps, %lld updates; run directory %s\n",
+                  outcome.stopped_by_signal ? "stopped by signal" : "finished",
+                  static_cast<long long>(outcome.env_steps), static_cast<long long>(outcome.opt_steps),
+                  run_root.c_str());
+    }
+    return 0;
+  } catch (const std::exception& caught) {
+    std::fprintf(stderr, "dreamer_learner (rank %d): %s\n", rank, caught.what());
+    std::fflush(stderr);
+    if (mpi.world_size() > 1) MPI_Abort(MPI_COMM_WORLD, 1);
+    return 1;
+  }
+}
+
+}  // namespace
+}  // namespace dreamer
+
+int main(int argc, char** argv) {
+  dreamer::CommandLine line;
+  line.config = dreamer::default_config();
+  CLI::App app{"Trains a Dreamer v3 agent on a Game Boy task (one rank: every role in-process; 2 + A + L ranks: "
+               "gate, replay, A actors, L learners)."};
+  dreamer::add_options(app, line);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    return dreamer::run(argc, argv, line);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "dreamer_learner: %s\n", error.what());
+    return 2;
+  }
+}

@@ -1,0 +1,14 @@
+#include "launch/learner_report.hpp"
+
+namespace dreamer {
+
+nlohmann::json learner_report(const learner::UpdateMetrics& metrics, const LearnerReportInputs& inputs) {
+  nlohmann::json report = {{"opt_steps", inputs.opt_steps},
+                           {"train_sps", inputs.train_sps},
+                           {"update_ms", inputs.update_ms},
+                           {"allreduce_s", inputs.allreduce_s}};
+  for (const auto& [name, value] : metrics.read()) report[name] = value;
+  return report;
+}
+
+}  // namespace dreamer

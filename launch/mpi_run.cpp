@@ -1,0 +1,346 @@
+// One role per rank (see training_run.hpp and role_messages.hpp).
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <thread>
+
+#include "actors/actor_worker.hpp"
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "common/mpi_check.hpp"
+#include "gates/metrics_aggregator.hpp"
+#include "launch/learner_report.hpp"
+#include "launch/progress_line.hpp"
+#include "launch/role_messages.hpp"
+#include "launch/run_setup.hpp"
+#include "launch/stop_signal.hpp"
+#include "launch/training_run.hpp"
+#include "learner/learner_worker.hpp"
+#include "replay/replay_service.hpp"
+
+namespace dreamer {
+namespace {
+
+constexpr std::int32_t kStatusOk = 0;
+constexpr std::int32_t kStatusClosed = 1;
+
+void idle() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
+
+// The learners' own communicator (for gradient and quantile averaging).
+MPI_Comm split_learners(const RoleLayout& layout, int rank) {
+  MPI_Comm learners = MPI_COMM_NULL;
+  const int color = layout.learner_index(rank) >= 0 ? 1 : MPI_UNDEFINED;
+  DREAMER_CHECK_MPI(MPI_Comm_split(MPI_COMM_WORLD, color, rank, &learners));
+  return learners;
+}
+
+RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout) {
+  gates::MetricsAggregator gate(run.metrics_jsonl());
+  RunOutcome outcome;
+  const int others = layout.world_size() - 1;
+  int done = 0;
+  bool stopping = false;
+  const auto broadcast_stop = [&] {
+    if (stopping) return;
+    stopping = true;
+    for (int rank = 1; rank < layout.world_size(); ++rank) send_int(0, rank, kStop);
+  };
+  while (done < others) {
+    bool worked = false;
+    if (message_waiting(MPI_ANY_SOURCE, kReport)) {
+      const nlohmann::json report = receive_json(MPI_ANY_SOURCE, kReport);
+      const std::string role = report.value("role", "");
+      if (role == "actor") gate.on_actor_report(report);
+      if (role == "replay") gate.on_replay_report(report);
+      if (role == "learner") {
+        const nlohmann::json& record = gate.on_learner_report(report);
+        outcome.opt_steps = record.value("opt_steps", std::int64_t{0});
+        std::printf("%s\n", progress_line(record, config.total_env_steps).c_str());
+        std::fflush(stdout);
+      }
+      worked = true;
+    }
+    if (message_waiting(MPI_ANY_SOURCE, kDone)) {
+      const nlohmann::json final_report = receive_json(MPI_ANY_SOURCE, kDone);
+      if (final_report.value("role", "") == "actor") gate.on_actor_report(final_report);
+      if (final_report.value("stopped_by_signal", false)) outcome.stopped_by_signal = true;
+      ++done;
+      broadcast_stop();  // the first role to finish ends the run for all
+      worked = true;
+    }
+    if (stop_requested()) {
+      outcome.stopped_by_signal = true;
+      broadcast_stop();
+    }
+    if (!worked) idle();
+  }
+  outcome.env_steps = gate.env_steps();
+  gate.sync();
+  return outcome;
+}
+
+RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout,
+                      replay::ReplayService& replay) {
+  const std::filesystem::path dump = run.root / "replay.h5";
+  replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
+  std::deque<std::pair<int, replay::TrajectoryChunk>> chunks;
+  std::deque<int> asks;
+  const int clients = layout.actors() + layout.learners();
+  int done = 0;
+  bool stopping = false;
+  auto last_report = std::chrono::steady_clock::now();
+  std::vector<std::uint8_t> reply(4 + batch.size_bytes());
+
+  while (done < clients) {
+    bool worked = false;
+    if (message_waiting(0, kStop)) {
+      receive_int(0, kStop);
+      stopping = true;
+    }
+    if (stop_requested()) stopping = true;
+    while (message_waiting(MPI_ANY_SOURCE, kChunk)) {
+      int from = 0;
+      const std::vector<std::uint8_t> bytes = receive_bytes(MPI_ANY_SOURCE, kChunk, &from);
+      chunks.emplace_back(from, replay::TrajectoryChunk::decode(bytes));
+      worked = true;
+    }
+    while (message_waiting(MPI_ANY_SOURCE, kSampleAsk)) {
+      int from = 0;
+      receive_int(MPI_ANY_SOURCE, kSampleAsk, &from);
+      asks.push_back(from);
+      worked = true;
+    }
+    while (message_waiting(MPI_ANY_SOURCE, kDone)) {
+      receive_json(MPI_ANY_SOURCE, kDone);
+      ++done;
+      worked = true;
+    }
+    if (stopping) {
+      for (const auto& [from, chunk] : chunks) send_int(kStatusClosed, from, kChunkAck);
+      for (const int from : asks) send_bytes({reinterpret_cast<const std::uint8_t*>(&kStatusClosed), 4}, from, kSample);
+      chunks.clear();
+      asks.clear();
+    }
+    // Serve in arrival order, each side as far as the rate limiter allows.
+    while (!chunks.empty() && replay.insert(chunks.front().second, std::chrono::nanoseconds(0)) ==
+                                  replay::LimiterStatus::kOk) {
+      send_int(kStatusOk, chunks.front().first, kChunkAck);
+      chunks.pop_front();
+      worked = true;
+    }
+    while (!asks.empty() && replay.sample(batch, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kOk) {
+      std::memcpy(reply.data(), &kStatusOk, 4);
+      std::memcpy(reply.data() + 4, batch.data(), batch.size_bytes());
+      send_bytes(reply, asks.front(), kSample);
+      asks.pop_front();
+      worked = true;
+    }
+    if (std::chrono::steady_clock::now() - last_report > std::chrono::milliseconds(500)) {
+      nlohmann::json report = replay.metrics();
+      report["role"] = "replay";
+      send_json(report, 0, kReport);
+      last_report = std::chrono::steady_clock::now();
+    }
+    if (!worked) idle();
+  }
+  replay.close();
+  replay.dump(dump);
+  nlohmann::json final_report = replay.metrics();
+  final_report["role"] = "replay";
+  send_json(final_report, 0, kReport);
+  send_json({{"role", "replay"}}, 0, kDone);
+  return {};
+}
+
+RunOutcome run_actor(const RunConfig& config, const RoleLayout& layout, int rank, std::int64_t env_steps_before) {
+  const int index = layout.actor_index(rank);
+  const env::Task task = env::Task::load(resolve_task(config.task));
+  actors::ActorWorkerOptions options = actor_options(config, index);
+  options.initial_env_steps = env_steps_before / layout.actors();
+  actors::ActorWorker actor(task, config.model.model, options);
+  const std::int64_t budget = config.total_env_steps / layout.actors();
+  const int learner0 = layout.learner_rank(0);
+  bool signalled = false;
+  auto last_report = std::chrono::steady_clock::now();
+  while (actor.env_steps() < budget) {
+    if (message_waiting(0, kStop)) break;
+    if (stop_requested()) {
+      signalled = true;
+      break;
+    }
+    // Keep only the newest weights that arrived.
+    std::vector<std::uint8_t> weights;
+    while (message_waiting(learner0, kWeights)) weights = receive_bytes(learner0, kWeights);
+    if (weights.size() > sizeof(std::int64_t)) actor.load_flat_weights(weights);
+    send_bytes(actor.collect_chunk().encode(), layout.replay_rank(), kChunk);
+    if (receive_int(layout.replay_rank(), kChunkAck) == kStatusClosed) break;
+    if (std::chrono::steady_clock::now() - last_report > std::chrono::milliseconds(500)) {
+      nlohmann::json report = actor.take_report();
+      report["role"] = "actor";
+      send_json(report, 0, kReport);
+      last_report = std::chrono::steady_clock::now();
+    }
+  }
+  nlohmann::json final_report = actor.take_report();
+  final_report["role"] = "actor";
+  final_report["stopped_by_signal"] = signalled;
+  send_json(final_report, layout.replay_rank(), kDone);
+  send_json(final_report, 0, kDone);
+  // Learner 0 ends its weight stream with an 8-byte marker; take everything
+  // up to it so that its sends complete.
+  for (;;) {
+    if (receive_bytes(learner0, kWeights).size() == sizeof(std::int64_t)) break;
+  }
+  return {actor.env_steps(), 0, signalled};
+}
+
+// Learner 0's weight broadcast to the actors: non-blocking sends of one
+// buffer; a new version goes out only when the previous one was taken.
+class WeightSender {
+ public:
+  explicit WeightSender(const RoleLayout& layout) : layout_(layout) {}
+  void offer(const std::vector<torch::Tensor>& weights, std::int64_t version) {
+    if (!requests_.empty()) {
+      int complete = 0;
+      DREAMER_CHECK_MPI(MPI_Testall(static_cast<int>(requests_.size()), requests_.data(), &complete,
+                                    MPI_STATUSES_IGNORE));
+      if (!complete) return;
+      requests_.clear();
+    }
+    buffer_ = actors::flatten_weights(weights, version);
+    for (int actor = 0; actor < layout_.actors(); ++actor) {
+      MPI_Request request;
+      DREAMER_CHECK_MPI(MPI_Isend(buffer_.data(), static_cast<int>(buffer_.size()), MPI_BYTE, layout_.actor_rank(actor),
+                                  kWeights, MPI_COMM_WORLD, &request));
+      requests_.push_back(request);
+    }
+  }
+  // Waits for the last sends, then tells every actor the stream has ended.
+  void finish() {
+    if (!requests_.empty())
+      DREAMER_CHECK_MPI(MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE));
+    requests_.clear();
+    const std::int64_t end_marker = -1;
+    for (int actor = 0; actor < layout_.actors(); ++actor)
+      send_bytes({reinterpret_cast<const std::uint8_t*>(&end_marker), sizeof end_marker}, layout_.actor_rank(actor),
+                 kWeights);
+  }
+
+ private:
+  const RoleLayout& layout_;
+  std::vector<std::uint8_t> buffer_;
+  std::vector<MPI_Request> requests_;
+};
+
+RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
+                       MPI_Comm learners, learner::LearnerWorker& learner) {
+  const bool lead = layout.learner_index(rank) == 0;
+  replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
+  std::vector<std::uint8_t> reply(4 + batch.size_bytes());
+  std::optional<WeightSender> weights;
+  if (lead) {
+    weights.emplace(layout);
+    weights->offer(learner.player_weights(), learner.updates());
+  }
+  bool signalled = false;
+  bool stopped = false;
+  auto report_start = std::chrono::steady_clock::now();
+  std::int64_t updates_since_report = 0;
+  for (;;) {
+    if (!stopped && message_waiting(0, kStop)) {
+      receive_int(0, kStop);
+      stopped = true;
+    }
+    if (stop_requested()) signalled = stopped = true;
+    std::int32_t stop = stopped ? 1 : 0;
+    if (!stop) {
+      send_int(0, layout.replay_rank(), kSampleAsk);
+      const std::vector<std::uint8_t> bytes = receive_bytes(layout.replay_rank(), kSample);
+      std::int32_t status = kStatusClosed;
+      std::memcpy(&status, bytes.data(), 4);
+      if (status == kStatusOk) {
+        DREAMER_ASSERT(bytes.size() == reply.size(), "sampled batch has the wrong size");
+        std::memcpy(batch.data(), bytes.data() + 4, batch.size_bytes());
+      } else {
+        stop = 1;
+        stopped = true;
+      }
+    }
+    // Learners update in lockstep (their gradients are averaged): all go on or all stop.
+    DREAMER_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT32_T, MPI_MAX, learners));
+    if (stop) break;
+    const auto started = std::chrono::steady_clock::now();
+    const learner::UpdateMetrics metrics = learner.update(batch);
+    ++updates_since_report;
+    if (!lead) continue;
+    const std::int64_t updates = learner.updates();
+    if (updates % config.weight_sync_every_updates == 0) weights->offer(learner.player_weights(), updates);
+    if (updates % config.log_every_updates == 0) {
+      const auto now = std::chrono::steady_clock::now();
+      LearnerReportInputs inputs;
+      inputs.opt_steps = updates;
+      inputs.train_sps = static_cast<double>(updates_since_report * config.replay.batch_size * config.replay.seq_len *
+                                             layout.learners()) /
+                         std::max(std::chrono::duration<double>(now - report_start).count(), 1e-9);
+      inputs.update_ms = std::chrono::duration<double, std::milli>(now - started).count();
+      inputs.allreduce_s = learner.last_allreduce().seconds;
+      nlohmann::json report = learner_report(metrics, inputs);
+      report["role"] = "learner";
+      send_json(report, 0, kReport);
+      report_start = now;
+      updates_since_report = 0;
+    }
+    if (config.checkpoint_every_updates > 0 && updates % config.checkpoint_every_updates == 0)
+      learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
+  }
+  if (lead) {
+    learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
+    weights->finish();
+  }
+  const nlohmann::json final_report = {{"role", "learner"}, {"opt_steps", learner.updates()},
+                                       {"stopped_by_signal", signalled}};
+  send_json(final_report, layout.replay_rank(), kDone);
+  send_json(final_report, 0, kDone);
+  return {0, learner.updates(), signalled};
+}
+
+}  // namespace
+
+RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
+                         bool resume) {
+  MPI_Comm learners = split_learners(layout, rank);
+  std::unique_ptr<learner::LearnerWorker> learner;
+  std::unique_ptr<replay::ReplayService> replay;
+  std::int64_t env_steps_before = 0;
+  if (layout.learner_index(rank) >= 0) {
+    auto reducer = layout.learners() > 1 ? learner::make_gradient_all_reducer(learners, torch::kCPU) : nullptr;
+    learner = std::make_unique<learner::LearnerWorker>(config.model, torch::kCPU, std::move(reducer), learners);
+    if (resume) learner->restore(run.checkpoints());
+  }
+  if (rank == layout.replay_rank()) {
+    replay = std::make_unique<replay::ReplayService>(config.replay);
+    if (resume && std::filesystem::exists(run.root / "replay.h5")) replay->load(run.root / "replay.h5");
+    env_steps_before = replay->metrics().inserts;
+  }
+  // Every rank learns where a resumed run stands: the env steps the replay holds.
+  DREAMER_CHECK_MPI(MPI_Bcast(&env_steps_before, 1, MPI_INT64_T, layout.replay_rank(), MPI_COMM_WORLD));
+
+  RunOutcome outcome;
+  switch (layout.roles_of(rank).front()) {
+    case Role::kGate: outcome = run_gate(config, run, layout); break;
+    case Role::kReplay: outcome = run_replay(config, run, layout, *replay); break;
+    case Role::kActor: outcome = run_actor(config, layout, rank, env_steps_before); break;
+    case Role::kLearner: outcome = run_learner(config, run, layout, rank, learners, *learner); break;
+  }
+  learner.reset();
+  replay.reset();
+  if (learners != MPI_COMM_NULL) MPI_Comm_free(&learners);
+  DREAMER_CHECK_MPI(MPI_Barrier(MPI_COMM_WORLD));
+  return outcome;
+}
+
+}  // namespace dreamer

@@ -1,0 +1,53 @@
+#include "launch/role_messages.hpp"
+
+#include <string>
+
+#include "common/mpi_check.hpp"
+
+namespace dreamer {
+
+void send_bytes(std::span<const std::uint8_t> bytes, int destination, RoleTag tag) {
+  DREAMER_CHECK_MPI(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, destination, tag, MPI_COMM_WORLD));
+}
+
+std::vector<std::uint8_t> receive_bytes(int source, RoleTag tag, int* from) {
+  MPI_Status status;
+  DREAMER_CHECK_MPI(MPI_Probe(source, tag, MPI_COMM_WORLD, &status));
+  int count = 0;
+  DREAMER_CHECK_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(count));
+  DREAMER_CHECK_MPI(
+      MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  if (from != nullptr) *from = status.MPI_SOURCE;
+  return bytes;
+}
+
+bool message_waiting(int source, RoleTag tag) {
+  int flag = 0;
+  DREAMER_CHECK_MPI(MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE));
+  return flag != 0;
+}
+
+void send_json(const nlohmann::json& value, int destination, RoleTag tag) {
+  const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  send_bytes({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, destination, tag);
+}
+
+nlohmann::json receive_json(int source, RoleTag tag, int* from) {
+  const std::vector<std::uint8_t> bytes = receive_bytes(source, tag, from);
+  return nlohmann::json::parse(bytes.begin(), bytes.end());
+}
+
+void send_int(std::int32_t value, int destination, RoleTag tag) {
+  DREAMER_CHECK_MPI(MPI_Send(&value, 4, MPI_BYTE, destination, tag, MPI_COMM_WORLD));
+}
+
+std::int32_t receive_int(int source, RoleTag tag, int* from) {
+  std::int32_t value = 0;
+  MPI_Status status;
+  DREAMER_CHECK_MPI(MPI_Recv(&value, 4, MPI_BYTE, source, tag, MPI_COMM_WORLD, &status));
+  if (from != nullptr) *from = status.MPI_SOURCE;
+  return value;
+}
+
+}  // namespace dreamer

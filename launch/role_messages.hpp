@@ -1,0 +1,49 @@
+#pragma once
+// The messages between role ranks (MPI point-to-point on MPI_COMM_WORLD):
+//
+//   tag          from -> to              payload
+//   kChunk       actor -> replay         TrajectoryChunk::encode() bytes
+//   kChunkAck    replay -> actor         int32 status (0 ok, 1 closed)
+//   kSampleAsk   learner -> replay       int32 0
+//   kSample      replay -> learner       int32 status, then (if ok) the SampleBatch block
+//   kWeights     learner 0 -> actors     int64 version, then float32 weights, flattened
+//   kReport      any -> gate             JSON text (a metric record, "role" names the sender)
+//   kStop        gate -> all             int32 0: stop now
+//   kDone        actor/learner -> replay, gate; replay -> gate    JSON text (final report)
+//
+// Every message is one MPI message of MPI_BYTE (sizes via MPI_Probe +
+// MPI_Get_count). None of MPI is CUDA-aware here: payloads are host memory.
+#include <mpi.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace dreamer {
+
+enum RoleTag : int {
+  kChunk = 101,
+  kChunkAck = 102,
+  kSampleAsk = 103,
+  kSample = 104,
+  kWeights = 105,
+  kReport = 106,
+  kStop = 107,
+  kDone = 108,
+};
+
+void send_bytes(std::span<const std::uint8_t> bytes, int destination, RoleTag tag);
+// Receives the next message with `tag` from `source` (MPI_ANY_SOURCE allowed);
+// returns its bytes and sets *from to the sender.
+std::vector<std::uint8_t> receive_bytes(int source, RoleTag tag, int* from = nullptr);
+// True when a message with `tag` from `source` is waiting.
+bool message_waiting(int source, RoleTag tag);
+
+void send_json(const nlohmann::json& value, int destination, RoleTag tag);
+nlohmann::json receive_json(int source, RoleTag tag, int* from = nullptr);
+
+void send_int(std::int32_t value, int destination, RoleTag tag);
+std::int32_t receive_int(int source, RoleTag tag, int* from = nullptr);
+
+}  // namespace dreamer

@@ -1,0 +1,40 @@
+#include "launch/run_config.hpp"
+
+#include "common/error.hpp"
+
+namespace dreamer {
+
+void TaskConfig::validate() const {
+  if (stage.empty() && rom.empty()) throw ConfigError("task.stage", "give a stage id or a ROM");
+  if (max_steps < 0) throw ConfigError("task.max_steps", "must be >= 0 (0: the stage's)");
+  if (frames_per_step < 1) throw ConfigError("task.frames_per_step", "must be >= 1");
+  if (release_after_frames < 0 || release_after_frames > frames_per_step)
+    throw ConfigError("task.release_after_frames", "must be in [0, frames_per_step]");
+}
+
+void RunConfig::validate() const {
+  if (mode != "full" && mode != "standing_still")
+    throw ConfigError("mode", "must be full or standing_still, got '" + mode + "'");
+  if (device != "cpu" && device != "cuda") throw ConfigError("device", "must be cpu or cuda, got '" + device + "'");
+  if (actors < 1) throw ConfigError("actors", "must be >= 1");
+  if (learners < 1) throw ConfigError("learners", "must be >= 1");
+  if (envs_per_actor < 1) throw ConfigError("envs_per_actor", "must be >= 1");
+  if (env_threads < 1) throw ConfigError("env_threads", "must be >= 1");
+  if (total_env_steps < 1) throw ConfigError("total_env_steps", "must be >= 1");
+  if (log_every_updates < 1) throw ConfigError("log_every_updates", "must be >= 1");
+  if (weight_sync_every_updates < 1) throw ConfigError("weight_sync_every_updates", "must be >= 1");
+  if (checkpoint_every_updates < 0) throw ConfigError("checkpoint_every_updates", "must be >= 0");
+  if (standing_still_action < 0 || standing_still_action > 7)
+    throw ConfigError("standing_still_action", "must be an action 0..7");
+  task.validate();
+  model.validate();
+  replay.validate();
+  if (replay.num_streams != actors * envs_per_actor)
+    throw ConfigError("replay.num_streams", "must equal actors x envs_per_actor = " +
+                                                std::to_string(actors * envs_per_actor));
+  if (replay.writer_groups != actors) throw ConfigError("replay.writer_groups", "must equal actors");
+  if (replay.batch_size != model.train.batch_size || replay.seq_len != model.train.seq_len)
+    throw ConfigError("replay.batch_size/seq_len", "must match the learner's batch_size and seq_len");
+}
+
+}  // namespace dreamer

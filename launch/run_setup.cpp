@@ -1,0 +1,61 @@
+#include "launch/run_setup.hpp"
+
+#include "common/error.hpp"
+#include "common/rl_stages.hpp"
+
+namespace dreamer {
+
+std::filesystem::path own_stage_list() { return std::filesystem::path(DREAMER_SOURCE_DIR) / "states/rl_stages.json"; }
+std::filesystem::path own_roms_dir() { return DREAMER_ROMS_DIR; }
+std::filesystem::path own_stages_root() { return std::filesystem::path(DREAMER_STAGES_DIR).parent_path(); }
+
+env::TaskSpec resolve_task(const TaskConfig& task) {
+  env::TaskSpec spec;
+  spec.schedule.frames_per_step = task.frames_per_step;
+  spec.schedule.release_after_frames = task.release_after_frames;
+  if (!task.rom.empty()) {
+    spec.rom = task.rom;
+    spec.start_state = task.state;
+    spec.goal_dir = task.goal_dir;
+    spec.max_steps = task.max_steps > 0 ? task.max_steps : 128;
+    return spec;
+  }
+  const StageList stages = load_rl_stages(own_stage_list());
+  const StageEntry& stage = stages.find(task.stage);
+  if (stage.rom.empty()) throw Error("stage '" + task.stage + "' has no ROM of the project's own; give --rom");
+  spec.rom = own_roms_dir() / stage.rom;
+  spec.start_state = task.state.empty() ? own_stages_root() / stage.start_state : std::filesystem::path(task.state);
+  if (!task.goal_dir.empty())
+    spec.goal_dir = task.goal_dir;
+  else if (!stage.goal_dir.empty())
+    spec.goal_dir = own_stages_root() / stage.goal_dir;
+  spec.max_steps = task.max_steps > 0 ? task.max_steps : stage.max_steps;
+  return spec;
+}
+
+actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_index) {
+  actors::ActorWorkerOptions options;
+  options.actor_index = actor_index;
+  options.num_envs = config.envs_per_actor;
+  options.commit_stride = config.replay.commit_stride;
+  options.env_threads = config.env_threads;
+  options.greedy = config.greedy;
+  if (config.standing_still()) options.constant_action = static_cast<std::uint8_t>(config.standing_still_action);
+  options.seed = config.seed * 1000003u + static_cast<std::uint64_t>(actor_index);
+  return options;
+}
+
+void derive_replay_layout(RunConfig& config) {
+  config.replay.num_streams = config.actors * config.envs_per_actor;
+  config.replay.writer_groups = config.actors;
+  config.replay.batch_size = config.model.train.batch_size;
+  config.replay.seq_len = config.model.train.seq_len;
+  config.replay.seed = config.seed;
+}
+
+bool is_timing_key(const std::string& key) {
+  return key == "sps" || key == "train_sps" || key == "wall_s" || key == "allreduce_s" || key == "update_ms" ||
+         key.size() > 3 && key.compare(key.size() - 3, 3, "_ms") == 0;
+}
+
+}  // namespace dreamer

@@ -1,0 +1,33 @@
+#pragma once
+// Pieces every driver shares: turning a RunConfig into the environment task
+// and the workers' options, and the learner's metric report.
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "actors/actor_worker.hpp"
+#include "actors/env/task.hpp"
+#include "launch/run_config.hpp"
+
+namespace dreamer {
+
+// The project's own stages: states/rl_stages.json, ROMs and stage folders
+// built into the build tree. Fixed at build time.
+std::filesystem::path own_stage_list();
+std::filesystem::path own_roms_dir();
+std::filesystem::path own_stages_root();  // the folder stage paths are relative to
+
+// A user's ROM/state/goal when given, else the named stage of the project.
+env::TaskSpec resolve_task(const TaskConfig& task);
+
+actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_index);
+
+// Fills the replay options that follow from the rest of the config
+// (streams, writer groups, batch and sequence length).
+void derive_replay_layout(RunConfig& config);
+
+// Keys whose values depend on wall-clock time (excluded when runs are
+// compared for determinism).
+bool is_timing_key(const std::string& key);
+
+}  // namespace dreamer

@@ -1,0 +1,89 @@
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "actors/actor_worker.hpp"
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "gates/metrics_aggregator.hpp"
+#include "launch/learner_report.hpp"
+#include "launch/progress_line.hpp"
+#include "launch/run_setup.hpp"
+#include "launch/stop_signal.hpp"
+#include "launch/training_run.hpp"
+#include "learner/learner_worker.hpp"
+#include "replay/replay_service.hpp"
+
+namespace dreamer {
+
+RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, bool resume) {
+  const env::Task task = env::Task::load(resolve_task(config.task));
+  replay::ReplayService replay(config.replay);
+  learner::LearnerWorker learner(config.model, torch::kCPU, nullptr, MPI_COMM_NULL);
+  gates::MetricsAggregator gate(run.metrics_jsonl());
+  replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
+  const std::filesystem::path replay_dump = run.root / "replay.h5";
+
+  actors::ActorWorkerOptions options = actor_options(config, 0);
+  if (resume) {
+    learner.restore(run.checkpoints());
+    if (std::filesystem::exists(replay_dump)) replay.load(replay_dump);
+    options.initial_env_steps = replay.metrics().inserts;  // where the run stands: the env steps replay holds
+  }
+  actors::ActorWorker actor(task, config.model.model, options);
+  actor.load_weights(learner.player_weights(), learner.updates());
+
+  RunOutcome outcome;
+  const auto now = [] { return std::chrono::steady_clock::now(); };
+  auto report_start = now();
+  std::int64_t updates_since_report = 0;
+  const auto update_once = [&] {
+    const auto started = now();
+    const learner::UpdateMetrics metrics = learner.update(batch);
+    ++updates_since_report;
+    const std::int64_t updates = learner.updates();
+    if (updates % config.weight_sync_every_updates == 0) actor.load_weights(learner.player_weights(), updates);
+    if (updates % config.log_every_updates == 0) {
+      const double seconds = std::chrono::duration<double>(now() - report_start).count();
+      LearnerReportInputs inputs;
+      inputs.opt_steps = updates;
+      inputs.train_sps = static_cast<double>(updates_since_report * config.replay.batch_size * config.replay.seq_len) /
+                         std::max(seconds, 1e-9);
+      inputs.update_ms = std::chrono::duration<double, std::milli>(now() - started).count();
+      gate.on_actor_report(actor.take_report());
+      gate.on_replay_report(replay.metrics());
+      const nlohmann::json& record = gate.on_learner_report(learner_report(metrics, inputs));
+      std::printf("%s\n", progress_line(record, config.total_env_steps).c_str());
+      std::fflush(stdout);
+      report_start = now();
+      updates_since_report = 0;
+    }
+    if (config.checkpoint_every_updates > 0 && updates % config.checkpoint_every_updates == 0)
+      learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
+  };
+
+  while (actor.env_steps() < config.total_env_steps) {
+    if (stop_requested()) {
+      outcome.stopped_by_signal = true;
+      break;
+    }
+    const replay::TrajectoryChunk& chunk = actor.collect_chunk();
+    // Actors too far ahead: train until the limiter lets the chunk in.
+    while (replay.insert(chunk, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kTimedOut) {
+      if (replay.sample(batch, std::chrono::nanoseconds(0)) != replay::LimiterStatus::kOk)
+        throw Error("rate limiter refuses both inserting and sampling: check train_ratio and error_buffer");
+      update_once();
+    }
+    while (replay.sample(batch, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kOk) update_once();
+  }
+
+  outcome.env_steps = actor.env_steps();
+  outcome.opt_steps = learner.updates();
+  learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
+  replay.dump(replay_dump);
+  gate.sync();
+  return outcome;
+}
+
+}  // namespace dreamer

@@ -1,0 +1,64 @@
+#pragma once
+// LearnerWorker: one learner's loop body. Turns sampled replay batches into
+// Dreamer v3 updates, averages gradients with the other learners (when a
+// GradientAllReducer is given), hands out Player weights, and saves/restores
+// checkpoints.
+//
+//   update(batch): SampleBatch (host, batch-major) -> TrainingBatch tensors
+//                  on the learner's device -> DreamerAgent::update
+//                  (gradient hook -> all-reduce, quantile hook -> mean)
+//
+// Metrics stay on the device (UpdateMetrics); the caller reads them once per
+// logging interval.
+//
+// Not thread-safe: one thread drives a LearnerWorker.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "learner/dreamer_agent.hpp"
+#include "learner/dreamer_options.hpp"
+#include "learner/gradient_allreduce.hpp"
+#include "replay/sample_batch.hpp"
+
+namespace dreamer::learner {
+
+class LearnerWorker {
+ public:
+  // `reducer` may be null (one learner). `learners` is the learners' MPI
+  // communicator (MPI_COMM_NULL with one learner), used to average the
+  // return quantiles.
+  LearnerWorker(const DreamerOptions& options, torch::Device device, std::unique_ptr<GradientAllReducer> reducer,
+                MPI_Comm learners);
+
+  UpdateMetrics update(const replay::SampleBatch& batch);
+
+  std::vector<torch::Tensor> player_weights() { return agent_.player_weights(); }
+  std::int64_t updates() const { return agent_.counters().updates; }
+  DreamerAgent& agent() { return agent_; }
+  // Seconds and bytes of the last update's all-reduces (zero without one).
+  const AllReduceStats& last_allreduce() const { return last_allreduce_; }
+
+  // Checkpoints hold the agent plus the caller's counters and config.
+  std::filesystem::path save(const std::filesystem::path& directory, const std::map<std::string, std::int64_t>& counters,
+                             const std::string& config_json);
+  // Restores from `latest` in `directory`; returns the saved counters, or
+  // nullopt when there is no checkpoint yet.
+  std::optional<std::map<std::string, std::int64_t>> restore(const std::filesystem::path& directory);
+
+ private:
+  TrainingBatch to_training_batch(const replay::SampleBatch& batch) const;
+
+  DreamerAgent agent_;
+  std::unique_ptr<GradientAllReducer> reducer_;
+  MPI_Comm learners_;
+  AllReduceStats last_allreduce_;
+};
+
+}  // namespace dreamer::learner
