@@ -17,11 +17,11 @@ namespace dreamer::gates {
 namespace {
 
 constexpr std::array<std::string_view, 26> kDefaultJsonlKeys = {
-    "loss_model",     "obs_nll",          "reward_nll",       "kl_total",   "continue_nll",
-    "kl_dyn",         "posterior_entropy", "prior_entropy",    "loss_actor", "loss_critic",
-    "grad_norm_model", "grad_norm_actor", "grad_norm_critic", "action_entropy", "value_mean",
-    "value_std",      "adv_mean",         "adv_std",          "ret_p05",    "ret_p95",
-    "ret_scale",      "replay_ratio",     "replay_size",      "ready_steps", "sps",
+    "loss_model",      "obs_nll",           "reward_nll",       "kl_total",       "continue_nll",
+    "kl_dyn",          "posterior_entropy", "prior_entropy",    "loss_actor",     "loss_critic",
+    "grad_norm_model", "grad_norm_actor",   "grad_norm_critic", "action_entropy", "value_mean",
+    "value_std",       "adv_mean",          "adv_std",          "ret_p05",        "ret_p95",
+    "ret_scale",       "replay_ratio",      "replay_size",      "ready_steps",    "sps",
     "train_sps"};
 
 constexpr std::array<std::string_view, 10> kOptionalJsonlKeys = {
@@ -32,8 +32,7 @@ constexpr std::array<std::string_view, 10> kOptionalJsonlKeys = {
 std::string utc_now_isoformat_micros() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
   std::tm parts{};
   gmtime_r(&seconds, &parts);
   char text[40];
@@ -113,8 +112,7 @@ void capture_jsonl(const MetricSource& source, const CaptureOptions& options, Ba
   const bool predecessor_dialect = uses_predecessor_names(window);
   for (const std::string_view key : kDefaultJsonlKeys) {
     const auto used = name_used(window, key);
-    const std::string name =
-        used ? *used : (predecessor_dialect ? predecessor_metric_name(key) : std::string(key));
+    const std::string name = used ? *used : (predecessor_dialect ? predecessor_metric_name(key) : std::string(key));
     add_value(baseline, name, finite_values(window, key));
   }
   for (const std::string_view key : kOptionalJsonlKeys) {
@@ -177,10 +175,10 @@ RuleResult nonfinite_run_rule(const Baseline& baseline, const MetricSource& obse
   result.band_lo = 0.0;
   result.band_hi = static_cast<double>(options.max_nonfinite_run);
   result.status = worst_run > options.max_nonfinite_run ? RuleStatus::kFail : RuleStatus::kPass;
-  result.detail = worst_run == 0 ? "every loss value of the run is finite"
-                                 : "longest run of non-finite values: " + std::to_string(worst_run) +
-                                       " consecutive records of " + worst_key + " (allowed " +
-                                       std::to_string(options.max_nonfinite_run) + ")";
+  result.detail = worst_run == 0
+                      ? "every loss value of the run is finite"
+                      : "longest run of non-finite values: " + std::to_string(worst_run) + " consecutive records of " +
+                            worst_key + " (allowed " + std::to_string(options.max_nonfinite_run) + ")";
   return result;
 }
 

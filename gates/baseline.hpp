@@ -85,8 +85,8 @@ std::span<const std::string_view> default_jsonl_keys();
 std::span<const std::string_view> optional_jsonl_keys();
 
 struct CaptureOptions {
-  MetricWindow window;             // jsonl only
-  std::vector<std::string> keys;   // empty: the defaults above / every number of a summary
+  MetricWindow window;            // jsonl only
+  std::vector<std::string> keys;  // empty: the defaults above / every number of a summary
   double threshold_pct = kDefaultThresholdPct;
   double abs_tol = kDefaultAbsTol;
 };

@@ -52,17 +52,14 @@ std::vector<GateStep> cpu_daily_steps() {
 
 std::vector<GateStep> gpu_main_steps() {
   std::vector<GateStep> steps;
-  steps.push_back({"gpu-tests",
-                   {"ctest", "--test-dir", "{build_dir}", "--output-on-failure", "-L", "gpu|cuda"},
-                   "",
-                   "",
-                   {}});
-  steps.push_back({"cuda-smoke",
-                   {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cuda", "--output-tag",
-                    "gate_cuda_smoke"},
-                   learner_metrics("gate_cuda_smoke"),
-                   "",
-                   [](const MetricRecords& records) { return smoke_rules(records, SmokeOptions{}); }});
+  steps.push_back(
+      {"gpu-tests", {"ctest", "--test-dir", "{build_dir}", "--output-on-failure", "-L", "gpu|cuda"}, "", "", {}});
+  steps.push_back(
+      {"cuda-smoke",
+       {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cuda", "--output-tag", "gate_cuda_smoke"},
+       learner_metrics("gate_cuda_smoke"),
+       "",
+       [](const MetricRecords& records) { return smoke_rules(records, SmokeOptions{}); }});
   steps.push_back({"standing-still",
                    {"{bin_dir}/dreamer_learner", "--mode", "standing_still", "--device", "cuda", "--output-tag",
                     "gate_standing_still_cuda"},
@@ -74,16 +71,16 @@ std::vector<GateStep> gpu_main_steps() {
                      results.push_back(recon_improves(records));
                      return results;
                    }});
-  steps.push_back({"full-loop",
-                   {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cuda", "--output-tag",
-                    "gate_full_loop"},
-                   learner_metrics("gate_full_loop"),
-                   "{source_dir}/gates/baselines/full_loop_cuda.json",
-                   [](const MetricRecords& records) {
-                     SmokeOptions options;
-                     options.goal_task = true;
-                     return smoke_rules(records, options);
-                   }});
+  steps.push_back(
+      {"full-loop",
+       {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cuda", "--output-tag", "gate_full_loop"},
+       learner_metrics("gate_full_loop"),
+       "{source_dir}/gates/baselines/full_loop_cuda.json",
+       [](const MetricRecords& records) {
+         SmokeOptions options;
+         options.goal_task = true;
+         return smoke_rules(records, options);
+       }});
   return steps;
 }
 
@@ -177,8 +174,8 @@ void run_step(const GateStep& step, const GateContext& context, std::vector<Rule
     return;
   }
   if (exit_status != 0) {
-    results.push_back(step_rule(step, RuleStatus::kFail,
-                                "exit status " + std::to_string(exit_status) + "; see " + log.string()));
+    results.push_back(
+        step_rule(step, RuleStatus::kFail, "exit status " + std::to_string(exit_status) + "; see " + log.string()));
     return;
   }
   results.push_back(step_rule(step, RuleStatus::kPass, "exit status 0; log " + log.string()));
@@ -223,10 +220,11 @@ const GateDefinition* find_gate(std::string_view name) {
 
 std::string expand_placeholders(const std::string& text, const GateContext& context,
                                 const std::filesystem::path& step_dir) {
-  const std::pair<std::string_view, std::string> kReplacements[] = {
-      {"{gate_dir}", context.gate_dir.string()},   {"{step_dir}", step_dir.string()},
-      {"{bin_dir}", context.bin_dir.string()},     {"{build_dir}", context.build_dir.string()},
-      {"{source_dir}", context.source_dir.string()}};
+  const std::pair<std::string_view, std::string> kReplacements[] = {{"{gate_dir}", context.gate_dir.string()},
+                                                                    {"{step_dir}", step_dir.string()},
+                                                                    {"{bin_dir}", context.bin_dir.string()},
+                                                                    {"{build_dir}", context.build_dir.string()},
+                                                                    {"{source_dir}", context.source_dir.string()}};
   std::string out = text;
   for (const auto& [name, value] : kReplacements) {
     for (std::size_t at = out.find(name); at != std::string::npos; at = out.find(name, at + value.size())) {

@@ -18,7 +18,7 @@ InputKind parse_input_kind(const std::string& text, const std::string& source);
 
 struct MetricSource {
   InputKind kind = InputKind::kJsonl;
-  std::string path;                    // as given (recorded in baselines)
+  std::string path;                     // as given (recorded in baselines)
   std::vector<nlohmann::json> records;  // kJsonl
   nlohmann::ordered_json summary;       // kJson: an object, file order kept
 };

@@ -187,8 +187,8 @@ RuleResult replay_ratio_within_target(const MetricRecords& records, const Replay
   result.observed = observed;
   result.status = relative <= options.tolerance ? RuleStatus::kPass : RuleStatus::kFail;
   result.detail = "median replay_ratio " + number_text(observed) + " vs target " + number_text(options.target) +
-                  " (off by " + number_text(relative * 100.0) + "%, allowed " +
-                  number_text(options.tolerance * 100.0) + "%)";
+                  " (off by " + number_text(relative * 100.0) + "%, allowed " + number_text(options.tolerance * 100.0) +
+                  "%)";
   return result;
 }
 
