@@ -29,7 +29,7 @@ struct Range {
     lo = std::min(lo, value);
     hi = std::max(hi, value);
   }
-  void finish() {
+  void finish(double pad_fraction) {
     if (!std::isfinite(lo)) {
       lo = 0.0;
       hi = 1.0;
@@ -38,7 +38,7 @@ struct Range {
       lo -= widen;
       hi += widen;
     } else {
-      const double pad = (hi - lo) * 0.05;
+      const double pad = (hi - lo) * pad_fraction;
       lo -= pad;
       hi += pad;
     }
@@ -111,8 +111,8 @@ Image render_line_plot(const std::vector<PlotSeries>& series, const LinePlotOpti
       y_range.add(line.y[i]);
     }
   }
-  x_range.finish();
-  y_range.finish();
+  x_range.finish(0.0);
+  y_range.finish(0.05);
 
   Image image = Image::filled(options.width, options.height, 3, 255);
   const int left = kMarginLeft;

@@ -14,7 +14,8 @@
 //   +----------------------------------------------+
 //
 // Non-finite points are skipped and break the line. Axis ranges come from
-// the finite data, padded by 5%; a flat range is widened so it stays visible.
+// the finite data (y padded by 5%); a flat range is widened so it stays
+// visible.
 #include <array>
 #include <cstddef>
 #include <cstdint>

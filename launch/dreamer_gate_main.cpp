@@ -8,6 +8,7 @@
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--max-nonfinite-run K] [--verdict out.json] [--gate NAME]
 //   dreamer_gate run <gate> [--output DIR] [--build-dir DIR]
+//   dreamer_gate plot --metrics F.jsonl [--keys k1,k2] --output plot.png
 //   dreamer_gate list
 //
 // compare and run print the one-line summary and exit 1 when any rule is
@@ -27,6 +28,7 @@
 #include "gates/baseline.hpp"
 #include "gates/gate_definitions.hpp"
 #include "gates/metric_source.hpp"
+#include "gates/metrics_plot.hpp"
 #include "gates/verdict.hpp"
 
 namespace {
@@ -118,6 +120,14 @@ int run_main(int argc, char** argv) {
   run->add_option("--output", run_output, "gate folder (default bench/gates/<gate>__<utc>)");
   run->add_option("--build-dir", build_dir, "build tree for the test steps");
 
+  std::string plot_metrics;
+  std::vector<std::string> plot_keys = default_plot_keys();
+  std::string plot_output;
+  auto* plot = app.add_subcommand("plot", "draw a run's metrics (one panel per key) into a PNG");
+  plot->add_option("--metrics", plot_metrics, "metrics.jsonl of a run")->required()->check(CLI::ExistingFile);
+  plot->add_option("--keys", plot_keys, "keys to plot (default: losses, KL, entropies, throughput)")->delimiter(',');
+  plot->add_option("--output", plot_output, "PNG to write")->required();
+
   auto* list = app.add_subcommand("list", "list the gates of this build");
 
   try {
@@ -149,6 +159,11 @@ int run_main(int argc, char** argv) {
     const Baseline baseline = read_baseline(baseline_path);
     return finish(make_verdict(gate_name, compare_to_baseline(baseline, load_input(compare_input), options)),
                   verdict_path);
+  }
+  if (plot->parsed()) {
+    write_metrics_plot(plot_output, load_metrics_jsonl(plot_metrics).records, plot_keys);
+    std::cout << "plot " << plot_output << ": " << plot_keys.size() << " panels\n";
+    return 0;
   }
   if (list->parsed()) {
     for (const GateDefinition& gate : gate_definitions()) {
