@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <limits>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"

@@ -1,5 +1,6 @@
 #include "gates/metric_direction.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
-#include <set>
 #include <sstream>
 
 #include "common/error.hpp"

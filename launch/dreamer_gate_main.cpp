@@ -7,11 +7,14 @@
 //   dreamer_gate compare --baseline B.json --metrics F.jsonl | --summary F.json
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--max-nonfinite-run K] [--verdict out.json] [--gate NAME]
+//   dreamer_gate smoke --metrics F.jsonl [--warmup-updates W] [--recon-within-updates N]
+//                      [--goal-task] [--replay-ratio-target R [--replay-ratio-tolerance T]]
+//                      [--verdict out.json] [--gate NAME]
 //   dreamer_gate run <gate> [--output DIR] [--build-dir DIR]
 //   dreamer_gate plot --metrics F.jsonl [--keys k1,k2] --output plot.png
 //   dreamer_gate list
 //
-// compare and run print the one-line summary and exit 1 when any rule is
+// compare, smoke and run print the one-line summary and exit 1 when any rule is
 // FAIL or MISSING. Bad input: one line on stderr, exit 2.
 #include <unistd.h>
 
@@ -29,6 +32,7 @@
 #include "gates/gate_definitions.hpp"
 #include "gates/metric_source.hpp"
 #include "gates/metrics_plot.hpp"
+#include "gates/rules.hpp"
 #include "gates/verdict.hpp"
 
 namespace {
@@ -112,6 +116,26 @@ int run_main(int argc, char** argv) {
   compare->add_option("--gate", gate_name, "gate name in the verdict");
   compare->add_option("--max-nonfinite-run", max_nonfinite_run, "allowed consecutive non-finite records of a loss key");
 
+  std::string smoke_metrics;
+  std::string smoke_verdict;
+  std::string smoke_gate = "smoke";
+  SmokeOptions smoke_options;
+  std::optional<double> recon_within_updates;
+  std::optional<double> replay_ratio_target;
+  double replay_ratio_tolerance = 0.1;
+  auto* smoke = app.add_subcommand("smoke", "apply the smoke rules to a run; exit 1 on FAIL/MISSING");
+  smoke->add_option("--metrics", smoke_metrics, "metrics.jsonl of a run")->required()->check(CLI::ExistingFile);
+  smoke->add_option("--warmup-updates", smoke_options.entropy.warmup_updates,
+                    "entropy gap: only records with opt_steps >= W");
+  smoke->add_option("--recon-within-updates", recon_within_updates, "recon improvement: only the first N updates");
+  smoke->add_flag("--goal-task", smoke_options.goal_task, "also require success_rate > 0 and done_rate > 0");
+  smoke->add_option("--replay-ratio-target", replay_ratio_target, "also check replay_ratio against this target")
+      ->check(CLI::PositiveNumber);
+  smoke->add_option("--replay-ratio-tolerance", replay_ratio_tolerance, "relative tolerance of the replay ratio")
+      ->check(CLI::NonNegativeNumber);
+  smoke->add_option("--verdict", smoke_verdict, "write verdict.json here");
+  smoke->add_option("--gate", smoke_gate, "gate name in the verdict");
+
   std::string run_gate_name;
   std::string run_output;
   std::string build_dir = DREAMER_BUILD_DIR;
@@ -159,6 +183,15 @@ int run_main(int argc, char** argv) {
     const Baseline baseline = read_baseline(baseline_path);
     return finish(make_verdict(gate_name, compare_to_baseline(baseline, load_input(compare_input), options)),
                   verdict_path);
+  }
+  if (smoke->parsed()) {
+    smoke_options.recon.within_updates = recon_within_updates;
+    if (replay_ratio_target) {
+      smoke_options.replay_ratio =
+          ReplayRatioOptions{*replay_ratio_target, replay_ratio_tolerance, smoke_options.entropy.warmup_updates};
+    }
+    const MetricSource source = load_metrics_jsonl(smoke_metrics);
+    return finish(make_verdict(smoke_gate, smoke_rules(source.records, smoke_options)), smoke_verdict);
   }
   if (plot->parsed()) {
     write_metrics_plot(plot_output, load_metrics_jsonl(plot_metrics).records, plot_keys);

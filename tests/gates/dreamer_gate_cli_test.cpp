@@ -108,6 +108,25 @@ TEST_F(DreamerGateCli, BadInputGivesOneErrorLineAndExitTwo) {
   EXPECT_EQ(gate("frobnicate"), 2);
 }
 
+TEST_F(DreamerGateCli, SmokeRulesPassALearningRunAndFailAFlatReconstruction) {
+  EXPECT_EQ(gate("smoke --metrics " + healthy_run().string() + " --gate cpu-smoke"), 0) << out_ << err_;
+  EXPECT_EQ(out_, "gate cpu-smoke: PASS (4 rules: 4 PASS)\n");
+  std::string flat;
+  for (int i = 0; i < 8; ++i) {
+    flat += "{\"env_steps\":" + std::to_string(64 * (i + 1)) +
+            ",\"obs_nll\":400,\"prior_entropy\":15,\"posterior_entropy\":14}\n";
+  }
+  const auto verdict = dir_ / "smoke.json";
+  EXPECT_EQ(gate("smoke --metrics " + write("flat.jsonl", flat).string() + " --verdict " + verdict.string()), 1);
+  EXPECT_EQ(out_, "gate smoke: FAIL (4 rules: 3 PASS, 1 FAIL)\n");
+  const auto root = nlohmann::json::parse(read_file_text(verdict));
+  EXPECT_EQ(root["rules"][1]["rule"], "recon_improves");
+  EXPECT_EQ(root["rules"][1]["status"], "FAIL");
+  // A goal task that never succeeds fails too.
+  EXPECT_EQ(gate("smoke --goal-task --metrics " + healthy_run().string()), 1);
+  EXPECT_NE(out_.find("2 MISSING"), std::string::npos) << out_;
+}
+
 TEST_F(DreamerGateCli, ListNamesTheGateMatrix) {
   EXPECT_EQ(gate("list"), 0);
   EXPECT_NE(out_.find("cpu-daily:"), std::string::npos);
