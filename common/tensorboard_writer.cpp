@@ -41,7 +41,8 @@ TensorBoardWriter::TensorBoardWriter(const std::filesystem::path& directory) {
   std::filesystem::create_directories(directory, error);
   if (error) throw Error("cannot create TensorBoard folder '" + directory.string() + "': " + error.message());
   const auto seconds = static_cast<long long>(wall_time_now());
-  path_ = directory / ("events.out.tfevents." + std::to_string(seconds) + "." + host_name());
+  path_ = directory /
+          ("events.out.tfevents." + std::to_string(seconds) + "." + host_name() + "." + std::to_string(::getpid()));
   file_ = std::fopen(path_.c_str(), "ab");
   if (file_ == nullptr) throw Error("cannot open '" + path_.string() + "': " + std::strerror(errno));
   tensorboard::Event event;

@@ -12,8 +12,8 @@
 // The first record is Event{wall_time, file_version: "brain.Event:2"}; each
 // add_scalars() appends Event{wall_time, step, summary{value{tag,
 // simple_value}}...} and flushes, so `tensorboard --logdir` shows a run
-// while it trains. The file is events.out.tfevents.<unix seconds>.<host>
-// in the given folder (created if needed).
+// while it trains. The file is events.out.tfevents.<unix seconds>.<host>.<pid>
+// in the given folder (created if needed; an existing file is appended to).
 //
 // TensorBoardWriter is not thread-safe: one owner (the gate role) writes.
 #include <cstdint>
