@@ -19,15 +19,23 @@ nlohmann::ordered_json load_ordered(const std::filesystem::path& path) {
   return nlohmann::ordered_json::parse(read_file_text(path));
 }
 
-// The predecessor's source record for a baseline with count 1: the frozen
-// metrics themselves plus env_steps.
-MetricSource jsonl_source_from(const nlohmann::ordered_json& expected) {
-  MetricSource source;
-  source.kind = InputKind::kJsonl;
+// A metrics.jsonl shaped like the predecessor's run: two earlier records with
+// other values (outside the window) and the record at env_steps_max holding
+// the frozen metrics. Loaded from the file, then labelled with the
+// predecessor's source path.
+MetricSource jsonl_source_from(const nlohmann::ordered_json& expected, const std::filesystem::path& file) {
+  std::string lines;
+  const double last_step = expected["env_steps_max"].get<double>();
+  for (const double step : {last_step - 256, last_step - 128, last_step}) {
+    nlohmann::ordered_json record = {{"env_steps", static_cast<std::int64_t>(step)}};
+    for (const auto& item : expected["metrics"].items()) {
+      record[item.key()] = step == last_step ? item.value().get<double>() : item.value().get<double>() * 3.0 + 1.0;
+    }
+    lines += record.dump() + "\n";
+  }
+  write_file_atomic(file, lines);
+  MetricSource source = load_metrics_jsonl(file);
   source.path = expected["source"].get<std::string>();
-  nlohmann::json record = {{"env_steps", expected["env_steps_max"]}};
-  for (const auto& item : expected["metrics"].items()) record[item.key()] = item.value();
-  source.records.push_back(record);
   return source;
 }
 
@@ -50,19 +58,25 @@ class PredecessorBaselines : public ::testing::Test {
 };
 
 TEST_F(PredecessorBaselines, CaptureReproducesEveryFileFromItsSourceShape) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kPredecessorBaselines)) {
-    SCOPED_TRACE(entry.path().string());
-    const nlohmann::ordered_json expected = load_ordered(entry.path());
-    const bool jsonl = expected["input_kind"] == "jsonl";
-    const Baseline captured =
-        capture_baseline(jsonl ? jsonl_source_from(expected) : json_source_from(expected), CaptureOptions{});
-    nlohmann::ordered_json written = baseline_to_json(captured);
+  const std::filesystem::path scratch = std::filesystem::temp_directory_path() / "dreamer_gates_source.jsonl";
+  for (const char* name :
+       {"bench_small.json", "exit_oak_eval_small.json", "exit_oak_small.json", "standing_still_small.json"}) {
+    SCOPED_TRACE(name);
+    const nlohmann::ordered_json expected = load_ordered(kPredecessorBaselines / name);
+    CaptureOptions options;
+    MetricSource source;
+    if (expected["input_kind"] == "jsonl") {
+      source = jsonl_source_from(expected, scratch);
+      options.window.env_steps_min = expected["env_steps_min"].get<double>();
+      options.window.env_steps_max = expected["env_steps_max"].get<double>();
+    } else {
+      source = json_source_from(expected);
+    }
+    nlohmann::ordered_json written = baseline_to_json(capture_baseline(source, options));
     written["created_at"] = expected["created_at"];
     EXPECT_EQ(written.dump(2), expected.dump(2));
-    ++files;
   }
-  EXPECT_EQ(files, 4);
+  std::filesystem::remove(scratch);
 }
 
 TEST_F(PredecessorBaselines, ReadAndWriteBackIsByteIdentical) {
