@@ -60,5 +60,28 @@ TEST_F(GateRun, StepsRunTheirCommandAndApplyRulesToTheMetricsTheyWrite) {
   EXPECT_FALSE(verdict.passed());
 }
 
+TEST_F(GateRun, StepMetricsAreComparedWithTheirBaselineAndAnAbsentBaselineIsMissing) {
+  write("baseline.json",
+        "{\"schema_version\":1,\"created_at\":\"x\",\"source\":\"s\",\"input_kind\":\"jsonl\","
+        "\"env_steps_min\":2,\"env_steps_max\":2,\"count\":1,\"keys\":[\"obs_nll\"],"
+        "\"metrics\":{\"obs_nll\":10.0},\"missing_keys\":[],\"threshold_pct\":0.15,\"abs_tol\":1e-06}");
+  const std::string command =
+      "printf '{\"env_steps\":1,\"obs_nll\":50}\\n{\"env_steps\":2,\"obs_nll\":11}\\n' > m.jsonl";
+  GateDefinition gate;
+  gate.name = "baseline-gate";
+  gate.steps.push_back({"compared", {"sh", "-c", command}, "{step_dir}/m.jsonl", "{source_dir}/baseline.json", {}});
+  gate.steps.push_back({"no-baseline", {"sh", "-c", command}, "{step_dir}/m.jsonl", "{source_dir}/absent.json", {}});
+  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_});
+  ASSERT_EQ(verdict.rules.size(), 5u) << verdict.to_json().dump(2);
+  EXPECT_EQ(verdict.rules[1].rule, "baseline_band");
+  EXPECT_EQ(verdict.rules[1].status, RuleStatus::kPass);  // last record: 11 in [8.5, 11.5]
+  EXPECT_EQ(verdict.rules[1].observed, 11.0);
+  EXPECT_EQ(verdict.rules[1].baseline_source, (dir_ / "baseline.json").string());
+  EXPECT_EQ(verdict.rules[2].rule, "no_sustained_non_finite");
+  EXPECT_EQ(verdict.rules[4].rule, "baseline_exists");
+  EXPECT_EQ(verdict.rules[4].status, RuleStatus::kMissing);
+  EXPECT_EQ(verdict.summary(), "gate baseline-gate: FAIL (5 rules: 4 PASS, 1 MISSING)");
+}
+
 }  // namespace
 }  // namespace dreamer::gates
