@@ -1,0 +1,265 @@
+#include "gates/gate_definitions.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "common/metrics_log.hpp"
+#include "gates/baseline.hpp"
+#include "gates/metric_source.hpp"
+
+extern char** environ;
+
+namespace dreamer::gates {
+namespace {
+
+// Run directories the learner creates below the step folder (DESIGN.md §9).
+std::string learner_metrics(const std::string& tag) { return "{step_dir}/bench/runs/rl/*__" + tag + "/metrics.jsonl"; }
+
+std::vector<GateStep> cpu_daily_steps() {
+  std::vector<GateStep> steps;
+  steps.push_back({"unit-tests",
+                   {"ctest", "--test-dir", "{build_dir}", "--output-on-failure", "-LE", "gpu|cuda|slow"},
+                   "",
+                   "",
+                   {}});
+  steps.push_back({"cpu-smoke",
+                   {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cpu", "--output-tag", "gate_cpu_smoke"},
+                   learner_metrics("gate_cpu_smoke"),
+                   "",
+                   [](const MetricRecords& records) { return smoke_rules(records, SmokeOptions{}); }});
+  steps.push_back({"standing-still",
+                   {"{bin_dir}/dreamer_learner", "--mode", "standing_still", "--device", "cpu", "--output-tag",
+                    "gate_standing_still"},
+                   learner_metrics("gate_standing_still"),
+                   "{source_dir}/gates/baselines/standing_still_cpu.json",
+                   [](const MetricRecords& records) {
+                     std::vector<RuleResult> results;
+                     results.push_back(losses_finite(records));
+                     results.push_back(recon_improves(records));
+                     return results;
+                   }});
+  return steps;
+}
+
+std::vector<GateStep> gpu_main_steps() {
+  std::vector<GateStep> steps;
+  steps.push_back(
+      {"gpu-tests", {"ctest", "--test-dir", "{build_dir}", "--output-on-failure", "-L", "gpu|cuda"}, "", "", {}});
+  steps.push_back(
+      {"cuda-smoke",
+       {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cuda", "--output-tag", "gate_cuda_smoke"},
+       learner_metrics("gate_cuda_smoke"),
+       "",
+       [](const MetricRecords& records) { return smoke_rules(records, SmokeOptions{}); }});
+  steps.push_back({"standing-still",
+                   {"{bin_dir}/dreamer_learner", "--mode", "standing_still", "--device", "cuda", "--output-tag",
+                    "gate_standing_still_cuda"},
+                   learner_metrics("gate_standing_still_cuda"),
+                   "{source_dir}/gates/baselines/standing_still_cuda.json",
+                   [](const MetricRecords& records) {
+                     std::vector<RuleResult> results;
+                     results.push_back(losses_finite(records));
+                     results.push_back(recon_improves(records));
+                     return results;
+                   }});
+  steps.push_back(
+      {"full-loop",
+       {"{bin_dir}/dreamer_learner", "--mode", "full", "--device", "cuda", "--output-tag", "gate_full_loop"},
+       learner_metrics("gate_full_loop"),
+       "{source_dir}/gates/baselines/full_loop_cuda.json",
+       [](const MetricRecords& records) {
+         SmokeOptions options;
+         options.goal_task = true;
+         return smoke_rules(records, options);
+       }});
+  return steps;
+}
+
+const std::vector<GateDefinition>& definitions() {
+  static const std::vector<GateDefinition> kDefinitions = {
+      {"cpu-daily", "unit tests, CPU smoke run, deterministic Standing Still vs its baseline", cpu_daily_steps()},
+      {"gpu-main",
+       "GPU tests (host copies, replay pointer stability, commit fences, unpack time), CUDA smoke, "
+       "Standing Still and the full-loop goal task",
+       gpu_main_steps()},
+  };
+  return kDefinitions;
+}
+
+bool matches(std::string_view pattern, std::string_view text) {
+  // '*' matches any run of characters; nothing else is special.
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '*') {
+    for (std::size_t skip = 0; skip <= text.size(); ++skip) {
+      if (matches(pattern.substr(1), text.substr(skip))) return true;
+    }
+    return false;
+  }
+  return !text.empty() && pattern.front() == text.front() && matches(pattern.substr(1), text.substr(1));
+}
+
+bool is_executable(const std::string& program) {
+  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
+  while (true) {
+    const std::size_t colon = rest.find(':');
+    const std::string folder(rest.substr(0, colon));
+    if (!folder.empty() && ::access((folder + "/" + program).c_str(), X_OK) == 0) return true;
+    if (colon == std::string_view::npos) return false;
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+// Exit status of the command (128 + signal when killed); output goes to `log`.
+int run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                const std::filesystem::path& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) throw Error("cannot start '" + argv[0] + "': " + std::strerror(spawned));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw Error("waitpid failed for '" + argv[0] + "': " + std::strerror(errno));
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+RuleResult step_rule(const GateStep& step, RuleStatus status, std::string detail) {
+  RuleResult result;
+  result.rule = "step_runs";
+  result.key = step.name;
+  result.status = status;
+  result.detail = std::move(detail);
+  return result;
+}
+
+void run_step(const GateStep& step, const GateContext& context, std::vector<RuleResult>& results) {
+  const std::filesystem::path step_dir = context.gate_dir / step.name;
+  std::filesystem::create_directories(step_dir);
+  std::vector<std::string> argv;
+  for (const std::string& arg : step.command) argv.push_back(expand_placeholders(arg, context, step_dir));
+  if (argv.empty()) {
+    results.push_back(step_rule(step, RuleStatus::kMissing, "the step has no command"));
+    return;
+  }
+  if (!is_executable(argv[0])) {
+    results.push_back(step_rule(step, RuleStatus::kMissing, "executable '" + argv[0] + "' not found (not built?)"));
+    return;
+  }
+  const std::filesystem::path log = step_dir / "log.txt";
+  int exit_status = 0;
+  try {
+    exit_status = run_command(argv, step_dir, log);
+  } catch (const Error& error) {
+    results.push_back(step_rule(step, RuleStatus::kFail, error.what()));
+    return;
+  }
+  if (exit_status != 0) {
+    results.push_back(
+        step_rule(step, RuleStatus::kFail, "exit status " + std::to_string(exit_status) + "; see " + log.string()));
+    return;
+  }
+  results.push_back(step_rule(step, RuleStatus::kPass, "exit status 0; log " + log.string()));
+  if (step.metrics.empty()) return;
+  const std::filesystem::path metrics = resolve_newest(expand_placeholders(step.metrics, context, step_dir));
+  if (metrics.empty() || !std::filesystem::exists(metrics)) {
+    RuleResult result = step_rule(step, RuleStatus::kMissing, "no metrics file at " + step.metrics);
+    result.rule = "metrics_written";
+    results.push_back(std::move(result));
+    return;
+  }
+  const MetricSource source = load_metrics_jsonl(metrics);
+  if (step.rules) {
+    for (RuleResult& result : step.rules(source.records)) results.push_back(std::move(result));
+  }
+  if (step.baseline.empty()) return;
+  const std::filesystem::path baseline_path = expand_placeholders(step.baseline, context, step_dir);
+  if (!std::filesystem::exists(baseline_path)) {
+    RuleResult result = step_rule(step, RuleStatus::kMissing,
+                                  "baseline " + baseline_path.string() + " does not exist (dreamer_gate capture)");
+    result.rule = "baseline_exists";
+    results.push_back(std::move(result));
+    return;
+  }
+  CompareOptions options;
+  options.baseline_source = baseline_path.string();
+  for (RuleResult& result : compare_to_baseline(read_baseline(baseline_path), source, options)) {
+    results.push_back(std::move(result));
+  }
+}
+
+}  // namespace
+
+std::span<const GateDefinition> gate_definitions() { return definitions(); }
+
+const GateDefinition* find_gate(std::string_view name) {
+  for (const GateDefinition& gate : definitions()) {
+    if (gate.name == name) return &gate;
+  }
+  return nullptr;
+}
+
+std::string expand_placeholders(const std::string& text, const GateContext& context,
+                                const std::filesystem::path& step_dir) {
+  const std::pair<std::string_view, std::string> kReplacements[] = {{"{gate_dir}", context.gate_dir.string()},
+                                                                    {"{step_dir}", step_dir.string()},
+                                                                    {"{bin_dir}", context.bin_dir.string()},
+                                                                    {"{build_dir}", context.build_dir.string()},
+                                                                    {"{source_dir}", context.source_dir.string()}};
+  std::string out = text;
+  for (const auto& [name, value] : kReplacements) {
+    for (std::size_t at = out.find(name); at != std::string::npos; at = out.find(name, at + value.size())) {
+      out.replace(at, name.size(), value);
+    }
+  }
+  return out;
+}
+
+std::filesystem::path resolve_newest(const std::filesystem::path& pattern) {
+  std::filesystem::path resolved;
+  for (const std::filesystem::path& part : pattern) {
+    const std::string name = part.string();
+    if (name.find('*') == std::string::npos) {
+      resolved /= part;
+      continue;
+    }
+    const std::filesystem::path folder = resolved.empty() ? std::filesystem::path(".") : resolved;
+    std::string best;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+      const std::string candidate = entry.path().filename().string();
+      if (matches(name, candidate) && candidate > best) best = candidate;
+    }
+    if (best.empty()) return {};
+    resolved /= best;
+  }
+  return resolved;
+}
+
+Verdict run_gate(const GateDefinition& gate, const GateContext& context) {
+  std::filesystem::create_directories(context.gate_dir);
+  std::vector<RuleResult> results;
+  for (const GateStep& step : gate.steps) run_step(step, context, results);
+  return make_verdict(gate.name, std::move(results));
+}
+
+}  // namespace dreamer::gates

@@ -1,0 +1,71 @@
+#pragma once
+// The gate matrix (DESIGN.md §8) as data: a gate is a list of steps, each an
+// external command (a test suite, a training run) plus the rules applied to
+// the metrics.jsonl it writes and, optionally, a frozen baseline to compare
+// against. `dreamer_gate run <gate>` executes the steps in order and writes
+// one verdict over all of their rules.
+//
+//   gate_dir/                 (--output, default bench/gates/<gate>__<utc>)
+//     <step>/                 working directory of the step's command
+//       log.txt               its stdout + stderr
+//     verdict.json
+//
+// Placeholders in commands and paths: {gate_dir}, {step_dir}, {bin_dir}
+// (folder of dreamer_gate), {build_dir}, {source_dir}. In a metrics path, a
+// folder name with '*' picks the newest (greatest) match, for run
+// directories named <utc>__dreamer_v3__<rom>__<tag>.
+//
+// Every step yields a "step_runs" rule: PASS on exit status 0, FAIL
+// otherwise, MISSING when its executable is not built. A step whose command
+// fails or is missing contributes no further rules; its metrics rules then
+// appear as one MISSING entry, so a gate never passes on work it skipped.
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gates/rules.hpp"
+#include "gates/verdict.hpp"
+
+namespace dreamer::gates {
+
+struct GateContext {
+  std::filesystem::path gate_dir;
+  std::filesystem::path bin_dir;
+  std::filesystem::path build_dir;
+  std::filesystem::path source_dir;
+};
+
+struct GateStep {
+  std::string name;                  // also the step folder name
+  std::vector<std::string> command;  // argv with placeholders; argv[0] searched in PATH unless it has a '/'
+  std::string metrics;               // metrics.jsonl the command writes; empty: exit status only
+  std::string baseline;              // baseline JSON to compare the metrics with; empty: none
+  std::function<std::vector<RuleResult>(const MetricRecords&)> rules;  // may be empty
+};
+
+struct GateDefinition {
+  std::string name;
+  std::string description;
+  std::vector<GateStep> steps;
+};
+
+std::span<const GateDefinition> gate_definitions();
+// nullptr when no gate has that name.
+const GateDefinition* find_gate(std::string_view name);
+
+std::string expand_placeholders(const std::string& text, const GateContext& context,
+                                const std::filesystem::path& step_dir);
+
+// `pattern` may hold '*' in folder names (not in the file name); returns the
+// greatest match, or the pattern itself when it has no '*'; empty when
+// nothing matches.
+std::filesystem::path resolve_newest(const std::filesystem::path& pattern);
+
+// Runs every step; throws dreamer::Error only when the gate folder cannot be
+// created (a failing step is a FAIL rule, not an exception).
+Verdict run_gate(const GateDefinition& gate, const GateContext& context);
+
+}  // namespace dreamer::gates

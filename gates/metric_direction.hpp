@@ -1,0 +1,25 @@
+#pragma once
+// Which way a metric should move. Baseline comparison uses it to tell a
+// regression (FAIL) from an improvement (IMPROVED) when a value leaves its
+// band; a metric with no direction fails on either side.
+//
+//   lower is better   loss_*, *_nll, kl_*, grad_norm_*, dist_p*, *_ms, *_ms_*
+//   higher is better  success_rate, done_rate, mean_return, reward_mean,
+//                     sps, train_sps, *_sps, *_sps_*, sps_*
+//   none              everything else (entropies, replay_ratio, value stats, ...)
+//
+// Names are translated to ours first (gates/metric_aliases.hpp).
+#include <string_view>
+
+namespace dreamer::gates {
+
+enum class MetricDirection { kLowerIsBetter, kHigherIsBetter, kNone };
+
+MetricDirection metric_direction(std::string_view name);
+
+// A loss-like value that must stay finite: loss_*, *_nll, kl_*.
+bool is_loss_metric(std::string_view name);
+
+const char* to_string(MetricDirection direction);
+
+}  // namespace dreamer::gates

@@ -1,0 +1,73 @@
+#pragma once
+// Smoke rules (DESIGN.md §8): checks that a short run learns at all and
+// stays numerically sane. Each rule reads the records of one metrics.jsonl
+// (objects in file order; alias-aware lookups, so predecessor logs work too)
+// and returns one RuleResult: PASS, FAIL, or MISSING when the run never
+// reported what the rule needs. Statistics are lower medians
+// (gates/metric_window.hpp).
+//
+//   recon_improves        obs_nll falls by >= 25%: lower median of the first
+//                         3 finite values vs of the last 3 (within the first
+//                         N updates when asked); drop = (first - last)/|first|
+//   losses_finite         no null/NaN/inf in any loss key (loss_*, *_nll, kl_*)
+//   entropy_gap           |prior - post| / max(1, prior) per record, lower
+//                         median over the records after warm-up, < 0.3
+//   entropies_nonzero     every prior/posterior/action entropy value > 1e-6
+//   success_rate_positive max success_rate over the run > 0
+//   done_rate_positive    max done_rate over the run > 0
+//   replay_ratio_target   |median replay_ratio - target| / target <= tol
+//
+// Warm-up and "within N updates" count optimizer updates (`opt_steps`);
+// records without that field are skipped by those filters.
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gates/verdict.hpp"
+
+namespace dreamer::gates {
+
+using MetricRecords = std::vector<nlohmann::json>;
+
+inline constexpr const char* kUpdateStepKey = "opt_steps";
+
+struct ReconImprovementOptions {
+  std::string key = "obs_nll";
+  std::size_t window = 3;
+  double min_drop = 0.25;
+  std::optional<double> within_updates;  // only records with opt_steps <= first + N
+};
+
+struct EntropyGapOptions {
+  double warmup_updates = 0.0;  // only records with opt_steps >= this
+  double max_gap = 0.3;         // PASS when gap < max_gap
+};
+
+struct ReplayRatioOptions {
+  double target = 0.0;  // must be > 0
+  double tolerance = 0.1;
+  double warmup_updates = 0.0;
+};
+
+RuleResult recon_improves(const MetricRecords& records, const ReconImprovementOptions& options = {});
+RuleResult losses_finite(const MetricRecords& records);
+RuleResult entropy_gap(const MetricRecords& records, const EntropyGapOptions& options = {});
+RuleResult entropies_nonzero(const MetricRecords& records, double min_entropy = 1e-6);
+// `key`: "success_rate" or "done_rate" (rule name "<key>_positive").
+RuleResult rate_positive(const MetricRecords& records, const std::string& key);
+RuleResult replay_ratio_within_target(const MetricRecords& records, const ReplayRatioOptions& options);
+
+// The smoke set of a CPU/GPU smoke run. The goal-task rules (success_rate,
+// done_rate) and the replay-ratio rule are included when asked for.
+struct SmokeOptions {
+  ReconImprovementOptions recon;
+  EntropyGapOptions entropy;
+  bool goal_task = false;
+  std::optional<ReplayRatioOptions> replay_ratio;
+};
+std::vector<RuleResult> smoke_rules(const MetricRecords& records, const SmokeOptions& options);
+
+}  // namespace dreamer::gates

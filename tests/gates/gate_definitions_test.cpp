@@ -1,0 +1,87 @@
+#include "gates/gate_definitions.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/file_io.hpp"
+#include "gates_test_files.hpp"
+
+namespace dreamer::gates {
+namespace {
+
+using GateRun = GatesFilesTest;
+
+TEST(GateDefinitions, RegistryHoldsTheGateMatrix) {
+  ASSERT_NE(find_gate("cpu-daily"), nullptr);
+  ASSERT_NE(find_gate("gpu-main"), nullptr);
+  EXPECT_EQ(find_gate("nightly"), nullptr);
+  for (const GateDefinition& gate : gate_definitions()) EXPECT_FALSE(gate.steps.empty()) << gate.name;
+}
+
+TEST_F(GateRun, PlaceholdersAndNewestRunDirectory) {
+  GateContext context{dir_ / "gate", "/opt/bin", "/b", "/src"};
+  EXPECT_EQ(expand_placeholders("{bin_dir}/x {step_dir} {source_dir}{build_dir}", context, dir_ / "gate" / "s"),
+            "/opt/bin/x " + (dir_ / "gate" / "s").string() + " /src/b");
+  std::filesystem::create_directories(dir_ / "rl" / "20260101_000000__dreamer_v3__red__t");
+  std::filesystem::create_directories(dir_ / "rl" / "20260102_000000__dreamer_v3__red__t");
+  std::filesystem::create_directories(dir_ / "rl" / "20260103_000000__dreamer_v3__red__other");
+  EXPECT_EQ(resolve_newest(dir_ / "rl" / "*__t" / "metrics.jsonl"),
+            dir_ / "rl" / "20260102_000000__dreamer_v3__red__t" / "metrics.jsonl");
+  EXPECT_TRUE(resolve_newest(dir_ / "rl" / "*__none" / "metrics.jsonl").empty());
+}
+
+TEST_F(GateRun, StepsRunTheirCommandAndApplyRulesToTheMetricsTheyWrite) {
+  GateDefinition gate;
+  gate.name = "test-gate";
+  // Writes a healthy metrics file into a timestamped run folder below its step folder.
+  gate.steps.push_back(
+      {"smoke",
+       {"sh", "-c",
+        "mkdir -p runs/20260101_000000__t && for i in 1 2 3 4 5 6; do "
+        "echo \"{\\\"env_steps\\\":$i,\\\"obs_nll\\\":$((100 - 10 * i))}\"; done > runs/20260101_000000__t/"
+        "metrics.jsonl"},
+       "{step_dir}/runs/*__t/metrics.jsonl",
+       "",
+       [](const MetricRecords& records) {
+         return std::vector<RuleResult>{losses_finite(records), recon_improves(records)};
+       }});
+  gate.steps.push_back({"fails", {"sh", "-c", "echo broken; exit 3"}, "", "", {}});
+  gate.steps.push_back({"not-built", {"{bin_dir}/dreamer_nothing"}, "x.jsonl", "", {}});
+  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_});
+  ASSERT_EQ(verdict.rules.size(), 5u);
+  EXPECT_EQ(verdict.rules[0].rule, "step_runs");
+  EXPECT_EQ(verdict.rules[0].status, RuleStatus::kPass);
+  EXPECT_EQ(verdict.rules[1].status, RuleStatus::kPass);  // losses finite
+  EXPECT_EQ(verdict.rules[2].status, RuleStatus::kPass);  // 90,80,70 then 60,50,40: median 80 -> 50
+  EXPECT_DOUBLE_EQ(*verdict.rules[2].observed, 30.0 / 80.0);
+  EXPECT_EQ(verdict.rules[3].status, RuleStatus::kFail);
+  EXPECT_NE(verdict.rules[3].detail.find("exit status 3"), std::string::npos);
+  EXPECT_EQ(read_file_text(dir_ / "gate" / "fails" / "log.txt"), "broken\n");
+  EXPECT_EQ(verdict.rules[4].status, RuleStatus::kMissing);
+  EXPECT_FALSE(verdict.passed());
+}
+
+TEST_F(GateRun, StepMetricsAreComparedWithTheirBaselineAndAnAbsentBaselineIsMissing) {
+  write("baseline.json",
+        "{\"schema_version\":1,\"created_at\":\"x\",\"source\":\"s\",\"input_kind\":\"jsonl\","
+        "\"env_steps_min\":2,\"env_steps_max\":2,\"count\":1,\"keys\":[\"obs_nll\"],"
+        "\"metrics\":{\"obs_nll\":10.0},\"missing_keys\":[],\"threshold_pct\":0.15,\"abs_tol\":1e-06}");
+  const std::string command =
+      "printf '{\"env_steps\":1,\"obs_nll\":50}\\n{\"env_steps\":2,\"obs_nll\":11}\\n' > m.jsonl";
+  GateDefinition gate;
+  gate.name = "baseline-gate";
+  gate.steps.push_back({"compared", {"sh", "-c", command}, "{step_dir}/m.jsonl", "{source_dir}/baseline.json", {}});
+  gate.steps.push_back({"no-baseline", {"sh", "-c", command}, "{step_dir}/m.jsonl", "{source_dir}/absent.json", {}});
+  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_});
+  ASSERT_EQ(verdict.rules.size(), 5u) << verdict.to_json().dump(2);
+  EXPECT_EQ(verdict.rules[1].rule, "baseline_band");
+  EXPECT_EQ(verdict.rules[1].status, RuleStatus::kPass);  // last record: 11 in [8.5, 11.5]
+  EXPECT_EQ(verdict.rules[1].observed, 11.0);
+  EXPECT_EQ(verdict.rules[1].baseline_source, (dir_ / "baseline.json").string());
+  EXPECT_EQ(verdict.rules[2].rule, "no_sustained_non_finite");
+  EXPECT_EQ(verdict.rules[4].rule, "baseline_exists");
+  EXPECT_EQ(verdict.rules[4].status, RuleStatus::kMissing);
+  EXPECT_EQ(verdict.summary(), "gate baseline-gate: FAIL (5 rules: 4 PASS, 1 MISSING)");
+}
+
+}  // namespace
+}  // namespace dreamer::gates
