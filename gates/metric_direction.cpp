@@ -43,6 +43,11 @@ MetricDirection metric_direction(std::string_view name) {
   return MetricDirection::kNone;
 }
 
+bool is_wall_clock_metric(std::string_view name) {
+  return name == "sps" || name == "train_sps" || name == "wall_s" || name == "allreduce_s" ||
+         (name.size() > 3 && name.substr(name.size() - 3) == "_ms");
+}
+
 const char* to_string(MetricDirection direction) {
   switch (direction) {
     case MetricDirection::kLowerIsBetter:

@@ -20,6 +20,10 @@ MetricDirection metric_direction(std::string_view name);
 // A loss-like value that must stay finite: loss_*, *_nll, kl_*.
 bool is_loss_metric(std::string_view name);
 
+// A value that depends on wall-clock time (sps, train_sps, wall_s, *_ms,
+// allreduce_s): left out when two runs are compared for determinism.
+bool is_wall_clock_metric(std::string_view name);
+
 const char* to_string(MetricDirection direction);
 
 }  // namespace dreamer::gates

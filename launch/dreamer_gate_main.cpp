@@ -33,6 +33,7 @@
 #include "gates/metric_source.hpp"
 #include "gates/metrics_plot.hpp"
 #include "gates/rules.hpp"
+#include "gates/run_equality.hpp"
 #include "gates/verdict.hpp"
 
 namespace {
@@ -152,6 +153,14 @@ int run_main(int argc, char** argv) {
   plot->add_option("--keys", plot_keys, "keys to plot (default: losses, KL, entropies, throughput)")->delimiter(',');
   plot->add_option("--output", plot_output, "PNG to write")->required();
 
+  std::vector<std::string> identical_metrics;
+  auto* identical = app.add_subcommand(
+      "identical", "check that two runs' metrics agree bit for bit (wall-clock keys aside); exit 1 otherwise");
+  identical->add_option("metrics", identical_metrics, "two metrics.jsonl files")
+      ->required()
+      ->expected(2)
+      ->check(CLI::ExistingFile);
+
   auto* list = app.add_subcommand("list", "list the gates of this build");
 
   try {
@@ -197,6 +206,14 @@ int run_main(int argc, char** argv) {
     write_metrics_plot(plot_output, load_metrics_jsonl(plot_metrics).records, plot_keys);
     std::cout << "plot " << plot_output << ": " << plot_keys.size() << " panels\n";
     return 0;
+  }
+  if (identical->parsed()) {
+    const std::vector<std::string> differences = run_differences(load_metrics_jsonl(identical_metrics[0]).records,
+                                                                 load_metrics_jsonl(identical_metrics[1]).records);
+    for (const std::string& difference : differences) std::cout << difference << "\n";
+    std::cout << "runs " << (differences.empty() ? "identical" : "differ") << " ("
+              << load_metrics_jsonl(identical_metrics[0]).records.size() << " records, wall-clock keys aside)\n";
+    return differences.empty() ? 0 : 1;
   }
   if (list->parsed()) {
     for (const GateDefinition& gate : gate_definitions()) {

@@ -53,9 +53,4 @@ void derive_replay_layout(RunConfig& config) {
   config.replay.seed = config.seed;
 }
 
-bool is_timing_key(const std::string& key) {
-  return key == "sps" || key == "train_sps" || key == "wall_s" || key == "allreduce_s" || key == "update_ms" ||
-         key.size() > 3 && key.compare(key.size() - 3, 3, "_ms") == 0;
-}
-
 }  // namespace dreamer

@@ -26,8 +26,4 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
 // (streams, writer groups, batch and sequence length).
 void derive_replay_layout(RunConfig& config);
 
-// Keys whose values depend on wall-clock time (excluded when runs are
-// compared for determinism).
-bool is_timing_key(const std::string& key);
-
 }  // namespace dreamer
