@@ -478,15 +478,25 @@ std::string param_state_name(size_t index) {
   return text;
 }
 
+// A module's parameters and buffers by name, without the undefined tensors
+// that stand for absent ones (a convolution registered without bias).
+std::vector<std::pair<std::string, at::Tensor>> module_tensors(torch::nn::Module& module) {
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  for (const auto& item : module.named_parameters(/*recurse=*/true)) {
+    if (item.value().defined()) tensors.emplace_back(item.key(), item.value());
+  }
+  for (const auto& item : module.named_buffers(/*recurse=*/true)) {
+    if (item.value().defined()) tensors.emplace_back(item.key(), item.value());
+  }
+  return tensors;
+}
+
 void write_module(hid_t modules_group, const NamedModule& named) {
   check_name(named.name, "module");
   DREAMER_ASSERT(named.module != nullptr, "checkpoint module '" + named.name + "' is null");
   Hid group = create_group(modules_group, named.name);
-  for (const auto& item : named.module->named_parameters(/*recurse=*/true)) {
-    write_tensor_dataset(group.get(), item.key(), item.value(), "/modules/" + named.name + "/" + item.key());
-  }
-  for (const auto& item : named.module->named_buffers(/*recurse=*/true)) {
-    write_tensor_dataset(group.get(), item.key(), item.value(), "/modules/" + named.name + "/" + item.key());
+  for (const auto& [name, tensor] : module_tensors(*named.module)) {
+    write_tensor_dataset(group.get(), name, tensor, "/modules/" + named.name + "/" + name);
   }
 }
 
@@ -555,8 +565,8 @@ void write_checkpoint_file(const fs::path& path, std::int64_t opt_steps, const C
     Hid modules = create_group(file.get(), "modules");
     for (const NamedModule& named : state.modules) {
       write_module(modules.get(), named);
-      for (const auto& item : named.module->named_parameters(true)) {
-        parameter_names.emplace(item.value().unsafeGetTensorImpl(), named.name + "/" + item.key());
+      for (const auto& [name, tensor] : module_tensors(*named.module)) {
+        parameter_names.emplace(tensor.unsafeGetTensorImpl(), named.name + "/" + name);
       }
     }
   }
@@ -645,8 +655,7 @@ void stage_module(hid_t modules_group, const NamedModule& named, Staged& staged)
     staged.tensors.emplace_back(live, std::move(loaded));
     expected.push_back(name);
   };
-  for (const auto& item : named.module->named_parameters(true)) stage(item.key(), item.value());
-  for (const auto& item : named.module->named_buffers(true)) stage(item.key(), item.value());
+  for (const auto& [name, tensor] : module_tensors(*named.module)) stage(name, tensor);
   std::sort(expected.begin(), expected.end());
   for (const std::string& name : link_names(group.get())) {
     if (!std::binary_search(expected.begin(), expected.end(), name)) {
