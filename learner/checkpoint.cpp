@@ -416,7 +416,9 @@ std::optional<std::int64_t> checkpoint_steps_of(const std::string& file_name) {
   return std::stoll(digits);
 }
 
-void delete_old_checkpoints(const fs::path& directory, int keep_last) {
+// Deletes all but the keep_last highest-numbered ckpt_*.h5, never the file
+// `latest` names (which may be lower when a run resumed from an older one).
+void delete_old_checkpoints(const fs::path& directory, int keep_last, const fs::path& latest) {
   std::vector<std::pair<std::int64_t, fs::path>> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
     if (auto steps = checkpoint_steps_of(entry.path().filename().string())) {
@@ -426,7 +428,7 @@ void delete_old_checkpoints(const fs::path& directory, int keep_last) {
   if (files.size() <= static_cast<size_t>(keep_last)) return;
   std::sort(files.begin(), files.end());
   for (size_t i = 0; i + static_cast<size_t>(keep_last) < files.size(); ++i) {
-    fs::remove(files[i].second);
+    if (files[i].second != latest) fs::remove(files[i].second);
   }
 }
 
@@ -538,12 +540,19 @@ void write_optimizer(hid_t optimizers_group, const NamedOptimizer& named,
   }
 }
 
+// HDF5 locks files with flock(); on file systems without it (some NFS and
+// Lustre mounts) opening would fail. Keep locking, ignore it where disabled.
+void use_locking_where_supported(hid_t file_access) {
+  DREAMER_CHECK_HDF5(H5Pset_file_locking(file_access, /*use_file_locking=*/true, /*ignore_when_disabled=*/true));
+}
+
 void write_checkpoint_file(const fs::path& path, std::int64_t opt_steps, const CheckpointState& state,
                            const CheckpointSaveOptions& options) {
   Hid access = plist_handle(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_ACCESS)));
   // Closing the file closes everything in it, so a successful close means
   // every byte has been handed to the OS.
   DREAMER_CHECK_HDF5(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG));
+  use_locking_where_supported(access.get());
   Hid file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get())), H5Fclose);
 
   {
@@ -629,7 +638,9 @@ Hid open_checkpoint_file(const fs::path& path) {
   if (!fs::is_regular_file(path)) throw Error("not a regular file");
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 == 0) throw Error("not an HDF5 file");
-  return Hid(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)), H5Fclose);
+  Hid access = plist_handle(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_ACCESS)));
+  use_locking_where_supported(access.get());
+  return Hid(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get())), H5Fclose);
 }
 
 CheckpointInfo read_meta(hid_t file, const fs::path& path) {
@@ -844,7 +855,7 @@ fs::path save_checkpoint(const fs::path& directory, std::int64_t opt_steps, cons
     fsync_path(temporary, false);
     rename_or_throw(temporary, final_path);
     write_latest_pointer(directory, file_name);
-    if (options.keep_last > 0) delete_old_checkpoints(directory, options.keep_last);
+    if (options.keep_last > 0) delete_old_checkpoints(directory, options.keep_last, final_path);
   } catch (const std::exception& e) {
     std::error_code ignored;
     fs::remove(temporary, ignored);

@@ -160,6 +160,15 @@ TEST_F(CheckpointTest, KeepLastDeletesAllButTheNewestFiles) {
   EXPECT_EQ(names, (std::vector<std::string>{"ckpt_10.h5", "ckpt_11.h5", "latest"}));
 }
 
+TEST_F(CheckpointTest, KeepLastNeverDeletesTheFileLatestNames) {
+  // A run resumed from an older checkpoint saves below an existing one.
+  save_trained(11);
+  save_trained(4, CheckpointSaveOptions{.keep_last = 1});
+  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_4.h5\n");
+  EXPECT_TRUE(fs::exists(directory_ / "ckpt_4.h5"));
+  EXPECT_TRUE(fs::exists(directory_ / "ckpt_11.h5"));
+}
+
 TEST_F(CheckpointTest, TruncatedFileGivesOneClearErrorNamingTheFile) {
   const fs::path file = save_trained(kStepsBeforeSave);
   fs::resize_file(file, fs::file_size(file) / 2);
