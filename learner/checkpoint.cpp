@@ -416,7 +416,9 @@ std::optional<std::int64_t> checkpoint_steps_of(const std::string& file_name) {
   return std::stoll(digits);
 }
 
-void delete_old_checkpoints(const fs::path& directory, int keep_last) {
+// Deletes all but the keep_last highest-numbered ckpt_*.h5, never the file
+// `latest` names (which may be lower when a run resumed from an older one).
+void delete_old_checkpoints(const fs::path& directory, int keep_last, const fs::path& latest) {
   std::vector<std::pair<std::int64_t, fs::path>> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
     if (auto steps = checkpoint_steps_of(entry.path().filename().string())) {
@@ -426,7 +428,7 @@ void delete_old_checkpoints(const fs::path& directory, int keep_last) {
   if (files.size() <= static_cast<size_t>(keep_last)) return;
   std::sort(files.begin(), files.end());
   for (size_t i = 0; i + static_cast<size_t>(keep_last) < files.size(); ++i) {
-    fs::remove(files[i].second);
+    if (files[i].second != latest) fs::remove(files[i].second);
   }
 }
 
@@ -478,15 +480,25 @@ std::string param_state_name(size_t index) {
   return text;
 }
 
+// A module's parameters and buffers by name, without the undefined tensors
+// that stand for absent ones (a convolution registered without bias).
+std::vector<std::pair<std::string, at::Tensor>> module_tensors(torch::nn::Module& module) {
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  for (const auto& item : module.named_parameters(/*recurse=*/true)) {
+    if (item.value().defined()) tensors.emplace_back(item.key(), item.value());
+  }
+  for (const auto& item : module.named_buffers(/*recurse=*/true)) {
+    if (item.value().defined()) tensors.emplace_back(item.key(), item.value());
+  }
+  return tensors;
+}
+
 void write_module(hid_t modules_group, const NamedModule& named) {
   check_name(named.name, "module");
   DREAMER_ASSERT(named.module != nullptr, "checkpoint module '" + named.name + "' is null");
   Hid group = create_group(modules_group, named.name);
-  for (const auto& item : named.module->named_parameters(/*recurse=*/true)) {
-    write_tensor_dataset(group.get(), item.key(), item.value(), "/modules/" + named.name + "/" + item.key());
-  }
-  for (const auto& item : named.module->named_buffers(/*recurse=*/true)) {
-    write_tensor_dataset(group.get(), item.key(), item.value(), "/modules/" + named.name + "/" + item.key());
+  for (const auto& [name, tensor] : module_tensors(*named.module)) {
+    write_tensor_dataset(group.get(), name, tensor, "/modules/" + named.name + "/" + name);
   }
 }
 
@@ -528,12 +540,19 @@ void write_optimizer(hid_t optimizers_group, const NamedOptimizer& named,
   }
 }
 
+// HDF5 locks files with flock(); on file systems without it (some NFS and
+// Lustre mounts) opening would fail. Keep locking, ignore it where disabled.
+void use_locking_where_supported(hid_t file_access) {
+  DREAMER_CHECK_HDF5(H5Pset_file_locking(file_access, /*use_file_locking=*/true, /*ignore_when_disabled=*/true));
+}
+
 void write_checkpoint_file(const fs::path& path, std::int64_t opt_steps, const CheckpointState& state,
                            const CheckpointSaveOptions& options) {
   Hid access = plist_handle(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_ACCESS)));
   // Closing the file closes everything in it, so a successful close means
   // every byte has been handed to the OS.
   DREAMER_CHECK_HDF5(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG));
+  use_locking_where_supported(access.get());
   Hid file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get())), H5Fclose);
 
   {
@@ -555,8 +574,8 @@ void write_checkpoint_file(const fs::path& path, std::int64_t opt_steps, const C
     Hid modules = create_group(file.get(), "modules");
     for (const NamedModule& named : state.modules) {
       write_module(modules.get(), named);
-      for (const auto& item : named.module->named_parameters(true)) {
-        parameter_names.emplace(item.value().unsafeGetTensorImpl(), named.name + "/" + item.key());
+      for (const auto& [name, tensor] : module_tensors(*named.module)) {
+        parameter_names.emplace(tensor.unsafeGetTensorImpl(), named.name + "/" + name);
       }
     }
   }
@@ -619,7 +638,9 @@ Hid open_checkpoint_file(const fs::path& path) {
   if (!fs::is_regular_file(path)) throw Error("not a regular file");
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 == 0) throw Error("not an HDF5 file");
-  return Hid(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)), H5Fclose);
+  Hid access = plist_handle(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_ACCESS)));
+  use_locking_where_supported(access.get());
+  return Hid(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get())), H5Fclose);
 }
 
 CheckpointInfo read_meta(hid_t file, const fs::path& path) {
@@ -645,8 +666,7 @@ void stage_module(hid_t modules_group, const NamedModule& named, Staged& staged)
     staged.tensors.emplace_back(live, std::move(loaded));
     expected.push_back(name);
   };
-  for (const auto& item : named.module->named_parameters(true)) stage(item.key(), item.value());
-  for (const auto& item : named.module->named_buffers(true)) stage(item.key(), item.value());
+  for (const auto& [name, tensor] : module_tensors(*named.module)) stage(name, tensor);
   std::sort(expected.begin(), expected.end());
   for (const std::string& name : link_names(group.get())) {
     if (!std::binary_search(expected.begin(), expected.end(), name)) {
@@ -835,7 +855,7 @@ fs::path save_checkpoint(const fs::path& directory, std::int64_t opt_steps, cons
     fsync_path(temporary, false);
     rename_or_throw(temporary, final_path);
     write_latest_pointer(directory, file_name);
-    if (options.keep_last > 0) delete_old_checkpoints(directory, options.keep_last);
+    if (options.keep_last > 0) delete_old_checkpoints(directory, options.keep_last, final_path);
   } catch (const std::exception& e) {
     std::error_code ignored;
     fs::remove(temporary, ignored);

@@ -24,8 +24,9 @@
 // problem (missing or truncated file, a foreign HDF5 file, a shape mismatch)
 // is one dreamer::Error naming the file and the first problem.
 //
-// Not thread-safe: call from the learner's main thread while no other thread
-// uses the modules, optimizers or torch's default generators.
+// With several learners, one rank (learner rank 0) saves; every rank loads
+// the same file. Not thread-safe: call from the learner's main thread while
+// no other thread uses the modules, optimizers or torch's default generators.
 #include <torch/nn/module.h>
 #include <torch/optim/adam.h>
 
@@ -65,8 +66,8 @@ struct CheckpointState {
 
 struct CheckpointSaveOptions {
   std::string code_version = DREAMER_VERSION;  // e.g. `git describe --always --dirty`
-  // When > 0, ckpt_*.h5 files older than the newest keep_last are deleted
-  // after `latest` names the new file.
+  // When > 0, all but the keep_last highest-numbered ckpt_*.h5 files are
+  // deleted after `latest` names the new file (never the new file itself).
   int keep_last = 0;
   // The torch CPU generator, and every CUDA device's when CUDA is available.
   bool save_torch_rng = true;

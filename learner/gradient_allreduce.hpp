@@ -33,7 +33,7 @@
 namespace dreamer::learner {
 
 struct AllReduceStats {
-  std::int64_t bytes = 0;  // payload of one rank: all flattened gradients
+  std::int64_t bytes = 0;  // payload of one rank: all gradients + one flag per parameter
   double seconds = 0.0;    // time inside the collective (not flatten/unflatten)
   int world_size = 1;
 
@@ -49,11 +49,11 @@ class GradientAllReducer {
  public:
   virtual ~GradientAllReducer() = default;
 
-  // Replaces each parameter's gradient by its mean over all learners.
-  // Parameters without a gradient get a zero gradient first (so that every
-  // learner reduces the same layout). Throws dreamer::Error when the
-  // gradients do not share one dtype and device, or the dtype has no
-  // reduction type in the backend.
+  // Replaces each parameter's gradient by its mean over all learners. A
+  // missing gradient counts as zeros; it stays missing when no learner has
+  // it and becomes the mean otherwise (see gradient_allreduce_buffer.hpp).
+  // Throws dreamer::Error when the gradients do not share one dtype and
+  // device, or the dtype has no reduction type in the backend.
   virtual AllReduceStats average_gradients(const std::vector<at::Tensor>& parameters) = 0;
 
   virtual AllReduceBackend backend() const = 0;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "common/call_error.hpp"
@@ -46,7 +47,20 @@ TEST(MpiSession, MpiErrorsReachTheCheckMacroInsteadOfAborting) {
 }  // namespace
 }  // namespace dreamer
 
+// `--expected-world-size=N`: only construct an owning session expecting N
+// ranks (the way executables use it) and report a refusal on stderr with
+// exit code 3.
 int main(int argc, char** argv) {
+  const std::string flag = "--expected-world-size=";
+  if (argc == 2 && std::string(argv[1]).starts_with(flag)) {
+    try {
+      const dreamer::MpiSession session(std::stoi(std::string(argv[1]).substr(flag.size())));
+      return 0;
+    } catch (const dreamer::Error& e) {
+      std::fprintf(stderr, "refused: %s\n", e.what());
+      return 3;
+    }
+  }
   ::testing::InitGoogleTest(&argc, argv);
   const dreamer::MpiSession session(2);
   return RUN_ALL_TESTS();

@@ -58,7 +58,9 @@ TEST(GradientAllReduceTwoRanks, AveragedHalfBatchGradientsEqualTheFullBatchGradi
 
   const int64_t half = kBatch / 2;
   const int64_t begin = reducer->rank() * half;
-  gradients_on_rows(model, batch, begin, begin + half);
+  const std::vector<torch::Tensor> local = gradients_on_rows(model, batch, begin, begin + half);
+  // Not vacuous: the local half-batch gradient differs from the full one.
+  ASSERT_GT((local[0] - full[0]).abs().max().item<double>(), 1e-3 * full[0].abs().max().item<double>());
   const AllReduceStats stats = reducer->average_gradients(model->parameters());
 
   int64_t elements = 0;
@@ -70,28 +72,31 @@ TEST(GradientAllReduceTwoRanks, AveragedHalfBatchGradientsEqualTheFullBatchGradi
     const double scale = full[i].abs().max().item<double>();
     EXPECT_LE(error, 1e-6 * scale) << "parameter " << i << " on rank " << reducer->rank();
   }
-  EXPECT_EQ(stats.bytes, elements * 4);
+  EXPECT_EQ(stats.bytes, (elements + static_cast<int64_t>(parameters.size())) * 4);  // + one flag each
   EXPECT_EQ(stats.world_size, 2);
   EXPECT_GE(stats.seconds, 0.0);
 }
 
-TEST(GradientAllReduceTwoRanks, DifferentGradientsAreAveragedAndMissingOnesBecomeZero) {
+TEST(GradientAllReduceTwoRanks, DifferentAndMissingGradientsAreAveraged) {
   ASSERT_EQ(world_size(), 2) << "run with mpirun -np 2";
   auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
+  const int rank = reducer->rank();
   const torch::Tensor weight = torch::zeros({3, 4}, torch::requires_grad());
   const torch::Tensor bias = torch::zeros({4}, torch::requires_grad());
+  const torch::Tensor used_on_rank_0 = torch::zeros({2}, torch::requires_grad());
   const torch::Tensor unused = torch::ones({2}, torch::requires_grad());
-  // Rank 0 contributes 1 and 10, rank 1 contributes 2 and 20; twice, to use
-  // the kept buffer again.
+  // Twice, to use the kept buffer again.
   for (int call = 0; call < 2; ++call) {
-    weight.mutable_grad() = torch::full({3, 4}, 1.0 + reducer->rank());
-    bias.mutable_grad() = torch::full({4}, 10.0 * (1 + reducer->rank()));
+    weight.mutable_grad() = torch::full({3, 4}, 1.0 + rank);    // 1 and 2
+    bias.mutable_grad() = torch::full({4}, 10.0 * (1 + rank));  // 10 and 20
+    used_on_rank_0.mutable_grad() = rank == 0 ? torch::full({2}, 4.0) : torch::Tensor();
     unused.mutable_grad() = torch::Tensor();
-    reducer->average_gradients({weight, bias, unused});
+    reducer->average_gradients({weight, bias, used_on_rank_0, unused});
     EXPECT_TRUE(torch::equal(weight.grad(), torch::full({3, 4}, 1.5)));
     EXPECT_TRUE(torch::equal(bias.grad(), torch::full({4}, 15.0)));
-    ASSERT_TRUE(unused.grad().defined());
-    EXPECT_TRUE(torch::equal(unused.grad(), torch::zeros({2})));
+    ASSERT_TRUE(used_on_rank_0.grad().defined()) << "rank " << rank;
+    EXPECT_TRUE(torch::equal(used_on_rank_0.grad(), torch::full({2}, 2.0))) << "rank " << rank;
+    EXPECT_FALSE(unused.grad().defined()) << "a gradient no rank has must stay missing";
   }
 }
 

@@ -73,7 +73,7 @@ TEST_F(GradientAllReduceNccl, DifferentGradientsAreAveraged_CUDA) {
   weight.mutable_grad() = torch::full({3, 4}, 1.0 + reducer_->rank(), options);
   const AllReduceStats stats = reducer_->average_gradients({weight});
   EXPECT_TRUE(torch::equal(weight.grad().cpu(), torch::full({3, 4}, 1.5)));
-  EXPECT_EQ(stats.bytes, 12 * 4);
+  EXPECT_EQ(stats.bytes, (12 + 1) * 4);  // + one flag
   half.mutable_grad() = torch::full({5}, 2.0 + 2 * reducer_->rank(), options.dtype(torch::kBFloat16));
   reducer_->average_gradients({half});
   EXPECT_TRUE(torch::equal(half.grad().cpu(), torch::full({5}, 3.0, torch::kBFloat16)));
@@ -84,7 +84,7 @@ TEST_F(GradientAllReduceNccl, ReportsBusBandwidthOfALargeBuffer_CUDA) {
   big.mutable_grad() = torch::ones({64 << 20}, torch::TensorOptions().device(my_device()));
   reducer_->average_gradients({big});  // warm-up
   const AllReduceStats stats = reducer_->average_gradients({big});
-  EXPECT_EQ(stats.bytes, int64_t{256} << 20);
+  EXPECT_EQ(stats.bytes, (int64_t{64 << 20} + 1) * 4);
   EXPECT_GT(stats.seconds, 0.0);
   if (reducer_->rank() == 0) {
     std::printf("NCCL all-reduce of %lld MiB over %d GPUs: %.3f ms, bus bandwidth %.1f GB/s\n",
