@@ -35,6 +35,9 @@ class Handle {
     if (id_ >= 0) closer_(id_);
   }
   hid_t get() const { return id_; }
+  // Closes now and returns the close call's result (for handles whose close
+  // can fail meaningfully, such as a file being written).
+  herr_t close() { return closer_(std::exchange(id_, -1)); }
 
  private:
   hid_t id_;
@@ -279,7 +282,9 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
   std::vector<std::string> rng_states;
   for (const SequenceSampler* sampler : samplers) rng_states.push_back(sampler->rng_state());
   write_strings(file.get(), "sampler_rng_state", rng_states);
+  DREAMER_CHECK_HDF5(limiter_group.close());
   DREAMER_CHECK_HDF5(H5Fflush(file.get(), H5F_SCOPE_GLOBAL));
+  DREAMER_CHECK_HDF5(file.close());
 }
 
 void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limiter,

@@ -40,7 +40,8 @@ struct ReplayOptions {
   std::int64_t min_size_to_sample = 4096;
   // Tolerance around the target, in replayed steps, on each side.
   double error_buffer = 16384.0;
-  // Seed of the samplers' random number generators.
+  // Base seed of the samplers' random number generators (each
+  // SequenceSampler takes its seed explicitly; give sampler i seed + i).
   std::uint64_t seed = 1;
 
   int streams_per_group() const { return num_streams / writer_groups; }
