@@ -1,0 +1,275 @@
+// dreamer_bench: speed figures as one JSON object on stdout.
+//
+//   dreamer_bench env     [--backend cpu|cuda] [--envs 1024,4096] [--steps N] [--rom R]
+//                         env steps/s and frames/s of the batched environment
+//                         with per-env random actions (CUDA: actions on device)
+//   dreamer_bench learner [--device cpu|cuda] [--preset P] [--batch B --seq T] [--bf16]
+//                         ms per full update (world model + behaviour), player
+//                         forward ms per env step
+//   dreamer_bench replay-mpi  (under mpirun -np 2) packed2 insert throughput and
+//                         sample latency p50/p99 between two ranks over MPI
+//
+// Every figure is a wall-clock mean over the timed iterations after warm-up.
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <cstring>
+#include <random>
+
+#include "actors/env/batched_env.hpp"
+#include "actors/env/task.hpp"
+#include "common/error.hpp"
+#include "common/mpi_session.hpp"
+#include "launch/role_messages.hpp"
+#include "launch/run_setup.hpp"
+#include "learner/dreamer_agent.hpp"
+#include "learner/player.hpp"
+#include "replay/replay_service.hpp"
+#if defined(DREAMER_HAS_CUDA)
+#include <cuda_runtime_api.h>
+
+#include "common/cuda_check.hpp"
+#endif
+
+namespace dreamer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size() - 1)))];
+}
+
+struct EnvBenchArgs {
+  std::string backend = "cpu";
+  std::vector<int> envs = {64, 256};
+  int steps = 20;
+  int threads = 0;
+  std::string rom = "exit_room";  // a stage id, or a ROM path
+};
+
+nlohmann::json bench_env(const EnvBenchArgs& args) {
+  TaskConfig task_config;
+  env::TaskSpec spec;
+  if (args.rom.find(".gb") != std::string::npos) {
+    spec.rom = args.rom;
+  } else {
+    task_config.stage = args.rom;
+    spec = resolve_task(task_config);
+  }
+  const env::Task task = env::Task::load(spec);
+  const bool cuda = args.backend == "cuda";
+  nlohmann::json result = {{"mode", "env"},          {"backend", args.backend},
+                           {"rom", spec.rom.filename().string()}, {"frames_per_step", task.schedule().frames_per_step},
+                           {"runs", nlohmann::json::array()}};
+  for (const int envs : args.envs) {
+    auto environment = env::make_batched_env(task, {cuda ? env::Backend::kCuda : env::Backend::kCpu, envs,
+                                                    args.threads, 0});
+    std::mt19937 random(7);
+    std::vector<std::uint8_t> host_actions(static_cast<std::size_t>(envs) * args.steps);
+    for (auto& action : host_actions) action = static_cast<std::uint8_t>(random() % 8);
+    env::HostBatch host(envs);
+    env::EnvBatchOutputs out = host.view();
+    const std::uint8_t* actions = host_actions.data();
+#if defined(DREAMER_HAS_CUDA)
+    // On CUDA every input and output lives on the device.
+    std::vector<void*> device_buffers;
+    const auto device_alloc = [&](std::size_t bytes) {
+      void* pointer = nullptr;
+      DREAMER_CHECK_CUDA(cudaMalloc(&pointer, bytes));
+      device_buffers.push_back(pointer);
+      return pointer;
+    };
+    if (cuda) {
+      auto* device_actions = static_cast<std::uint8_t*>(device_alloc(host_actions.size()));
+      DREAMER_CHECK_CUDA(cudaMemcpy(device_actions, host_actions.data(), host_actions.size(), cudaMemcpyHostToDevice));
+      actions = device_actions;
+      out.observation = static_cast<std::uint8_t*>(device_alloc(host.observation.size()));
+      out.reward = static_cast<float*>(device_alloc(envs * sizeof(float)));
+      out.dist = static_cast<float*>(device_alloc(envs * sizeof(float)));
+      out.terminated = static_cast<std::uint8_t*>(device_alloc(envs));
+      out.truncated = static_cast<std::uint8_t*>(device_alloc(envs));
+      out.is_first = static_cast<std::uint8_t*>(device_alloc(envs));
+      out.episode_id = static_cast<std::int64_t*>(device_alloc(envs * sizeof(std::int64_t)));
+    }
+#endif
+    environment->reset(nullptr, out);
+    environment->step(actions, out);  // warm-up
+    environment->synchronize();
+    const auto start = Clock::now();
+    for (int step = 0; step < args.steps; ++step)
+      environment->step(actions + static_cast<std::size_t>(step) * envs, out);
+    environment->synchronize();
+    const double seconds = seconds_since(start);
+#if defined(DREAMER_HAS_CUDA)
+    for (void* pointer : device_buffers) cudaFree(pointer);
+#endif
+    const double steps_per_second = static_cast<double>(envs) * args.steps / seconds;
+    result["runs"].push_back({{"envs", envs},
+                              {"steps", args.steps},
+                              {"seconds", seconds},
+                              {"env_steps_per_s", steps_per_second},
+                              {"frames_per_s", steps_per_second * task.schedule().frames_per_step},
+                              {"bytes_per_env", sizeof(gb::Console) + sizeof(env::EpisodeState)}});
+  }
+  return result;
+}
+
+struct LearnerBenchArgs {
+  std::string device = "cpu";
+  std::string preset = "tiny";
+  int batch = 0;
+  int seq = 0;
+  int iterations = 5;
+  bool bf16 = false;
+};
+
+nlohmann::json bench_learner(const LearnerBenchArgs& args) {
+  learner::DreamerOptions options = learner::DreamerOptions::preset(args.preset);
+  if (args.batch > 0) options.train.batch_size = args.batch;
+  if (args.seq > 0) options.train.seq_len = args.seq;
+  options.train.autocast_bf16 = args.bf16;
+  const torch::Device device = args.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  torch::manual_seed(1);
+  learner::DreamerAgent agent(options, device);
+  const int b = options.train.batch_size, t = options.train.seq_len;
+  learner::TrainingBatch batch;
+  batch.obs = torch::randint(0, 256, {b, t, 72, 20}, torch::kUInt8).to(device);
+  batch.action = torch::randint(0, 8, {b, t}, torch::kInt64).to(device);
+  batch.reward = torch::randn({b, t}).to(device);
+  batch.is_first = torch::zeros({b, t}).to(device);
+  batch.is_terminal = torch::zeros({b, t}).to(device);
+  batch.is_truncated = torch::zeros({b, t}).to(device);
+  agent.update(batch).read();  // warm-up (and one host read)
+  const auto start = Clock::now();
+  learner::UpdateMetrics metrics;
+  for (int i = 0; i < args.iterations; ++i) metrics = agent.update(batch);
+  metrics.read();  // waits for the device
+  const double update_ms = seconds_since(start) * 1000.0 / args.iterations;
+
+  learner::Player player(options.model, b, device);
+  player.load_weights(agent.player_weights(), 0);
+  const torch::Tensor obs = batch.obs.select(1, 0).contiguous();
+  const torch::Tensor is_first = torch::zeros({b}, torch::kUInt8).to(device);
+  player.act(obs, is_first, false).cpu();
+  const auto act_start = Clock::now();
+  for (int i = 0; i < args.iterations; ++i) player.act(obs, is_first, false);
+  player.act(obs, is_first, false).cpu();
+  const double act_ms = seconds_since(act_start) * 1000.0 / (args.iterations + 1);
+  return {{"mode", "learner"},     {"device", args.device}, {"preset", args.preset},
+          {"batch", b},           {"seq_len", t},          {"bf16", args.bf16},
+          {"update_ms", update_ms}, {"train_steps_per_s", 1000.0 / update_ms * b * t},
+          {"player_act_ms", act_ms}, {"torch_threads", torch::get_num_threads()}};
+}
+
+nlohmann::json bench_replay_mpi(int chunks, int samples) {
+  MpiSession mpi(2);
+  replay::ReplayOptions options;
+  options.num_streams = 64;
+  options.writer_groups = 1;
+  options.capacity = 4096;
+  options.commit_stride = 8;
+  options.seq_len = 16;
+  options.batch_size = 64;
+  options.safety_margin = 16;
+  options.min_size_to_sample = 64 * 16;
+  options.train_ratio = 1e9;  // the limiter never holds either side back here
+  options.error_buffer = 1e18;
+  options.validate();
+  replay::ChunkHeader header;
+  header.num_streams = options.num_streams;
+  header.steps = options.commit_stride;
+  replay::SampleBatch batch(options.batch_size, options.seq_len);
+  std::vector<std::uint8_t> reply(4 + batch.size_bytes());
+  nlohmann::json result = {{"mode", "replay-mpi"}};
+  if (mpi.world_rank() == 0) {  // replay server
+    replay::ReplayService service(options);
+    const auto start = Clock::now();
+    std::size_t payload = 0;
+    for (int i = 0; i < chunks; ++i) {
+      const std::vector<std::uint8_t> bytes = receive_bytes(1, kChunk);
+      const replay::TrajectoryChunk chunk = replay::TrajectoryChunk::decode(bytes);
+      service.insert(chunk, std::chrono::seconds(10));
+      payload += static_cast<std::size_t>(header.steps) * header.num_streams * 1440;
+    }
+    const double insert_seconds = seconds_since(start);
+    for (int i = 0; i < samples; ++i) {
+      receive_int(1, kSampleAsk);
+      service.sample(batch, std::chrono::seconds(10));
+      std::memcpy(reply.data() + 4, batch.data(), batch.size_bytes());
+      send_bytes(reply, 1, kSample);
+    }
+    result["insert_packed2_bytes_per_s"] = static_cast<double>(payload) / insert_seconds;
+    result["insert_env_steps_per_s"] = static_cast<double>(chunks) * header.steps * header.num_streams / insert_seconds;
+    result["latencies_ms"] = receive_json(1, kReport);
+    return result;
+  }
+  replay::TrajectoryChunk chunk(header);
+  std::mt19937 random(3);
+  for (int t = 0; t < header.steps; ++t)
+    for (int s = 0; s < header.num_streams; ++s)
+      for (int i = 0; i < 1440; ++i) chunk.observation(t, s)[i] = static_cast<std::uint8_t>(random());
+  for (int i = 0; i < chunks; ++i) send_bytes(chunk.encode(), 0, kChunk);
+  std::vector<double> latencies;
+  for (int i = 0; i < samples; ++i) {
+    const auto start = Clock::now();
+    send_int(0, 0, kSampleAsk);
+    receive_bytes(0, kSample);
+    latencies.push_back(seconds_since(start) * 1000.0);
+  }
+  send_json({{"sample_64x16_p50_ms", percentile(latencies, 0.5)}, {"sample_64x16_p99_ms", percentile(latencies, 0.99)}},
+            0, kReport);
+  return {};
+}
+
+}  // namespace
+}  // namespace dreamer
+
+int main(int argc, char** argv) {
+  CLI::App app{"Speed figures of the environment, learner and replay transport, as JSON."};
+  app.require_subcommand(1);
+  dreamer::EnvBenchArgs env_args;
+  auto* env = app.add_subcommand("env", "batched environment env steps/s and frames/s");
+  env->add_option("--backend", env_args.backend, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  env->add_option("--envs", env_args.envs, "env counts")->delimiter(',');
+  env->add_option("--steps", env_args.steps, "timed steps per env count");
+  env->add_option("--threads", env_args.threads, "CPU worker threads (0: all cores)");
+  env->add_option("--rom", env_args.rom, "stage id (exit_room, static_screen) or a .gb path");
+  dreamer::LearnerBenchArgs learner_args;
+  auto* learner = app.add_subcommand("learner", "ms per full update");
+  learner->add_option("--device", learner_args.device)->check(CLI::IsMember({"cpu", "cuda"}));
+  learner->add_option("--preset", learner_args.preset);
+  learner->add_option("--batch", learner_args.batch);
+  learner->add_option("--seq", learner_args.seq);
+  learner->add_option("--iterations", learner_args.iterations);
+  learner->add_flag("--bf16", learner_args.bf16, "bf16 autocast outside the RSSM (CUDA)");
+  int chunks = 200, samples = 200;
+  auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
+  replay_mpi->add_option("--chunks", chunks);
+  replay_mpi->add_option("--samples", samples);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    nlohmann::json result;
+    if (env->parsed()) result = dreamer::bench_env(env_args);
+    if (learner->parsed()) result = dreamer::bench_learner(learner_args);
+    if (replay_mpi->parsed()) result = dreamer::bench_replay_mpi(chunks, samples);
+    if (!result.empty()) std::cout << result.dump(2) << std::endl;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "dreamer_bench: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
