@@ -317,8 +317,9 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
   std::unique_ptr<replay::ReplayService> replay;
   std::int64_t env_steps_before = 0;
   if (layout.learner_index(rank) >= 0) {
-    auto reducer = layout.learners() > 1 ? learner::make_gradient_all_reducer(learners, torch::kCPU) : nullptr;
-    learner = std::make_unique<learner::LearnerWorker>(config.model, torch::kCPU, std::move(reducer), learners);
+    const torch::Device device(learner_device(config, layout.learner_index(rank)));
+    auto reducer = layout.learners() > 1 ? learner::make_gradient_all_reducer(learners, device) : nullptr;
+    learner = std::make_unique<learner::LearnerWorker>(config.model, device, std::move(reducer), learners);
     if (resume) learner->restore(run.checkpoints());
   }
   if (rank == layout.replay_rank()) {

@@ -1,5 +1,7 @@
 #include "launch/run_setup.hpp"
 
+#include <torch/cuda.h>
+
 #include "common/error.hpp"
 #include "common/rl_stages.hpp"
 
@@ -43,6 +45,13 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
   if (config.standing_still()) options.constant_action = static_cast<std::uint8_t>(config.standing_still_action);
   options.seed = config.seed * 1000003u + static_cast<std::uint64_t>(actor_index);
   return options;
+}
+
+std::string learner_device(const RunConfig& config, int index) {
+  if (config.device == "cpu") return "cpu";
+  const int gpus = static_cast<int>(torch::cuda::device_count());
+  if (gpus == 0) throw Error("--device cuda but this process sees no GPU");
+  return "cuda:" + std::to_string(index % gpus);
 }
 
 void derive_replay_layout(RunConfig& config) {

@@ -22,6 +22,11 @@ env::TaskSpec resolve_task(const TaskConfig& task);
 
 actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_index);
 
+// The learner's device: CPU, or with --device cuda the GPU `index` modulo the
+// GPUs this process sees (learner ranks on one node take one GPU each).
+// Throws dreamer::Error when CUDA is asked for and no GPU is visible.
+std::string learner_device(const RunConfig& config, int index);
+
 // Fills the replay options that follow from the rest of the config
 // (streams, writer groups, batch and sequence length).
 void derive_replay_layout(RunConfig& config);

@@ -20,7 +20,7 @@ namespace dreamer {
 RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, bool resume) {
   const env::Task task = env::Task::load(resolve_task(config.task));
   replay::ReplayService replay(config.replay);
-  learner::LearnerWorker learner(config.model, torch::kCPU, nullptr, MPI_COMM_NULL);
+  learner::LearnerWorker learner(config.model, torch::Device(learner_device(config, 0)), nullptr, MPI_COMM_NULL);
   gates::MetricsAggregator gate(run.metrics_jsonl());
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
   const std::filesystem::path replay_dump = run.root / "replay.h5";

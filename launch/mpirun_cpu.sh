@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# mpirun wrapper for one host: gate, replay, A actors, L learners on loopback,
+# with the settings that work in containers and as root.
+#
+#   launch/mpirun_cpu.sh <actors> <learners> [dreamer_learner args...]
+set -euo pipefail
+actors=$1
+learners=$2
+shift 2
+ranks=$((2 + actors + learners))
+root_flags=()
+if [ "$(id -u)" -eq 0 ]; then root_flags=(--allow-run-as-root); fi
+exec mpirun -np "$ranks" --oversubscribe "${root_flags[@]}" --mca btl self,vader --mca pml ob1 \
+  --mca oob_tcp_if_include lo --bind-to none --mca btl_vader_single_copy_mechanism none \
+  "${DREAMER_BIN:-build/launch}/dreamer_learner" --actors "$actors" --learners "$learners" "$@"
