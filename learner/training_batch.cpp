@@ -36,11 +36,11 @@ PreparedBatch prepare_batch(const TrainingBatch& batch, int num_actions, torch::
   is_first[0].fill_(1.0);
   prepared.is_first = is_first;
 
+  // Row t already holds a_{t-1}, the action that led to obs_t (the replay's
+  // row convention); episode starts get none.
   const auto action = batch.action.to(device).transpose(0, 1);
   const auto one_hot = torch::one_hot(action, num_actions).to(torch::kFloat32);
-  auto action_prev = torch::zeros_like(one_hot);
-  action_prev.slice(0, 1).copy_(one_hot.slice(0, 0, -1));
-  prepared.action_prev = action_prev * (1.0 - is_first).unsqueeze(-1);
+  prepared.action_prev = one_hot * (1.0 - is_first).unsqueeze(-1);
   return prepared;
 }
 

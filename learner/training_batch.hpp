@@ -2,22 +2,23 @@
 // The training batch contract between replay and learner, and its
 // preparation into the time-major tensors the model consumes.
 //
-// TrainingBatch is BATCH-MAJOR [B, T] (what the replay sampler produces):
+// TrainingBatch is BATCH-MAJOR [B, T] (what the replay sampler produces), in
+// the replay's row convention (DESIGN.md section 6): row t holds obs_t with
+// the transition that arrived at it.
 //   obs           uint8 [B, T, 72, 20]  packed2 (common/packed2.hpp)
-//   action        int64 [B, T]          the action TAKEN AT step t (after seeing obs_t)
-//   reward        float [B, T]          reward of the transition that ARRIVED at obs_t
+//   action        int64 [B, T]          a_{t-1}: the action that LED to obs_t (0 at is_first)
+//   reward        float [B, T]          reward of the transition that arrived at obs_t
 //   is_first      bool/float [B, T]     obs_t starts an episode (reset)
 //   is_terminal   bool/float [B, T]     obs_t ends the episode for good (goal reached)
 //   is_truncated  bool/float [B, T]     obs_t ends it by time limit (not terminal)
 //
 //   t:            0      1      2      3      4 (is_first)   5
 //   obs:          o0     o1     o2     o3     o0'            o1'
-//   action[t]:    a0     a1     a2     a3     a0'            a1'
+//   action[t]:    0      a0     a1     a2     0              a0'    <- fed with obs_t
 //   reward[t]:    0      r(a0)  r(a1)  r(a2)  0              r(a0')
-//   action_prev:  0      a0     a1     a2     0              a0'    <- fed with obs_t
 //
-// The posterior for obs_t is computed from action_prev[t] = a_{t-1} (zero at
-// is_first), and the reward/continue heads at t predict reward[t] and
+// The posterior for obs_t is computed from action[t] = a_{t-1} (forced to zero
+// at is_first), and the reward/continue heads at t predict reward[t] and
 // 1 - is_terminal[t]. Index 0 of every sequence is treated as is_first.
 //
 // PreparedBatch is TIME-MAJOR [T, B] on the learner's device.

@@ -1,13 +1,15 @@
 // The a_{t-1} alignment (DESIGN.md section 6): the posterior for obs_t is fed
-// the action that LED to obs_t. With observations that carry no information,
-// the only way for the reward head to predict reward_t is through the action
-// the RSSM was fed:
-//  - reward_t = f(action[t-1]) must become predictable (fed correctly);
-//  - reward_t = f(action[t]), the action chosen AFTER seeing obs_t, must stay
-//    unpredictable: if the code fed a_t instead of a_{t-1}, this reward would
-//    be learned and the test fails.
+// the action that LED to obs_t, which the replay stores in row t. With
+// observations that carry no information, the only way for the reward head to
+// predict reward_t is through the action the RSSM was fed:
+//  - reward_t = f(a_{t-1}) (row t's action) must become predictable;
+//  - reward_t = f(a_t), the action chosen AFTER seeing obs_t (row t+1's),
+//    must stay unpredictable.
+// Feeding row t+1 (a_t) makes the second learnable; feeding row t-1 (a_{t-2},
+// a shift too many) makes the first unlearnable: either way the test fails.
 #include <cstdio>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -27,11 +29,13 @@ TrainingBatch blank_batch(int64_t batch, int64_t steps, RewardSource source, std
   result.action = torch::empty({batch, steps}, torch::kInt64);
   result.reward = torch::zeros({batch, steps}, torch::kFloat32);
   for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t t = 0; t < steps; ++t) result.action[b][t] = action(rng);
+    std::vector<int64_t> taken(static_cast<size_t>(steps));  // a_t, chosen after seeing obs_t
+    for (auto& a : taken) a = action(rng);
     for (int64_t t = 0; t < steps; ++t) {
+      result.action[b][t] = t == 0 ? 0 : taken[static_cast<size_t>(t - 1)];  // row t holds a_{t-1}
       if (source == RewardSource::kPreviousAction && t == 0) continue;
       const int64_t deciding = source == RewardSource::kPreviousAction ? t - 1 : t;
-      result.reward[b][t] = result.action[b][deciding].item<int64_t>() < 4 ? 1.0f : 0.0f;
+      result.reward[b][t] = taken[static_cast<size_t>(deciding)] < 4 ? 1.0f : 0.0f;
     }
   }
   result.is_first = torch::zeros({batch, steps}, torch::kBool);
