@@ -29,7 +29,7 @@ struct Bus {
 };
 
 // Advances timer, PPU, DMA, serial and RTC by one M-cycle.
-DREAMER_HD_INLINE void tick(Bus& bus) {
+DREAMER_HD_NOINLINE void tick(Bus& bus) {
   Console& console = bus.console;
   timer_tick(console);
   console.ppu.line_dot += 4;
@@ -42,7 +42,7 @@ DREAMER_HD_INLINE void tick(Bus& bus) {
 
 // Unused bits of each IO register (0xFF00-0xFF7F) that read as 1 on the DMG;
 // 0xFF marks registers that do not exist (they read 0xFF).
-DREAMER_HD_INLINE std::uint8_t io_unused_bits(std::uint8_t reg) {
+DREAMER_HD_NOINLINE std::uint8_t io_unused_bits(std::uint8_t reg) {
   switch (reg) {
     case 0x02: return 0x7E;
     case 0x07: return 0xF8;
@@ -73,7 +73,7 @@ DREAMER_HD_INLINE std::uint8_t io_unused_bits(std::uint8_t reg) {
   }
 }
 
-DREAMER_HD_INLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
+DREAMER_HD_NOINLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
   Console& console = bus.console;
   switch (reg) {
     case 0x00: return joypad_read(console);
@@ -96,7 +96,7 @@ DREAMER_HD_INLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
   }
 }
 
-DREAMER_HD_INLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value) {
+DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value) {
   Console& console = bus.console;
   switch (reg) {
     case 0x00: console.joypad.select = value & 0x30; return;
@@ -140,7 +140,7 @@ DREAMER_HD_INLINE bool dma_conflict(const Console& console, std::uint16_t addres
 }
 
 // The access itself, without advancing time.
-DREAMER_HD_INLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
+DREAMER_HD_NOINLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
   Console& console = bus.console;
   if (dma_conflict(console, address)) return console.oam[console.dma.index - 1];
   if (address < 0x4000) return bus.rom.data[console.cart.rom_offset0 + address];
@@ -158,7 +158,7 @@ DREAMER_HD_INLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
   return console.interrupts.ie;
 }
 
-DREAMER_HD_INLINE void bus_write(Bus& bus, std::uint16_t address, std::uint8_t value) {
+DREAMER_HD_NOINLINE void bus_write(Bus& bus, std::uint16_t address, std::uint8_t value) {
   Console& console = bus.console;
   if (address < 0x8000) {
     mbc_write_register(console, bus.rom, address, value);

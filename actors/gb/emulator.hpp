@@ -28,7 +28,7 @@
 namespace dreamer::gb {
 
 // Resets console to the DMG (ABC) post-boot state for this ROM.
-DREAMER_HD_INLINE void power_on(Console& console, const RomView& rom) {
+DREAMER_HD_NOINLINE void power_on(Console& console, const RomView& rom) {
   std::uint8_t* bytes = reinterpret_cast<std::uint8_t*>(&console);
   for (std::uint32_t i = 0; i < sizeof(Console); ++i) bytes[i] = 0;
   console.header.magic = kConsoleMagic;
@@ -70,7 +70,7 @@ DREAMER_HD_INLINE void power_on(Console& console, const RomView& rom) {
 
 // Jumps over idle M-cycles of a halted CPU up to the M-cycle before the next
 // event; the caller's next cpu_step then runs that M-cycle exactly.
-DREAMER_HD_INLINE void halt_fast_forward(Bus& bus) {
+DREAMER_HD_NOINLINE void halt_fast_forward(Bus& bus) {
   Console& console = bus.console;
   if (pending_interrupts(console) != 0 || (console.dma.active | console.dma.pending_delay) != 0) return;
   std::uint32_t cycles = ppu_cycles_to_event(console.ppu);
@@ -89,7 +89,7 @@ DREAMER_HD_INLINE void halt_fast_forward(Bus& bus) {
 
 // Runs until the next frame boundary (see above). sink may ask for the full
 // frame, the packed observation, both, or nothing.
-DREAMER_HD_INLINE void run_frame(Console& console, const RomView& rom, const FrameSink& sink) {
+DREAMER_HD_NOINLINE void run_frame(Console& console, const RomView& rom, const FrameSink& sink) {
   const bool renders = sink.full_frame != nullptr || sink.observation != nullptr;
   Bus bus{console, rom, renders ? &sink : nullptr};
   console.ppu.frame_done = 0;

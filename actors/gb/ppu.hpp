@@ -29,7 +29,7 @@ enum PpuPhase : std::uint8_t {
   kPhaseLine153 = 3,  // next event: LY becomes 0 on line 153
 };
 
-DREAMER_HD_INLINE void ppu_update_stat(Console& console, bool mode2_pulse = false) {
+DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, bool mode2_pulse = false) {
   PpuState& ppu = console.ppu;
   const std::uint8_t enable = console.io[0x41];
   const bool line = ppu.lcd_on &&
@@ -45,7 +45,7 @@ DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
   console.ppu.lyc_match = console.ppu.ly == console.io[0x45];
 }
 
-DREAMER_HD_INLINE std::uint32_t ppu_mode3_length(const Console& console, int ly, bool window_visible) {
+DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, int ly, bool window_visible) {
   const std::uint8_t scx = console.io[0x43];
   std::uint32_t length = 172u + (scx & 7u);
   if (window_visible) length += 6;
@@ -78,7 +78,7 @@ DREAMER_HD_INLINE bool sink_wants_line(const FrameSink* sink, int ly) {
          (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
 }
 
-DREAMER_HD_INLINE void ppu_start_line(Console& console, const FrameSink* sink) {
+DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink) {
   PpuState& ppu = console.ppu;
   if (ppu.line == kLinesPerFrame) {
     ppu.line = 0;
@@ -114,7 +114,7 @@ DREAMER_HD_INLINE void ppu_start_line(Console& console, const FrameSink* sink) {
   }
 }
 
-DREAMER_HD_INLINE void ppu_event(Console& console, const FrameSink* sink) {
+DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
   PpuState& ppu = console.ppu;
   while (ppu.line_dot >= ppu.next_event) {
     switch (ppu.phase) {
@@ -172,7 +172,7 @@ DREAMER_HD_INLINE void ppu_write_lyc(Console& console, std::uint8_t value) {
   }
 }
 
-DREAMER_HD_INLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
+DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
   PpuState& ppu = console.ppu;
   const bool was_on = ppu.lcd_on != 0;
   const bool now_on = (value & 0x80) != 0;

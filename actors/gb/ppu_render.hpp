@@ -20,7 +20,7 @@ namespace dreamer::gb {
 inline constexpr int kMaxObjectsPerLine = 10;
 
 // Indices of the objects on line ly, in OAM order. Returns how many (<= 10).
-DREAMER_HD_INLINE int ppu_select_objects(const Console& console, int ly, std::uint8_t* indices) {
+DREAMER_HD_NOINLINE int ppu_select_objects(const Console& console, int ly, std::uint8_t* indices) {
   const int height = (console.io[0x40] & 0x04) != 0 ? 16 : 8;
   int count = 0;
   for (int i = 0; i < 40 && count < kMaxObjectsPerLine; ++i) {
@@ -46,7 +46,7 @@ DREAMER_HD_INLINE std::uint32_t ppu_bg_tile_row(std::uint8_t lcdc, std::uint8_t 
   return base + 2u * static_cast<std::uint32_t>(row);
 }
 
-DREAMER_HD_INLINE void ppu_render_line(const Console& console, int ly, bool window_visible,
+DREAMER_HD_NOINLINE void ppu_render_line(const Console& console, int ly, bool window_visible,
                                        const FrameSink& sink) {
   const std::uint8_t lcdc = console.io[0x40];
   const std::uint8_t scy = console.io[0x42];
@@ -143,7 +143,7 @@ DREAMER_HD_INLINE void ppu_render_line(const Console& console, int ly, bool wind
 }
 
 // Fills line ly of the sink with white (LCD off or line not drawn).
-DREAMER_HD_INLINE void ppu_blank_line(int ly, const FrameSink& sink) {
+DREAMER_HD_NOINLINE void ppu_blank_line(int ly, const FrameSink& sink) {
   if (sink.full_frame != nullptr) {
     for (int x = 0; x < kScreenWidth; ++x) sink.full_frame[ly * kScreenWidth + x] = 0;
   }

@@ -12,7 +12,7 @@ namespace dreamer::gb {
 
 inline constexpr std::uint32_t kSerialTransferCycles = 1024;
 
-DREAMER_HD_INLINE void serial_write_control(Console& console, std::uint8_t value) {
+DREAMER_HD_NOINLINE void serial_write_control(Console& console, std::uint8_t value) {
   SerialState& serial = console.serial;
   serial.sc = value & 0x81;
   if ((value & 0x81) == 0x81) {
@@ -35,7 +35,7 @@ DREAMER_HD_INLINE void serial_tick(Console& console) {
 }
 
 // Serial output as text, oldest byte first (host helper for tests/tools).
-DREAMER_HD_INLINE std::uint32_t serial_output(const Console& console, char* text, std::uint32_t capacity) {
+DREAMER_HD_NOINLINE std::uint32_t serial_output(const Console& console, char* text, std::uint32_t capacity) {
   const std::uint32_t total = console.serial.out_count;
   const std::uint32_t kept = total < kSerialBufferSize ? total : kSerialBufferSize;
   std::uint32_t n = 0;

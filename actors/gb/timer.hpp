@@ -78,12 +78,12 @@ DREAMER_HD_INLINE void timer_skip(TimerState& timer, std::uint32_t m_cycles) {
   timer.divider = static_cast<std::uint16_t>(after);
 }
 
-DREAMER_HD_INLINE void timer_write_div(TimerState& timer) {
+DREAMER_HD_NOINLINE void timer_write_div(TimerState& timer) {
   if (timer_signal(timer, timer.tac)) timer_increment(timer);
   timer.divider = 0;
 }
 
-DREAMER_HD_INLINE void timer_write_tac(TimerState& timer, std::uint8_t value) {
+DREAMER_HD_NOINLINE void timer_write_tac(TimerState& timer, std::uint8_t value) {
   const bool before = timer_signal(timer, timer.tac);
   const std::uint8_t tac = value & 7;
   if (before && !timer_signal(timer, tac)) timer_increment(timer);
