@@ -19,6 +19,6 @@
 #endif
 #else
 #define DREAMER_HD
-#define DREAMER_HD_INLINE inline
+#define DREAMER_HD_INLINE inline __attribute__((always_inline))
 #define DREAMER_HD_NOINLINE inline
 #endif

@@ -29,7 +29,7 @@ struct Bus {
 };
 
 // Advances timer, PPU, DMA, serial and RTC by one M-cycle.
-DREAMER_HD_NOINLINE void tick(Bus& bus) {
+DREAMER_HD_INLINE void tick(Bus& bus) {
   Console& console = bus.console;
   timer_tick(console);
   console.ppu.line_dot += 4;
@@ -139,8 +139,8 @@ DREAMER_HD_INLINE bool dma_conflict(const Console& console, std::uint16_t addres
   return dma_on_vram_bus == cpu_on_vram_bus;
 }
 
-// The access itself, without advancing time.
-DREAMER_HD_NOINLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
+// The access itself, without advancing time: everything but the fast paths.
+DREAMER_HD_NOINLINE std::uint8_t bus_read_slow(Bus& bus, std::uint16_t address) {
   Console& console = bus.console;
   if (dma_conflict(console, address)) return console.oam[console.dma.index - 1];
   if (address < 0x4000) return bus.rom.data[console.cart.rom_offset0 + address];
@@ -158,7 +158,7 @@ DREAMER_HD_NOINLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
   return console.interrupts.ie;
 }
 
-DREAMER_HD_NOINLINE void bus_write(Bus& bus, std::uint16_t address, std::uint8_t value) {
+DREAMER_HD_NOINLINE void bus_write_slow(Bus& bus, std::uint16_t address, std::uint8_t value) {
   Console& console = bus.console;
   if (address < 0x8000) {
     mbc_write_register(console, bus.rom, address, value);
@@ -178,6 +178,29 @@ DREAMER_HD_NOINLINE void bus_write(Bus& bus, std::uint16_t address, std::uint8_t
     console.hram[address - 0xFF80] = value;
   } else {
     console.interrupts.ie = value;
+  }
+}
+
+// Fast paths for ROM, WRAM and HRAM (no DMA running), the rest out of line.
+DREAMER_HD_INLINE std::uint8_t bus_read(Bus& bus, std::uint16_t address) {
+  Console& console = bus.console;
+  if (!console.dma.active) {
+    if (address < 0x4000) return bus.rom.data[console.cart.rom_offset0 + address];
+    if (address < 0x8000) return bus.rom.data[console.cart.rom_offset1 + (address & 0x3FFF)];
+    if (address >= 0xC000 && address < 0xE000) return console.wram[address & 0x1FFF];
+    if (address >= 0xFF80 && address < 0xFFFF) return console.hram[address - 0xFF80];
+  }
+  return bus_read_slow(bus, address);
+}
+
+DREAMER_HD_INLINE void bus_write(Bus& bus, std::uint16_t address, std::uint8_t value) {
+  Console& console = bus.console;
+  if (address >= 0xC000 && address < 0xE000) {
+    console.wram[address & 0x1FFF] = value;
+  } else if (address >= 0xFF80 && address < 0xFFFF) {
+    console.hram[address - 0xFF80] = value;
+  } else {
+    bus_write_slow(bus, address, value);
   }
 }
 

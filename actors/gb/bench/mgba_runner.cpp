@@ -9,18 +9,29 @@ extern "C" {
 #include <mgba-util/vfs.h>
 #include <mgba/core/config.h>
 #include <mgba/core/core.h>
+#include <mgba/core/log.h>
 #include <mgba/gb/core.h>
 }
 
 #include "common/error.hpp"
 
 namespace dreamer::gb::bench {
+namespace {
+
+// mGBA logs every unusual register access to stderr; the bench stays quiet.
+void discard_log(mLogger*, int, mLogLevel, const char*, va_list) {}
+mLogger quiet_logger = {discard_log, nullptr};
+
+}  // namespace
 
 MgbaRun run_mgba(const std::string& rom_path, int frames) {
+  mLogSetDefaultLogger(&quiet_logger);
   mCore* core = GBCoreCreate();
   if (core == nullptr || !core->init(core)) throw Error("mGBA: cannot create a GB core");
   mCoreInitConfig(core, nullptr);
-  for (const char* key : {"gb.model", "sgb.model", "cgb.model"}) {
+  // mGBA picks the model from the cartridge header; CGB-compatible carts
+  // would run as CGB, so every model key is overridden to DMG.
+  for (const char* key : {"gb.model", "sgb.model", "cgb.model", "cgb.hybridModel", "cgb.sgbModel"}) {
     mCoreConfigSetOverrideValue(&core->config, key, "DMG");
   }
   core->loadConfig(core, &core->config);
