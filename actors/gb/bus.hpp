@@ -86,11 +86,7 @@ DREAMER_HD_NOINLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
     case 0x0F: return static_cast<std::uint8_t>(console.interrupts.if_ | 0xE0);
     case 0x26: return static_cast<std::uint8_t>((console.io[0x26] & 0x80) | 0x70);
     case 0x41: return ppu_read_stat(console);
-#ifdef DREAMER_GB_DOCTOR_LY
-    case 0x44: return 0x90;
-#else
     case 0x44: return console.ppu.ly;
-#endif
     case 0x46: return console.dma.reg;
     default: return static_cast<std::uint8_t>(console.io[reg] | io_unused_bits(reg));
   }

@@ -4,9 +4,10 @@
 // The PPU is an event machine advanced 4 dots per M-cycle. Within a visible
 // line the events are (dots from the start of the line):
 //
-//   0          80                 80+L            456
+//   0          84                 84+L            456
 //   | mode 2   | mode 3 (render)   | mode 0        | next line
 //
+// (the mode 0 STAT interrupt fires 4 dots before STAT reads mode 0.)
 // L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
 // 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
@@ -22,21 +23,26 @@
 
 namespace dreamer::gb {
 
+inline constexpr std::uint32_t kMode3StartDot = 84;
+
 enum PpuPhase : std::uint8_t {
   kPhaseMode3 = 0,    // next event: mode 2 -> mode 3
   kPhaseHBlank = 1,   // next event: mode 3 -> mode 0
   kPhaseLineEnd = 2,  // next event: end of line
   kPhaseLine153 = 3,  // next event: LY becomes 0 on line 153
+  kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (4 dots before STAT reads mode 0)
 };
 
-DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, bool mode2_pulse = false) {
+// pulse_mode: a mode whose interrupt condition fires now although STAT does
+// not read that mode yet (mode 2 at line 144, mode 0 four dots early).
+DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) {
   PpuState& ppu = console.ppu;
   const std::uint8_t enable = console.io[0x41];
   const bool line = ppu.lcd_on &&
                     (((enable & 0x40) != 0 && ppu.lyc_match) ||
-                     ((enable & 0x08) != 0 && ppu.mode == 0) ||
+                     ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
                      ((enable & 0x10) != 0 && ppu.mode == 1) ||
-                     ((enable & 0x20) != 0 && (ppu.mode == 2 || mode2_pulse)));
+                     ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
   if (line && !ppu.stat_line) console.interrupts.if_ |= kIntStat;
   ppu.stat_line = line;
 }
@@ -97,14 +103,14 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   if (ppu.line < kScreenHeight) {
     ppu.mode = 2;
     ppu.phase = kPhaseMode3;
-    ppu.next_event = 80;
+    ppu.next_event = kMode3StartDot;
     if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
     ppu_update_stat(console);
   } else if (ppu.line == kScreenHeight) {
     ppu.mode = 1;
     console.interrupts.if_ |= kIntVBlank;
     ppu.frame_done = 1;
-    ppu_update_stat(console, true);
+    ppu_update_stat(console, 2);
   } else {
     if (ppu.line == kLinesPerFrame - 1) {
       ppu.phase = kPhaseLine153;
@@ -123,14 +129,19 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
                                     console.io[0x4B] <= 166;
         ppu.mode = 3;
         ppu.first_line_after_on = 0;
-        ppu.mode3_end = 80 + ppu_mode3_length(console, ppu.ly, window_visible);
+        ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, ppu.ly, window_visible);
         if (sink_wants_line(sink, ppu.ly)) ppu_render_line(console, ppu.ly, window_visible, *sink);
         if (window_visible) ++ppu.window_line;
-        ppu.phase = kPhaseHBlank;
-        ppu.next_event = ppu.mode3_end;
+        ppu.phase = kPhaseHBlankIrq;
+        ppu.next_event = ppu.mode3_end - 4;
         ppu_update_stat(console);
         break;
       }
+      case kPhaseHBlankIrq:
+        ppu_update_stat(console, 0);
+        ppu.phase = kPhaseHBlank;
+        ppu.next_event = ppu.mode3_end;
+        break;
       case kPhaseHBlank:
         ppu.mode = 0;
         ppu.phase = kPhaseLineEnd;
@@ -195,7 +206,7 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
     ppu.window_y_hit = console.io[0x4A] == 0;
     ppu.first_line_after_on = 1;
     ppu.phase = kPhaseMode3;
-    ppu.next_event = 80;
+    ppu.next_event = kMode3StartDot;
     ppu_update_lyc(console);
     ppu_update_stat(console);
   }
