@@ -31,11 +31,12 @@ struct Bus {
 // Advances timer, PPU, DMA, serial and RTC by one M-cycle.
 DREAMER_HD_INLINE void tick(Bus& bus) {
   Console& console = bus.console;
+  const std::uint16_t divider_before = console.timer.divider;
   timer_tick(console);
   console.ppu.line_dot += 4;
   if (console.ppu.line_dot >= console.ppu.next_event) ppu_event(console, bus.sink);
   if ((console.dma.active | console.dma.pending_delay) != 0) dma_tick(console, bus.rom);
-  if (console.serial.countdown != 0) serial_tick(console);
+  if (console.serial.bits_left != 0) serial_tick(console, divider_before, console.timer.divider);
   if (bus.rom.has_rtc) rtc_advance(console.cart, 1);
   ++console.counters.cycles;
 }
@@ -84,7 +85,7 @@ DREAMER_HD_NOINLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
     case 0x06: return console.timer.tma;
     case 0x07: return static_cast<std::uint8_t>(console.timer.tac | 0xF8);
     case 0x0F: return static_cast<std::uint8_t>(console.interrupts.if_ | 0xE0);
-    case 0x26: return static_cast<std::uint8_t>((console.io[0x26] & 0x80) | 0x70);
+    case 0x26: return static_cast<std::uint8_t>((console.io[0x26] & 0x8F) | 0x70);
     case 0x41: return ppu_read_stat(console);
     case 0x44: return console.ppu.ly;
     case 0x46: return console.dma.reg;
@@ -107,7 +108,9 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
       if ((value & 0x80) == 0) {
         for (int r = 0x10; r < 0x26; ++r) console.io[r] = 0;  // APU power off clears its registers
       }
-      console.io[0x26] = value & 0x80;
+      // Bit 7 is power; bits 0-3 (channel status) are read-only and only
+      // drop when the APU is powered off (no channel timing is emulated).
+      console.io[0x26] = (value & 0x80) != 0 ? static_cast<std::uint8_t>(0x80 | (console.io[0x26] & 0x0F)) : 0;
       return;
     case 0x40: ppu_write_lcdc(console, value); return;
     case 0x41: ppu_write_stat(console, value); return;

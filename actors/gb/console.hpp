@@ -11,7 +11,7 @@
 //   +-- PpuState      line/dot position, mode, STAT line, window line counter
 //   +-- DmaState      OAM DMA source / progress / start delay
 //   +-- JoypadState   select lines, pressed mask
-//   +-- SerialState   SB/SC, transfer countdown, captured output bytes
+//   +-- SerialState   SB/SC, bits left to shift, captured output bytes
 //   +-- CartState     MBC registers, derived bank offsets, RTC
 //   +-- Counters      cycles, instructions, HALT fast-forward, frames
 //   +-- memories      WRAM 8K, VRAM 8K, OAM 160, HRAM 127, IO 128, cart RAM 32K
@@ -151,7 +151,7 @@ struct JoypadState {
 struct SerialState {
   std::uint8_t sb, sc;
   std::uint16_t pad;
-  std::uint32_t countdown;   // M-cycles until the running transfer completes
+  std::uint32_t bits_left;   // bits still to shift in the running transfer (0: idle)
   std::uint32_t out_count;   // bytes sent in total; out[i % size] holds byte i
   std::uint8_t out[kSerialBufferSize];
 };
