@@ -125,7 +125,7 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
 }
 
 DREAMER_HD_INLINE bool oam_blocked(const Console& console) {
-  return console.dma.active || (console.ppu.lcd_on && console.ppu.mode >= 2);
+  return console.dma.active || console.ppu.oam_locked;
 }
 
 // During OAM DMA the CPU shares the bus the transfer reads from (VRAM bus for
@@ -145,7 +145,7 @@ DREAMER_HD_NOINLINE std::uint8_t bus_read_slow(Bus& bus, std::uint16_t address) 
   if (address < 0x4000) return bus.rom.data[console.cart.rom_offset0 + address];
   if (address < 0x8000) return bus.rom.data[console.cart.rom_offset1 + (address & 0x3FFF)];
   if (address < 0xA000) {
-    if (console.ppu.lcd_on && console.ppu.mode == 3) return 0xFF;
+    if (console.ppu.vram_locked) return 0xFF;
     return console.vram[address & 0x1FFF];
   }
   if (address < 0xC000) return mbc_read_ram(console, bus.rom, address);
@@ -162,7 +162,7 @@ DREAMER_HD_NOINLINE void bus_write_slow(Bus& bus, std::uint16_t address, std::ui
   if (address < 0x8000) {
     mbc_write_register(console, bus.rom, address, value);
   } else if (address < 0xA000) {
-    if (!(console.ppu.lcd_on && console.ppu.mode == 3)) console.vram[address & 0x1FFF] = value;
+    if (!console.ppu.vram_locked) console.vram[address & 0x1FFF] = value;
   } else if (address < 0xC000) {
     mbc_write_ram(console, bus.rom, address, value);
   } else if (address < 0xFE00) {

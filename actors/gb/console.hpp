@@ -130,7 +130,9 @@ struct PpuState {
   std::uint8_t lcd_on;
   std::uint8_t frame_done;   // set when the frame boundary is reached
   std::uint8_t first_line_after_on;  // line 0 after LCD enable has no mode 2
-  std::uint8_t pad[1];
+  std::uint8_t oam_locked;   // CPU OAM accesses blocked (OAM scan, drawing)
+  std::uint8_t vram_locked;  // CPU VRAM accesses blocked (drawing)
+  std::uint8_t pad[3];
 };
 
 struct DmaState {

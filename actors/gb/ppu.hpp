@@ -27,6 +27,8 @@ inline constexpr std::uint32_t kMode3StartDot = 84;
 
 enum PpuPhase : std::uint8_t {
   kPhaseMode3 = 0,    // next event: mode 2 -> mode 3
+  kPhaseMode2 = 5,    // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
+  kPhaseVramLock = 6, // next event: VRAM blocked, one M-cycle before mode 3 (dot 80)
   kPhaseHBlank = 1,   // next event: mode 3 -> mode 0
   kPhaseLineEnd = 2,  // next event: end of line
   kPhaseLine153 = 3,  // next event: LY becomes 0 on line 153
@@ -101,11 +103,15 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   ppu.ly = ppu.line;
   ppu_update_lyc(console);
   if (ppu.line < kScreenHeight) {
-    ppu.mode = 2;
-    ppu.phase = kPhaseMode3;
-    ppu.next_event = kMode3StartDot;
+    // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
+    // but the mode 2 interrupt fires already.
+    ppu.mode = 0;
+    ppu.lyc_match = 0;
+    ppu.oam_locked = 1;
+    ppu.phase = kPhaseMode2;
+    ppu.next_event = 4;
     if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
-    ppu_update_stat(console);
+    ppu_update_stat(console, 2);
   } else if (ppu.line == kScreenHeight) {
     ppu.mode = 1;
     console.interrupts.if_ |= kIntVBlank;
@@ -128,6 +134,8 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit &&
                                     console.io[0x4B] <= 166;
         ppu.mode = 3;
+        ppu.oam_locked = 1;
+        ppu.vram_locked = 1;
         ppu.first_line_after_on = 0;
         ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, ppu.ly, window_visible);
         if (sink_wants_line(sink, ppu.ly)) ppu_render_line(console, ppu.ly, window_visible, *sink);
@@ -137,6 +145,18 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu_update_stat(console);
         break;
       }
+      case kPhaseMode2:
+        ppu.mode = 2;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
+        ppu.phase = kPhaseVramLock;
+        ppu.next_event = kMode3StartDot - 4;
+        break;
+      case kPhaseVramLock:
+        ppu.vram_locked = 1;
+        ppu.phase = kPhaseMode3;
+        ppu.next_event = kMode3StartDot;
+        break;
       case kPhaseHBlankIrq:
         ppu_update_stat(console, 0);
         ppu.phase = kPhaseHBlank;
@@ -144,6 +164,8 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         break;
       case kPhaseHBlank:
         ppu.mode = 0;
+        ppu.oam_locked = 0;
+        ppu.vram_locked = 0;
         ppu.phase = kPhaseLineEnd;
         ppu.next_event = kDotsPerLine;
         ppu_update_stat(console);
@@ -192,6 +214,8 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
     ppu.lcd_on = 0;
     ppu.ly = 0;
     ppu.mode = 0;
+    ppu.oam_locked = 0;
+    ppu.vram_locked = 0;
     ppu.stat_line = 0;
     ppu.phase = kPhaseLineEnd;
     ppu.next_event = kDotsPerLine;
@@ -199,7 +223,7 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
     // Line 0 after enabling starts without an OAM scan (mode reads 0).
     ppu.lcd_on = 1;
     ppu.line = 0;
-    ppu.line_dot = 0;
+    ppu.line_dot = 4;  // line 0 after enabling is 4 dots short
     ppu.ly = 0;
     ppu.mode = 0;
     ppu.window_line = 0;
