@@ -128,6 +128,17 @@ DREAMER_HD_INLINE bool oam_blocked(const Console& console) {
   return console.dma.active || console.ppu.oam_locked;
 }
 
+// Writes are blocked for a shorter time than reads: they pass in the first
+// M-cycle of a line and in the M-cycle between OAM scan and drawing.
+DREAMER_HD_INLINE bool oam_write_blocked(const Console& console) {
+  const PpuState& ppu = console.ppu;
+  return console.dma.active || (ppu.lcd_on && ((ppu.mode == 2 && !ppu.vram_locked) || ppu.mode == 3));
+}
+
+DREAMER_HD_INLINE bool vram_write_blocked(const Console& console) {
+  return console.ppu.lcd_on && console.ppu.mode == 3;
+}
+
 // During OAM DMA the CPU shares the bus the transfer reads from (VRAM bus for
 // sources 0x8000-0x9FFF, the external bus for everything else below 0xFE00):
 // its reads there see the byte the DMA is moving in this M-cycle.
@@ -162,13 +173,13 @@ DREAMER_HD_NOINLINE void bus_write_slow(Bus& bus, std::uint16_t address, std::ui
   if (address < 0x8000) {
     mbc_write_register(console, bus.rom, address, value);
   } else if (address < 0xA000) {
-    if (!console.ppu.vram_locked) console.vram[address & 0x1FFF] = value;
+    if (!vram_write_blocked(console)) console.vram[address & 0x1FFF] = value;
   } else if (address < 0xC000) {
     mbc_write_ram(console, bus.rom, address, value);
   } else if (address < 0xFE00) {
     console.wram[address & 0x1FFF] = value;
   } else if (address < 0xFEA0) {
-    if (!oam_blocked(console)) console.oam[address - 0xFE00] = value;
+    if (!oam_write_blocked(console)) console.oam[address - 0xFE00] = value;
   } else if (address < 0xFF00) {
     return;
   } else if (address < 0xFF80) {
