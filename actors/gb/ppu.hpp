@@ -39,9 +39,9 @@ enum PpuPhase : std::uint8_t {
 // not read that mode yet (mode 2 at line 144, mode 0 four dots early).
 DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) {
   PpuState& ppu = console.ppu;
+  if (!ppu.lcd_on) return;  // comparison clock stopped: flag and line are retained
   const std::uint8_t enable = console.io[0x41];
-  const bool line = ppu.lcd_on &&
-                    (((enable & 0x40) != 0 && ppu.lyc_match) ||
+  const bool line = (((enable & 0x40) != 0 && ppu.lyc_match) ||
                      ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
                      ((enable & 0x10) != 0 && ppu.mode == 1) ||
                      ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
@@ -216,7 +216,6 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
     ppu.mode = 0;
     ppu.oam_locked = 0;
     ppu.vram_locked = 0;
-    ppu.stat_line = 0;
     ppu.phase = kPhaseLineEnd;
     ppu.next_event = kDotsPerLine;
   } else if (!was_on && now_on) {
