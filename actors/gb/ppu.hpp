@@ -53,6 +53,12 @@ DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
   console.ppu.lyc_match = console.ppu.ly == console.io[0x45];
 }
 
+// Mode 3 length in dots. Objects cost 6 dots each, plus, for the first
+// object in each 8-pixel background tile, a wait of 5 - min(5, pixel offset
+// in that tile) for the background fetch to finish. The object penalty is
+// shortened by 3 dots: measured at M-cycle resolution, mode 0 appears
+// floor(penalty / 4) M-cycles late (mooneye intr_2_mode0_timing_sprites),
+// while SCX delays round up (hblank_ly_scx_timing).
 DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, int ly, bool window_visible) {
   const std::uint8_t scx = console.io[0x43];
   std::uint32_t length = 172u + (scx & 7u);
@@ -61,22 +67,20 @@ DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, int l
     std::uint8_t indices[kMaxObjectsPerLine];
     const int count = ppu_select_objects(console, ly, indices);
     std::uint32_t tiles_seen[2] = {0, 0};
+    std::uint32_t penalty = 0;
     for (int k = 0; k < count; ++k) {
       const int x = console.oam[4 * indices[k] + 1];
       if (x >= 168) continue;
-      if (x == 0) {
-        length += 11;
-        continue;
-      }
       const int tile = (x + (scx & 7)) >> 3;
       const std::uint32_t bit = 1u << (tile & 31);
       if ((tiles_seen[tile >> 5] & bit) == 0) {
         tiles_seen[tile >> 5] |= bit;
         const int offset = (x + scx) & 7;
-        length += static_cast<std::uint32_t>(5 - (offset < 5 ? offset : 5));
+        penalty += static_cast<std::uint32_t>(5 - (offset < 5 ? offset : 5));
       }
-      length += 6;
+      penalty += 6;
     }
+    if (penalty > 3) length += penalty - 3;
   }
   return length;
 }
