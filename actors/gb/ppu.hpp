@@ -59,13 +59,12 @@ DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
 // shortened by 3 dots: measured at M-cycle resolution, mode 0 appears
 // floor(penalty / 4) M-cycles late (mooneye intr_2_mode0_timing_sprites),
 // while SCX delays round up (hblank_ly_scx_timing).
-DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, int ly, bool window_visible) {
+DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, bool window_visible,
+                                                   const std::uint8_t* indices, int count) {
   const std::uint8_t scx = console.io[0x43];
   std::uint32_t length = 172u + (scx & 7u);
   if (window_visible) length += 6;
-  if ((console.io[0x40] & 0x02) != 0) {
-    std::uint8_t indices[kMaxObjectsPerLine];
-    const int count = ppu_select_objects(console, ly, indices);
+  if (count > 0) {
     std::uint32_t tiles_seen[2] = {0, 0};
     std::uint32_t penalty = 0;
     for (int k = 0; k < count; ++k) {
@@ -141,8 +140,12 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.oam_locked = 1;
         ppu.vram_locked = 1;
         ppu.first_line_after_on = 0;
-        ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, ppu.ly, window_visible);
-        if (sink_wants_line(sink, ppu.ly)) ppu_render_line(console, ppu.ly, window_visible, *sink);
+        std::uint8_t objects[kMaxObjectsPerLine];
+        const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
+        ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
+        if (sink_wants_line(sink, ppu.ly)) {
+          ppu_render_line(console, ppu.ly, window_visible, objects, object_count, *sink);
+        }
         if (window_visible) ++ppu.window_line;
         ppu.phase = kPhaseHBlankIrq;
         ppu.next_event = ppu.mode3_end - 4;
