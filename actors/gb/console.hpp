@@ -85,7 +85,7 @@ struct StateHeader {
   std::uint32_t magic;
   std::uint32_t version;
   std::uint32_t size;
-  std::uint32_t reserved;
+  std::uint32_t reserved;    // zero
 };
 
 struct CpuState {
@@ -118,7 +118,6 @@ struct PpuState {
   std::uint32_t line_dot;    // dot within the current line, 0..455
   std::uint32_t next_event;  // line_dot at which ppu_event runs next
   std::uint32_t mode3_end;   // line_dot where mode 3 ends on this line
-  std::uint32_t frame_dot;   // dots since LCD off (frame pacing while off)
   std::uint8_t line;         // internal line 0..153
   std::uint8_t ly;           // value LY reads
   std::uint8_t mode;         // STAT mode bits
@@ -129,10 +128,8 @@ struct PpuState {
   std::uint8_t window_y_hit; // WY matched LY at some line this frame
   std::uint8_t lcd_on;
   std::uint8_t frame_done;   // set when the frame boundary is reached
-  std::uint8_t first_line_after_on;  // line 0 after LCD enable has no mode 2
   std::uint8_t oam_locked;   // CPU OAM accesses blocked (OAM scan, drawing)
   std::uint8_t vram_locked;  // CPU VRAM accesses blocked (drawing)
-  std::uint8_t pad[3];
 };
 
 struct DmaState {
@@ -209,6 +206,6 @@ struct Console {
 
 static_assert(std::is_trivially_copyable<Console>::value, "Console must be memcpy-able");
 static_assert(std::is_standard_layout<Console>::value, "Console layout must be fixed");
-static_assert(sizeof(Console) == 50008, "Console layout changed: bump kConsoleVersion and this size");
+static_assert(sizeof(Console) == 50000, "Console layout changed: bump kConsoleVersion and this size");
 
 }  // namespace dreamer::gb

@@ -139,7 +139,6 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.mode = 3;
         ppu.oam_locked = 1;
         ppu.vram_locked = 1;
-        ppu.first_line_after_on = 0;
         std::uint8_t objects[kMaxObjectsPerLine];
         const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
         ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
@@ -234,7 +233,6 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
     ppu.mode = 0;
     ppu.window_line = 0;
     ppu.window_y_hit = console.io[0x4A] == 0;
-    ppu.first_line_after_on = 1;
     ppu.phase = kPhaseMode3;
     ppu.next_event = kMode3StartDot;
     ppu_update_lyc(console);
