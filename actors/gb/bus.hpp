@@ -99,10 +99,10 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
     case 0x00: console.joypad.select = value & 0x30; return;
     case 0x01: console.serial.sb = value; return;
     case 0x02: serial_write_control(console, value); return;
-    case 0x04: timer_write_div(console.timer); return;
+    case 0x04: timer_write_div(console); return;
     case 0x05: timer_write_tima(console.timer, value); return;
     case 0x06: timer_write_tma(console.timer, value); return;
-    case 0x07: timer_write_tac(console.timer, value); return;
+    case 0x07: timer_write_tac(console, value); return;
     case 0x0F: console.interrupts.if_ = value & 0x1F; return;
     case 0x26:
       if ((value & 0x80) == 0) {
