@@ -120,7 +120,7 @@ DREAMER_HD_INLINE bool cpu_condition(const CpuState& cpu, int index) {
 }
 
 // ALU operation by opcode bits 3-5: ADD ADC SUB SBC AND XOR OR CP.
-DREAMER_HD_INLINE void cpu_alu(CpuState& cpu, int operation, std::uint8_t value) {
+DREAMER_HD_NOINLINE void cpu_alu(CpuState& cpu, int operation, std::uint8_t value) {
   const std::uint8_t a = cpu.a;
   switch (operation) {
     case 0:
@@ -162,7 +162,7 @@ DREAMER_HD_INLINE void cpu_alu(CpuState& cpu, int operation, std::uint8_t value)
 }
 
 // CB-prefixed rotate/shift by bits 3-5: RLC RRC RL RR SLA SRA SWAP SRL.
-DREAMER_HD_INLINE std::uint8_t cpu_shift(CpuState& cpu, int operation, std::uint8_t value) {
+DREAMER_HD_NOINLINE std::uint8_t cpu_shift(CpuState& cpu, int operation, std::uint8_t value) {
   std::uint8_t result = 0;
   bool carry = false;
   const bool carry_in = (cpu.f & kFlagC) != 0;
@@ -180,7 +180,7 @@ DREAMER_HD_INLINE std::uint8_t cpu_shift(CpuState& cpu, int operation, std::uint
   return result;
 }
 
-DREAMER_HD_INLINE void cpu_execute_cb(Bus& bus) {
+DREAMER_HD_NOINLINE void cpu_execute_cb(Bus& bus) {
   CpuState& cpu = bus.console.cpu;
   const std::uint8_t op = fetch8(bus);
   const int index = op & 7;
@@ -204,7 +204,7 @@ DREAMER_HD_INLINE std::uint16_t cpu_sp_plus_offset(CpuState& cpu, std::uint8_t o
   return static_cast<std::uint16_t>(result);
 }
 
-DREAMER_HD_INLINE void cpu_daa(CpuState& cpu) {
+DREAMER_HD_NOINLINE void cpu_daa(CpuState& cpu) {
   int a = cpu.a;
   std::uint8_t flags = cpu.f & (kFlagN | kFlagC);
   if ((cpu.f & kFlagN) == 0) {
@@ -225,7 +225,7 @@ DREAMER_HD_INLINE std::uint8_t pending_interrupts(const Console& console) {
   return console.interrupts.ie & console.interrupts.if_ & 0x1F;
 }
 
-DREAMER_HD_INLINE void cpu_dispatch_interrupt(Bus& bus) {
+DREAMER_HD_NOINLINE void cpu_dispatch_interrupt(Bus& bus) {
   Console& console = bus.console;
   CpuState& cpu = console.cpu;
   cpu.ime = 0;
@@ -257,7 +257,7 @@ DREAMER_HD_INLINE void cpu_halt(Bus& bus) {
 }
 
 // Executes one instruction whose opcode has been fetched.
-DREAMER_HD_INLINE void cpu_execute(Bus& bus, std::uint8_t op) {
+DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
   Console& console = bus.console;
   CpuState& cpu = console.cpu;
   switch (op) {
@@ -342,7 +342,7 @@ DREAMER_HD_INLINE void cpu_execute(Bus& bus, std::uint8_t op) {
     }
     case 0x10:
       fetch8(bus);
-      timer_write_div(console.timer);
+      timer_write_div(console);
       if (console.joypad.pressed == 0) cpu.stopped = 1;
       break;
     case 0x18: {
@@ -486,7 +486,7 @@ DREAMER_HD_INLINE void cpu_execute(Bus& bus, std::uint8_t op) {
 }
 
 // Runs one instruction, one interrupt dispatch, or one M-cycle of HALT/STOP.
-DREAMER_HD_INLINE void cpu_step(Bus& bus) {
+DREAMER_HD_NOINLINE void cpu_step(Bus& bus) {
   Console& console = bus.console;
   CpuState& cpu = console.cpu;
   if (cpu.halted | cpu.stopped) {

@@ -17,7 +17,7 @@ DREAMER_HD_INLINE void dma_write(Console& console, std::uint8_t value) {
 }
 
 // The byte DMA sees at address (sources 0xE000-0xFFFF mirror WRAM).
-DREAMER_HD_INLINE std::uint8_t dma_source_read(Console& console, const RomView& rom, std::uint16_t address) {
+DREAMER_HD_NOINLINE std::uint8_t dma_source_read(Console& console, const RomView& rom, std::uint16_t address) {
   if (address < 0x4000) return rom.data[console.cart.rom_offset0 + address];
   if (address < 0x8000) return rom.data[console.cart.rom_offset1 + (address & 0x3FFF)];
   if (address < 0xA000) return console.vram[address & 0x1FFF];
@@ -25,7 +25,7 @@ DREAMER_HD_INLINE std::uint8_t dma_source_read(Console& console, const RomView& 
   return console.wram[address & 0x1FFF];
 }
 
-DREAMER_HD_INLINE void dma_tick(Console& console, const RomView& rom) {
+DREAMER_HD_NOINLINE void dma_tick(Console& console, const RomView& rom) {
   DmaState& dma = console.dma;
   if (dma.active) {
     console.oam[dma.index] = dma_source_read(console, rom, static_cast<std::uint16_t>(dma.source + dma.index));

@@ -24,7 +24,7 @@ DREAMER_HD_INLINE std::uint8_t joypad_read(const Console& console) {
 
 // Sets the held buttons (Button mask). A line going low requests the joypad
 // interrupt and ends STOP.
-DREAMER_HD_INLINE void set_buttons(Console& console, std::uint8_t pressed_mask) {
+DREAMER_HD_NOINLINE void set_buttons(Console& console, std::uint8_t pressed_mask) {
   const std::uint8_t before = joypad_low_nibble(console.joypad.select, console.joypad.pressed);
   console.joypad.pressed = pressed_mask;
   const std::uint8_t after = joypad_low_nibble(console.joypad.select, pressed_mask);

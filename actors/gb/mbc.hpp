@@ -14,7 +14,7 @@ namespace dreamer::gb {
 
 inline constexpr std::uint32_t kRtcCyclesPerSecond = 1u << 20;
 
-DREAMER_HD_INLINE void mbc_update_offsets(Console& console, const RomView& rom) {
+DREAMER_HD_NOINLINE void mbc_update_offsets(Console& console, const RomView& rom) {
   CartState& cart = console.cart;
   const std::uint32_t bank_mask = rom.bank_count - 1;
   std::uint32_t bank0 = 0;
@@ -46,7 +46,7 @@ DREAMER_HD_INLINE void mbc_update_offsets(Console& console, const RomView& rom) 
   cart.ram_offset = rom.ram_size == 0 ? 0 : (ram_bank * 0x2000u) & (rom.ram_size - 1);
 }
 
-DREAMER_HD_INLINE void mbc_reset(Console& console, const RomView& rom) {
+DREAMER_HD_NOINLINE void mbc_reset(Console& console, const RomView& rom) {
   CartState& cart = console.cart;
   cart = CartState{};
   cart.rom_bank = 1;
@@ -54,7 +54,7 @@ DREAMER_HD_INLINE void mbc_reset(Console& console, const RomView& rom) {
   mbc_update_offsets(console, rom);
 }
 
-DREAMER_HD_INLINE void rtc_advance_second(RtcRegisters& rtc) {
+DREAMER_HD_NOINLINE void rtc_advance_second(RtcRegisters& rtc) {
   if (++rtc.seconds != 60) return;
   rtc.seconds = 0;
   if (++rtc.minutes != 60) return;
@@ -70,7 +70,7 @@ DREAMER_HD_INLINE void rtc_advance_second(RtcRegisters& rtc) {
 }
 
 // Advances the MBC3 clock by m_cycles (no-op while its halt bit is set).
-DREAMER_HD_INLINE void rtc_advance(CartState& cart, std::uint32_t m_cycles) {
+DREAMER_HD_NOINLINE void rtc_advance(CartState& cart, std::uint32_t m_cycles) {
   if ((cart.rtc.days_high & 0x40) != 0) return;
   cart.rtc_subsecond += m_cycles;
   while (cart.rtc_subsecond >= kRtcCyclesPerSecond) {
@@ -79,7 +79,7 @@ DREAMER_HD_INLINE void rtc_advance(CartState& cart, std::uint32_t m_cycles) {
   }
 }
 
-DREAMER_HD_INLINE std::uint8_t* rtc_register(RtcRegisters& rtc, std::uint8_t select) {
+DREAMER_HD_NOINLINE std::uint8_t* rtc_register(RtcRegisters& rtc, std::uint8_t select) {
   switch (select) {
     case 0x08: return &rtc.seconds;
     case 0x09: return &rtc.minutes;
@@ -91,7 +91,7 @@ DREAMER_HD_INLINE std::uint8_t* rtc_register(RtcRegisters& rtc, std::uint8_t sel
 }
 
 // Writes to 0x0000-0x7FFF (controller registers).
-DREAMER_HD_INLINE void mbc_write_register(Console& console, const RomView& rom, std::uint16_t address,
+DREAMER_HD_NOINLINE void mbc_write_register(Console& console, const RomView& rom, std::uint16_t address,
                                           std::uint8_t value) {
   CartState& cart = console.cart;
   switch (rom.mbc) {
@@ -140,7 +140,7 @@ DREAMER_HD_INLINE bool rtc_selected(const Console& console, const RomView& rom) 
 }
 
 // Reads from 0xA000-0xBFFF.
-DREAMER_HD_INLINE std::uint8_t mbc_read_ram(Console& console, const RomView& rom, std::uint16_t address) {
+DREAMER_HD_NOINLINE std::uint8_t mbc_read_ram(Console& console, const RomView& rom, std::uint16_t address) {
   CartState& cart = console.cart;
   if (!cart.ram_enabled) return 0xFF;
   if (rtc_selected(console, rom)) {
@@ -151,7 +151,7 @@ DREAMER_HD_INLINE std::uint8_t mbc_read_ram(Console& console, const RomView& rom
   return console.cart_ram[(cart.ram_offset + (address & 0x1FFFu)) & (rom.ram_size - 1)];
 }
 
-DREAMER_HD_INLINE void mbc_write_ram(Console& console, const RomView& rom, std::uint16_t address,
+DREAMER_HD_NOINLINE void mbc_write_ram(Console& console, const RomView& rom, std::uint16_t address,
                                      std::uint8_t value) {
   CartState& cart = console.cart;
   if (!cart.ram_enabled) return;

@@ -1,0 +1,132 @@
+// Instruction timing in M-cycles (values from the SM83 opcode tables, not
+// from this emulator), interrupt dispatch, EI delay and the HALT bug.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "actors/gb/emulator.hpp"
+#include "tests/actors/gb/test_rom.hpp"
+
+namespace dreamer::gb {
+namespace {
+
+struct Case {
+  std::vector<std::uint8_t> program;
+  std::uint64_t m_cycles;
+};
+
+// M-cycles the first instruction of program takes (HL points at WRAM 0xC000,
+// SP at HRAM; flags after power-on: Z=1, C=1).
+std::uint64_t first_instruction_cycles(const std::vector<std::uint8_t>& program) {
+  const Rom rom = test::make_rom(program);
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->cpu.h = 0xC0;
+  console->cpu.l = 0x00;
+  console->cpu.sp = 0xFFF0;
+  Bus bus{*console, rom.view(), nullptr};
+  const std::uint64_t before = console->counters.cycles;
+  cpu_step(bus);
+  return console->counters.cycles - before;
+}
+
+TEST(CpuTiming, InstructionsTakeTheirDocumentedMachineCycles) {
+  const std::vector<Case> cases = {
+      {{0x00}, 1},                // NOP
+      {{0x01, 0x34, 0x12}, 3},    // LD BC,d16
+      {{0x36, 0x55}, 3},          // LD (HL),d8
+      {{0x34}, 3},                // INC (HL)
+      {{0x03}, 2},                // INC BC
+      {{0x08, 0x00, 0xC0}, 5},    // LD (a16),SP
+      {{0x18, 0x00}, 3},          // JR e
+      {{0x20, 0x00}, 2},          // JR NZ,e (Z set: not taken)
+      {{0x28, 0x00}, 3},          // JR Z,e (taken)
+      {{0xC3, 0x00, 0x02}, 4},    // JP a16
+      {{0xC2, 0x00, 0x02}, 3},    // JP NZ (not taken)
+      {{0xCD, 0x00, 0x02}, 6},    // CALL a16
+      {{0xC4, 0x00, 0x02}, 3},    // CALL NZ (not taken)
+      {{0xCC, 0x00, 0x02}, 6},    // CALL Z (taken)
+      {{0xC9}, 4},                // RET
+      {{0xC0}, 2},                // RET NZ (not taken)
+      {{0xC8}, 5},                // RET Z (taken)
+      {{0xC5}, 4},                // PUSH BC
+      {{0xC1}, 3},                // POP BC
+      {{0xFF}, 4},                // RST 38
+      {{0xE8, 0x01}, 4},          // ADD SP,e
+      {{0xF8, 0x01}, 3},          // LD HL,SP+e
+      {{0xF9}, 2},                // LD SP,HL
+      {{0xE0, 0x80}, 3},          // LDH (a8),A
+      {{0xEA, 0x00, 0xC0}, 4},    // LD (a16),A
+      {{0xCB, 0x11}, 2},          // RL C
+      {{0xCB, 0x46}, 3},          // BIT 0,(HL)
+      {{0xCB, 0xC6}, 4},          // SET 0,(HL)
+      {{0xE9}, 1},                // JP HL
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(first_instruction_cycles(c.program), c.m_cycles) << "opcode 0x" << std::hex << int(c.program[0])
+                                                                << (c.program[0] == 0xCB ? int(c.program[1]) : 0);
+  }
+}
+
+TEST(CpuInterrupts, DispatchTakesFiveCyclesAndJumpsToTheVector) {
+  const Rom rom = test::make_rom({0x00});
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->cpu.ime = 1;
+  console->interrupts.ie = kIntTimer;
+  console->interrupts.if_ = kIntTimer;
+  Bus bus{*console, rom.view(), nullptr};
+  const std::uint64_t before = console->counters.cycles;
+  cpu_step(bus);
+  EXPECT_EQ(console->counters.cycles - before, 5u);
+  EXPECT_EQ(console->cpu.pc, 0x50);
+  EXPECT_EQ(console->interrupts.if_ & kIntTimer, 0);
+  EXPECT_EQ(console->cpu.ime, 0);
+}
+
+TEST(CpuInterrupts, EiEnablesInterruptsOnlyAfterTheNextInstruction) {
+  const Rom rom = test::make_rom({0xFB, 0x00, 0x00});  // EI; NOP; NOP
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->interrupts.ie = kIntTimer;
+  console->interrupts.if_ = kIntTimer;
+  Bus bus{*console, rom.view(), nullptr};
+  cpu_step(bus);  // EI
+  cpu_step(bus);  // NOP still runs
+  EXPECT_EQ(console->cpu.pc, 0x102);
+  cpu_step(bus);  // now the interrupt is taken
+  EXPECT_EQ(console->cpu.pc, 0x50);
+}
+
+TEST(CpuHalt, HaltWithImeClearAndPendingInterruptRepeatsTheNextByte) {
+  // HALT; INC A; (INC A read twice because of the HALT bug)
+  const Rom rom = test::make_rom({0x76, 0x3C, 0x00});
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->cpu.a = 0;
+  console->interrupts.ie = kIntTimer;
+  console->interrupts.if_ = kIntTimer;
+  Bus bus{*console, rom.view(), nullptr};
+  cpu_step(bus);
+  EXPECT_EQ(console->cpu.halted, 0);
+  cpu_step(bus);
+  cpu_step(bus);
+  EXPECT_EQ(console->cpu.a, 2);
+  EXPECT_EQ(console->cpu.pc, 0x102);
+}
+
+TEST(CpuHalt, HaltedCpuWakesOnTheVBlankInterruptWithinOneFrame) {
+  // DI; LD A,1; LDH (FF),A (IE = VBlank); XOR A; LDH (0F),A; HALT; INC B; JR -2
+  const Rom rom = test::make_rom({0xF3, 0x3E, 0x01, 0xE0, 0xFF, 0xAF, 0xE0, 0x0F, 0x76, 0x04, 0x18, 0xFE});
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->cpu.b = 0;
+  run_frame(*console, rom.view(), FrameSink{});
+  run_frame(*console, rom.view(), FrameSink{});
+  EXPECT_EQ(console->cpu.b, 1);
+  EXPECT_GT(console->counters.halt_skipped, 0u);
+}
+
+}  // namespace
+}  // namespace dreamer::gb

@@ -1,0 +1,251 @@
+// Public conformance ROMs (../shared/roms, see its MANIFEST.tsv for each
+// ROM's pass criterion): Blargg cpu_instrs / instr_timing / mem_timing /
+// mem_timing-2 / halt_bug, dmg-acid2 and the mooneye acceptance suite. Each
+// run stops as soon as its pass/fail criterion is decided.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "actors/gb/emulator.hpp"
+#include "actors/gb/rom.hpp"
+#include "common/error.hpp"
+#include "tests/conformance/png_image.hpp"
+
+namespace dreamer::gb {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kRoms = fs::path(DREAMER_SHARED_DIR) / "roms";
+
+#define SKIP_WITHOUT_ROMS()                                                                         \
+  if (!fs::exists(kRoms / "MANIFEST.tsv")) {                                                       \
+    GTEST_SKIP() << "test ROMs not found at " << kRoms << " (../shared/roms is absent)";           \
+  }
+
+struct ManifestEntry {
+  std::string file;
+  std::string pass_criterion;
+};
+
+std::vector<ManifestEntry> read_manifest() {
+  std::vector<ManifestEntry> entries;
+  std::ifstream file(kRoms / "MANIFEST.tsv");
+  std::string line;
+  std::getline(file, line);  // header
+  while (std::getline(file, line)) {
+    std::vector<std::string> fields;
+    std::stringstream stream(line);
+    std::string field;
+    while (std::getline(stream, field, '\t')) fields.push_back(field);
+    if (fields.size() >= 8) entries.push_back({fields[0], fields[7]});
+  }
+  return entries;
+}
+
+// One console on one ROM, run frame by frame.
+class RomRun {
+ public:
+  explicit RomRun(const fs::path& path) : rom_(load_rom(path)), console_(std::make_unique<Console>()) {
+    power_on(*console_, rom_.view());
+  }
+
+  void frame(bool render) {
+    FrameSink sink;
+    if (render) sink.full_frame = screen_.data();
+    run_frame(*console_, rom_.view(), sink);
+  }
+
+  std::string serial() const {
+    char text[kSerialBufferSize + 1];
+    serial_output(*console_, text, sizeof(text));
+    return text;
+  }
+
+  const Console& console() const { return *console_; }
+  const std::vector<std::uint8_t>& screen() const { return screen_; }
+
+ private:
+  Rom rom_;
+  std::unique_ptr<Console> console_;
+  std::vector<std::uint8_t> screen_ = std::vector<std::uint8_t>(kScreenWidth * kScreenHeight, 0);
+};
+
+// Number of pixels that differ from the reference PNG (palette 00/55/AA/FF).
+int screen_mismatches(const std::vector<std::uint8_t>& screen, const fs::path& png) {
+  const test::GrayImage image = test::read_gray_png(png.string());
+  if (image.width != kScreenWidth || image.height != kScreenHeight) return kScreenWidth * kScreenHeight;
+  int mismatches = 0;
+  for (int i = 0; i < kScreenWidth * kScreenHeight; ++i) {
+    if (screen[i] != test::gray_to_shade(image.pixels[i])) ++mismatches;
+  }
+  return mismatches;
+}
+
+constexpr int kFramesPerSecond = 60;
+
+// ---------------------------------------------------------------------------
+// Blargg, old shell: result text on the serial port.
+// ---------------------------------------------------------------------------
+class BlarggSerial : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BlarggSerial, PrintsPassedOnTheSerialPort) {
+  SKIP_WITHOUT_ROMS();
+  RomRun run(kRoms / GetParam());
+  std::string text;
+  for (int frame = 0; frame < 120 * kFramesPerSecond; ++frame) {
+    run.frame(false);
+    text = run.serial();
+    if (text.find("Passed") != std::string::npos || text.find("Failed") != std::string::npos) break;
+  }
+  EXPECT_NE(text.find("Passed"), std::string::npos) << "serial output:\n" << text;
+  EXPECT_EQ(text.find("Failed"), std::string::npos) << "serial output:\n" << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CpuInstrsInstrTimingMemTiming, BlarggSerial,
+    ::testing::Values("blargg/cpu_instrs/individual/01-special.gb", "blargg/cpu_instrs/individual/02-interrupts.gb",
+                      "blargg/cpu_instrs/individual/03-op sp,hl.gb", "blargg/cpu_instrs/individual/04-op r,imm.gb",
+                      "blargg/cpu_instrs/individual/05-op rp.gb", "blargg/cpu_instrs/individual/06-ld r,r.gb",
+                      "blargg/cpu_instrs/individual/07-jr,jp,call,ret,rst.gb",
+                      "blargg/cpu_instrs/individual/08-misc instrs.gb", "blargg/cpu_instrs/individual/09-op r,r.gb",
+                      "blargg/cpu_instrs/individual/10-bit ops.gb", "blargg/cpu_instrs/individual/11-op a,(hl).gb",
+                      "blargg/cpu_instrs/cpu_instrs.gb", "blargg/instr_timing/instr_timing.gb",
+                      "blargg/mem_timing/individual/01-read_timing.gb",
+                      "blargg/mem_timing/individual/02-write_timing.gb",
+                      "blargg/mem_timing/individual/03-modify_timing.gb", "blargg/mem_timing/mem_timing.gb"));
+
+// ---------------------------------------------------------------------------
+// Blargg, new shell: result code and text in cartridge RAM at $A000.
+// ---------------------------------------------------------------------------
+class BlarggCartRam : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BlarggCartRam, WritesResultCodeZeroBehindTheSignature) {
+  SKIP_WITHOUT_ROMS();
+  RomRun run(kRoms / GetParam());
+  auto signed_off = [&] {
+    const std::uint8_t* ram = run.console().cart_ram;
+    return ram[1] == 0xDE && ram[2] == 0xB0 && ram[3] == 0x61 && ram[0] != 0x80;
+  };
+  for (int frame = 0; frame < 30 * kFramesPerSecond && !signed_off(); ++frame) run.frame(false);
+  const std::uint8_t* ram = run.console().cart_ram;
+  ASSERT_TRUE(signed_off()) << "no DE B0 61 signature with a final result at $A000";
+  const std::string text(reinterpret_cast<const char*>(ram + 4),
+                         strnlen(reinterpret_cast<const char*>(ram + 4), kCartRamCapacity - 4));
+  EXPECT_EQ(ram[0], 0) << "result text:\n" << text;
+  EXPECT_NE(text.find("Passed"), std::string::npos) << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(MemTiming2, BlarggCartRam,
+                         ::testing::Values("blargg/mem_timing-2/mem_timing.gb",
+                                           "blargg/mem_timing-2/rom_singles/01-read_timing.gb",
+                                           "blargg/mem_timing-2/rom_singles/02-write_timing.gb",
+                                           "blargg/mem_timing-2/rom_singles/03-modify_timing.gb"));
+
+// ---------------------------------------------------------------------------
+// Screens compared against reference images.
+// ---------------------------------------------------------------------------
+TEST(BlarggHaltBug, ScreenMatchesTheReferenceScreenshot) {
+  SKIP_WITHOUT_ROMS();
+  RomRun run(kRoms / "blargg/halt_bug.gb");
+  const fs::path expected = kRoms / "blargg/expected/halt_bug-dmg-cgb.png";
+  int mismatches = -1;
+  for (int frame = 0; frame < 10 * kFramesPerSecond; ++frame) {
+    const bool check = frame % 30 == 29;
+    run.frame(check);
+    if (check && (mismatches = screen_mismatches(run.screen(), expected)) == 0) break;
+  }
+  EXPECT_EQ(mismatches, 0) << "pixels differing from " << expected;
+}
+
+TEST(DmgAcid2, ScreenEqualsTheDmgReferencePixelForPixel) {
+  SKIP_WITHOUT_ROMS();
+  RomRun run(kRoms / "dmg-acid2/dmg-acid2.gb");
+  for (int frame = 0; frame < 10 * kFramesPerSecond && run.console().counters.breakpoints == 0; ++frame) {
+    run.frame(false);
+  }
+  ASSERT_GT(run.console().counters.breakpoints, 0u) << "dmg-acid2 never reached LD B,B";
+  run.frame(true);  // one complete frame of the final picture
+  EXPECT_EQ(screen_mismatches(run.screen(), kRoms / "dmg-acid2/img/reference-dmg.png"), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Mooneye acceptance: LD B,B with B,C,D,E,H,L = 3,5,8,13,21,34.
+// ---------------------------------------------------------------------------
+
+// Whether a mooneye ROM targets the DMG (ABC): its name suffix lists the
+// models (G = DMG, S = SGB, C = CGB, A = AGB; dmg0/mgb/sgb are other models),
+// and MANIFEST marks the ones that must fail on DMG-ABC.
+bool applies_to_dmg(const ManifestEntry& entry) {
+  if (entry.pass_criterion.find("NOT for DMG-ABC") != std::string::npos) return false;
+  const std::string stem = fs::path(entry.file).stem().string();
+  const std::size_t dash = stem.rfind('-');
+  if (dash == std::string::npos) return true;
+  const std::string models = stem.substr(dash + 1);
+  if (models.rfind("dmgABC", 0) == 0) return true;
+  return models.find('G') != std::string::npos;
+}
+
+// Runs until LD B,B (or 120 emulated seconds) and checks the Fibonacci registers.
+bool mooneye_passes(const fs::path& path) {
+  RomRun run(path);
+  for (int frame = 0; frame < 120 * kFramesPerSecond && run.console().counters.breakpoints == 0; ++frame) {
+    run.frame(false);
+  }
+  const CpuState& cpu = run.console().cpu;
+  return run.console().counters.breakpoints > 0 && cpu.b == 3 && cpu.c == 5 && cpu.d == 8 && cpu.e == 13 &&
+         cpu.h == 21 && cpu.l == 34;
+}
+
+TEST(MooneyeAcceptance, AtLeastEightyPercentOfTheDmgRomsPass) {
+  SKIP_WITHOUT_ROMS();
+  int applicable = 0;
+  int passed = 0;
+  std::ostringstream report;
+  for (const ManifestEntry& entry : read_manifest()) {
+    if (entry.file.rfind("mooneye/acceptance/", 0) != 0) continue;
+    const bool pass = mooneye_passes(kRoms / entry.file);
+    const bool dmg = applies_to_dmg(entry);
+    applicable += dmg ? 1 : 0;
+    passed += (dmg && pass) ? 1 : 0;
+    report << (pass ? "PASS " : "FAIL ") << (dmg ? "" : "(not DMG-ABC) ") << entry.file << '\n';
+  }
+  std::printf("%s", report.str().c_str());
+  std::printf("mooneye acceptance: %d of %d DMG-applicable ROMs pass\n", passed, applicable);
+  ASSERT_GT(applicable, 0);
+  EXPECT_GE(passed * 5, applicable * 4) << report.str();
+}
+
+// Emulator-only cartridge tests: every MBC1 and MBC5 ROM except the MBC1
+// multicart (MBC1M wiring is not emulated); MBC2 is not supported and must be
+// refused at load time with an error naming the cartridge type.
+TEST(MooneyeEmulatorOnly, Mbc1AndMbc5CartridgesPassAndMbc2IsRefusedClearly) {
+  SKIP_WITHOUT_ROMS();
+  int checked = 0;
+  for (const ManifestEntry& entry : read_manifest()) {
+    if (entry.file.rfind("mooneye/emulator-only/", 0) != 0) continue;
+    if (entry.file.find("/mbc2/") != std::string::npos) {
+      try {
+        load_rom(kRoms / entry.file);
+        ADD_FAILURE() << entry.file << " (MBC2) loaded without an error";
+      } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("unsupported cartridge type 0x"), std::string::npos) << error.what();
+      }
+      continue;
+    }
+    if (entry.file.find("multicart") != std::string::npos) continue;
+    EXPECT_TRUE(mooneye_passes(kRoms / entry.file)) << entry.file;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+}
+
+}  // namespace
+}  // namespace dreamer::gb
