@@ -4,10 +4,13 @@
 // The PPU is an event machine advanced 4 dots per M-cycle. Within a visible
 // line the events are (dots from the start of the line):
 //
-//   0          84                 84+L            456
-//   | mode 2   | mode 3 (render)   | mode 0        | next line
+//   0   4          80  84                 84+L            456
+//   |   | mode 2   |   | mode 3 (render)   | mode 0        | next line
+//   LY changes; STAT reads mode 0 with LY==LYC clear; mode 2 interrupt
+//                  VRAM reads blocked from dot 80
 //
-// (the mode 0 STAT interrupt fires 4 dots before STAT reads mode 0.)
+// The mode 0 STAT interrupt fires 4 dots before STAT reads mode 0. Line 0
+// after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan).
 // L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
 // 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
@@ -26,13 +29,13 @@ namespace dreamer::gb {
 inline constexpr std::uint32_t kMode3StartDot = 84;
 
 enum PpuPhase : std::uint8_t {
-  kPhaseMode3 = 0,    // next event: mode 2 -> mode 3
-  kPhaseMode2 = 5,    // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
-  kPhaseVramLock = 6, // next event: VRAM blocked, one M-cycle before mode 3 (dot 80)
-  kPhaseHBlank = 1,   // next event: mode 3 -> mode 0
-  kPhaseLineEnd = 2,  // next event: end of line
-  kPhaseLine153 = 3,  // next event: LY becomes 0 on line 153
+  kPhaseMode3 = 0,      // next event: mode 2 -> mode 3 (dot 84)
+  kPhaseHBlank = 1,     // next event: STAT reads mode 0
+  kPhaseLineEnd = 2,    // next event: end of line
+  kPhaseLine153 = 3,    // next event: LY becomes 0 on line 153
   kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (4 dots before STAT reads mode 0)
+  kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
+  kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
 };
 
 // pulse_mode: a mode whose interrupt condition fires now although STAT does

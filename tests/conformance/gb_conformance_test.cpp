@@ -152,18 +152,39 @@ INSTANTIATE_TEST_SUITE_P(MemTiming2, BlarggCartRam,
 // ---------------------------------------------------------------------------
 // Screens compared against reference images.
 // ---------------------------------------------------------------------------
-TEST(BlarggHaltBug, ScreenMatchesTheReferenceScreenshot) {
+struct ScreenCase {
+  const char* rom;
+  const char* expected_png;
+  int seconds;  // emulated time budget (MANIFEST run time plus margin)
+};
+
+class BlarggScreen : public ::testing::TestWithParam<ScreenCase> {};
+
+// Checks the screen twice a second and stops at the first exact match.
+TEST_P(BlarggScreen, ScreenMatchesTheReferenceScreenshot) {
   SKIP_WITHOUT_ROMS();
-  RomRun run(kRoms / "blargg/halt_bug.gb");
-  const fs::path expected = kRoms / "blargg/expected/halt_bug-dmg-cgb.png";
+  RomRun run(kRoms / GetParam().rom);
+  const fs::path expected = kRoms / GetParam().expected_png;
   int mismatches = -1;
-  for (int frame = 0; frame < 10 * kFramesPerSecond; ++frame) {
+  for (int frame = 0; frame < GetParam().seconds * kFramesPerSecond; ++frame) {
     const bool check = frame % 30 == 29;
     run.frame(check);
     if (check && (mismatches = screen_mismatches(run.screen(), expected)) == 0) break;
   }
   EXPECT_EQ(mismatches, 0) << "pixels differing from " << expected;
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    ExpectedScreenshots, BlarggScreen,
+    ::testing::Values(ScreenCase{"blargg/halt_bug.gb", "blargg/expected/halt_bug-dmg-cgb.png", 10},
+                      ScreenCase{"blargg/cpu_instrs/cpu_instrs.gb",
+                                 "blargg/expected/cpu_instrs/cpu_instrs-dmg-cgb.png", 120},
+                      ScreenCase{"blargg/instr_timing/instr_timing.gb",
+                                 "blargg/expected/instr_timing/instr_timing-dmg-cgb.png", 10},
+                      ScreenCase{"blargg/mem_timing/mem_timing.gb",
+                                 "blargg/expected/mem_timing/mem_timing-dmg-cgb.png", 10},
+                      ScreenCase{"blargg/mem_timing-2/mem_timing.gb",
+                                 "blargg/expected/mem_timing-2/mem_timing-dmg-cgb.png", 10}));
 
 TEST(DmgAcid2, ScreenEqualsTheDmgReferencePixelForPixel) {
   SKIP_WITHOUT_ROMS();
