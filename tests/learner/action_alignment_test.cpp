@@ -63,7 +63,7 @@ double final_reward_nll(RewardSource source) {
 }
 
 TEST(ActionAlignment, RewardOfObsTIsLearnedFromTheActionThatLedToIt) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const double previous = final_reward_nll(RewardSource::kPreviousAction);
   const double current = final_reward_nll(RewardSource::kCurrentAction);
   std::printf("reward_nll: reward from a_{t-1} %.3f, reward from a_t %.3f\n", previous, current);
