@@ -29,7 +29,7 @@ TrainingBatch blank_batch(int64_t batch, int64_t steps, RewardSource source, std
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t t = 0; t < steps; ++t) result.action[b][t] = action(rng);
     for (int64_t t = 0; t < steps; ++t) {
-      if (source == RewardSource::kPreviousAction && t == 0) continue;
+      if (t == 0) continue;  // reward at is_first is 0 in both cases
       const int64_t deciding = source == RewardSource::kPreviousAction ? t - 1 : t;
       result.reward[b][t] = result.action[b][deciding].item<int64_t>() < 4 ? 1.0f : 0.0f;
     }
@@ -48,11 +48,12 @@ double final_reward_nll(RewardSource source) {
   std::mt19937 rng(2024);
   auto options = DreamerOptions::preset("tiny");
   options.train.batch_size = 16;
+  options.train.seq_len = 4;
   options.train.horizon = 2;
-  options.train.model_lr = 1e-3;
+  options.train.model_lr = 3e-3;
   DreamerAgent agent(options, torch::kCPU);
-  const int updates = 150;
-  const int tail = 30;
+  const int updates = 300;
+  const int tail = 50;
   double sum = 0.0;
   for (int i = 0; i < updates; ++i) {
     const auto metrics =
