@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "common/error.hpp"
+#include "learner/channel_layer_norm.hpp"
 #include "learner/encoder.hpp"
 
 namespace dreamer::learner {
@@ -24,7 +25,7 @@ DecoderImpl::DecoderImpl(const DecoderOptions& options) : options_(options) {
     deconvs_->push_back(torch::nn::ConvTranspose2d(
         torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1).bias(false)));
     norms_->push_back(
-        torch::nn::LayerNorm(torch::nn::LayerNormOptions({out}).eps(options_.layer_norm_eps)));
+        ChannelLayerNorm(out, options_.layer_norm_eps));
     in = out;
   }
   register_module("deconvs", deconvs_);
@@ -39,8 +40,7 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& latent) {
       {latent.size(0), 4 * options_.cnn_multiplier, kCnnOutputHeight, kCnnOutputWidth});
   for (size_t stage = 0; stage < deconvs_->size(); ++stage) {
     x = deconvs_[stage]->as<torch::nn::ConvTranspose2d>()->forward(x);
-    x = norms_[stage]->as<torch::nn::LayerNorm>()->forward(x.permute({0, 2, 3, 1}));
-    x = torch::silu(x.permute({0, 3, 1, 2}));
+    x = torch::silu(norms_[stage]->as<ChannelLayerNorm>()->forward(x));
   }
   return output_->forward(x).squeeze(1);
 }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "common/error.hpp"
+#include "learner/channel_layer_norm.hpp"
 #include "learner/packed2_unpack.hpp"
 
 namespace dreamer::learner {
@@ -20,7 +21,7 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options) : options_(options) {
     convs_->push_back(torch::nn::Conv2d(
         torch::nn::Conv2dOptions(in, out, 4).stride(2).padding(1).bias(false)));
     norms_->push_back(
-        torch::nn::LayerNorm(torch::nn::LayerNormOptions({out}).eps(options_.layer_norm_eps)));
+        ChannelLayerNorm(out, options_.layer_norm_eps));
     in = out;
   }
   register_module("convs", convs_);
@@ -35,9 +36,7 @@ torch::Tensor EncoderImpl::forward_image(const torch::Tensor& image) {
   auto x = image;
   for (int stage = 0; stage < kCnnStages; ++stage) {
     x = convs_[stage]->as<torch::nn::Conv2d>()->forward(x);
-    // LayerNorm over channels: NCHW -> NHWC -> normalise -> NCHW.
-    x = norms_[stage]->as<torch::nn::LayerNorm>()->forward(x.permute({0, 2, 3, 1}));
-    x = torch::silu(x.permute({0, 3, 1, 2}));
+    x = torch::silu(norms_[stage]->as<ChannelLayerNorm>()->forward(x));
   }
   return x.flatten(1);
 }

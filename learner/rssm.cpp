@@ -87,15 +87,21 @@ RssmState RssmImpl::observe_step(const RssmState& previous, const torch::Tensor&
                                  const torch::Tensor& embed, const torch::Tensor& is_first,
                                  torch::Tensor* post_logits) {
   AutocastScope fp32(false);
+  return step_from(previous, initial_state(embed.size(0)), action_prev, embed, is_first,
+                   post_logits);
+}
+
+RssmState RssmImpl::step_from(const RssmState& previous, const RssmState& initial,
+                              const torch::Tensor& action_prev, const torch::Tensor& embed,
+                              const torch::Tensor& is_first, torch::Tensor* post_logits) {
   const int64_t batch = embed.size(0);
   const auto first = is_first.to(torch::kFloat32).view({batch, 1});
   const auto keep = 1.0 - first;
-  const auto init = initial_state(batch);
-  torch::Tensor deter_prev = init.deter;
-  torch::Tensor stoch_prev = init.stoch;
+  torch::Tensor deter_prev = initial.deter;
+  torch::Tensor stoch_prev = initial.stoch;
   if (previous.deter.defined()) {
-    deter_prev = previous.deter * keep + init.deter * first;
-    stoch_prev = previous.stoch * keep + init.stoch * first;
+    deter_prev = previous.deter * keep + initial.deter * first;
+    stoch_prev = previous.stoch * keep + initial.stoch * first;
   }
   const auto deter = recurrent(deter_prev, stoch_prev, action_prev.to(torch::kFloat32) * keep);
   const auto logits = posterior_logits(deter, embed);
@@ -116,9 +122,10 @@ RssmObservation RssmImpl::observe(const torch::Tensor& embed, const torch::Tenso
   post_logits.reserve(static_cast<size_t>(steps));
   RssmState state;
   if (start != nullptr) state = *start;
+  const auto initial = initial_state(embed.size(1));
   for (int64_t t = 0; t < steps; ++t) {
     torch::Tensor logits;
-    state = observe_step(state, action_prev[t], embed[t], is_first[t], &logits);
+    state = step_from(state, initial, action_prev[t], embed[t], is_first[t], &logits);
     deters.push_back(state.deter);
     stochs.push_back(state.stoch);
     post_logits.push_back(logits);

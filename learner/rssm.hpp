@@ -109,6 +109,10 @@ class RssmImpl : public torch::nn::Module {
 
  private:
   torch::Tensor logits_view(const torch::Tensor& flat) const;
+  // observe_step with (h0, z0) already computed (observe() does it once).
+  RssmState step_from(const RssmState& previous, const RssmState& initial,
+                      const torch::Tensor& action_prev, const torch::Tensor& embed,
+                      const torch::Tensor& is_first, torch::Tensor* post_logits);
 
   RssmOptions options_;
   torch::Tensor initial_deter_;

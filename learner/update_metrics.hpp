@@ -17,7 +17,10 @@ struct UpdateMetrics {
   // kl_dyn, kl_rep, kl_total, free_bits_applied, prior_entropy,
   // posterior_entropy, action_entropy, value_mean, value_std, adv_mean,
   // adv_std, ret_p05, ret_p95, ret_scale, grad_norm_model, grad_norm_actor,
-  // grad_norm_critic.
+  // grad_norm_critic. Means over (t, b) or imagined states; kl_dyn and
+  // kl_rep are the unclamped KL (equal values), kl_total the scaled,
+  // free-bits-clamped KL term of the world-model loss; ret_p05/p95 are the
+  // EMA'd quantiles; grad norms are taken before clipping.
   static const std::vector<std::string>& names();
   // Index of `name` in names(); asserts that it exists.
   static size_t index(const std::string& name);

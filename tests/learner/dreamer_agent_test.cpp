@@ -15,7 +15,7 @@ namespace {
 class DreamerAgentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    torch::set_num_threads(2);
+    torch::set_num_threads(1);
     torch::manual_seed(1234);
     options_ = DreamerOptions::preset("tiny");
   }

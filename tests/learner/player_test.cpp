@@ -13,7 +13,7 @@ namespace {
 class PlayerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    torch::set_num_threads(2);
+    torch::set_num_threads(1);
     torch::manual_seed(77);
     options_ = DreamerOptions::preset("tiny");
   }
