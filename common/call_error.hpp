@@ -23,7 +23,7 @@ class CallError : public Error {
   int line_;
 };
 
-[[noreturn]] void throw_call_error(const char* library, const char* call, const std::string& detail,
-                                   const char* file, int line);
+[[noreturn]] void throw_call_error(const char* library, const char* call, const std::string& detail, const char* file,
+                                   int line);
 
 }  // namespace dreamer

@@ -8,12 +8,12 @@
 
 #include "common/call_error.hpp"
 
-#define DREAMER_CHECK_CUDA(call)                                                              \
-  do {                                                                                        \
-    const cudaError_t dreamer_cuda_rc_ = (call);                                              \
-    if (dreamer_cuda_rc_ != cudaSuccess)                                                      \
-      ::dreamer::throw_call_error("CUDA", #call,                                              \
-                                  std::string(cudaGetErrorName(dreamer_cuda_rc_)) + ": " +    \
-                                      cudaGetErrorString(dreamer_cuda_rc_),                   \
-                                  __FILE__, __LINE__);                                        \
+#define DREAMER_CHECK_CUDA(call)                                                                                   \
+  do {                                                                                                             \
+    const cudaError_t dreamer_cuda_rc_ = (call);                                                                   \
+    if (dreamer_cuda_rc_ != cudaSuccess)                                                                           \
+      ::dreamer::throw_call_error(                                                                                 \
+          "CUDA", #call,                                                                                           \
+          std::string(cudaGetErrorName(dreamer_cuda_rc_)) + ": " + cudaGetErrorString(dreamer_cuda_rc_), __FILE__, \
+          __LINE__);                                                                                               \
   } while (0)

@@ -5,10 +5,8 @@
 
 namespace dreamer {
 
-void assertion_failed(const char* condition, const std::string& message, const char* file,
-                      int line) {
-  std::fprintf(stderr, "assertion failed: %s (%s) at %s:%d\n", condition, message.c_str(), file,
-               line);
+void assertion_failed(const char* condition, const std::string& message, const char* file, int line) {
+  std::fprintf(stderr, "assertion failed: %s (%s) at %s:%d\n", condition, message.c_str(), file, line);
   std::fflush(stderr);
   std::abort();
 }

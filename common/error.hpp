@@ -26,13 +26,12 @@ class ConfigError : public Error {
   std::string field_;
 };
 
-[[noreturn]] void assertion_failed(const char* condition, const std::string& message,
-                                   const char* file, int line);
+[[noreturn]] void assertion_failed(const char* condition, const std::string& message, const char* file, int line);
 
 }  // namespace dreamer
 
 // Programmer errors: always on (never compiled out), aborts with a message.
-#define DREAMER_ASSERT(condition, message)                                      \
-  do {                                                                          \
+#define DREAMER_ASSERT(condition, message)                                                    \
+  do {                                                                                        \
     if (!(condition)) ::dreamer::assertion_failed(#condition, (message), __FILE__, __LINE__); \
   } while (0)

@@ -13,10 +13,9 @@ namespace dreamer {
 std::string mpi_error_string(int code);
 }
 
-#define DREAMER_CHECK_MPI(call)                                                             \
-  do {                                                                                      \
-    const int dreamer_mpi_rc_ = (call);                                                     \
-    if (dreamer_mpi_rc_ != MPI_SUCCESS)                                                     \
-      ::dreamer::throw_call_error("MPI", #call, ::dreamer::mpi_error_string(dreamer_mpi_rc_), \
-                                  __FILE__, __LINE__);                                      \
+#define DREAMER_CHECK_MPI(call)                                                                                    \
+  do {                                                                                                             \
+    const int dreamer_mpi_rc_ = (call);                                                                            \
+    if (dreamer_mpi_rc_ != MPI_SUCCESS)                                                                            \
+      ::dreamer::throw_call_error("MPI", #call, ::dreamer::mpi_error_string(dreamer_mpi_rc_), __FILE__, __LINE__); \
   } while (0)

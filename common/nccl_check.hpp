@@ -8,12 +8,11 @@
 
 #include "common/call_error.hpp"
 
-#define DREAMER_CHECK_NCCL(call)                                                        \
-  do {                                                                                  \
-    const ncclResult_t dreamer_nccl_rc_ = (call);                                       \
-    if (dreamer_nccl_rc_ != ncclSuccess)                                                \
-      ::dreamer::throw_call_error("NCCL", #call,                                        \
-                                  std::string(ncclGetErrorString(dreamer_nccl_rc_)) +   \
-                                      " (" + ncclGetLastError(nullptr) + ")",           \
-                                  __FILE__, __LINE__);                                  \
+#define DREAMER_CHECK_NCCL(call)                                                                                     \
+  do {                                                                                                               \
+    const ncclResult_t dreamer_nccl_rc_ = (call);                                                                    \
+    if (dreamer_nccl_rc_ != ncclSuccess)                                                                             \
+      ::dreamer::throw_call_error(                                                                                   \
+          "NCCL", #call, std::string(ncclGetErrorString(dreamer_nccl_rc_)) + " (" + ncclGetLastError(nullptr) + ")", \
+          __FILE__, __LINE__);                                                                                       \
   } while (0)

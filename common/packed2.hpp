@@ -15,12 +15,11 @@ namespace dreamer::packed2 {
 
 inline constexpr int kHeight = 72;
 inline constexpr int kWidth = 80;
-inline constexpr int kBytesPerRow = kWidth / 4;                   // 20
-inline constexpr int kPixelsPerFrame = kHeight * kWidth;          // 5760
-inline constexpr int kBytesPerFrame = kHeight * kBytesPerRow;     // 1440
+inline constexpr int kBytesPerRow = kWidth / 4;                // 20
+inline constexpr int kPixelsPerFrame = kHeight * kWidth;       // 5760
+inline constexpr int kBytesPerFrame = kHeight * kBytesPerRow;  // 1440
 
-DREAMER_HD_INLINE constexpr std::uint8_t pack_four(std::uint8_t p0, std::uint8_t p1,
-                                                   std::uint8_t p2, std::uint8_t p3) {
+DREAMER_HD_INLINE constexpr std::uint8_t pack_four(std::uint8_t p0, std::uint8_t p1, std::uint8_t p2, std::uint8_t p3) {
   return static_cast<std::uint8_t>((p0 & 3) | (p1 & 3) << 2 | (p2 & 3) << 4 | (p3 & 3) << 6);
 }
 

@@ -1,0 +1,45 @@
+#pragma once
+// Config structs travel as JSON through cereal. A config type provides
+//
+//   template <class Archive> void serialize(Archive& archive);   // cereal NVPs
+//   void validate() const;                                       // throws ConfigError
+//
+// config_to_json() writes every field; config_from_json() reads every field
+// (a missing or mistyped field is an error naming it) and then validates, so a
+// config that reaches the program is always complete and in range.
+#include <cereal/archives/json.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace dreamer {
+
+template <typename Config>
+std::string config_to_json(const Config& config, const char* root_name = "config") {
+  std::ostringstream out;
+  {
+    cereal::JSONOutputArchive archive(out, cereal::JSONOutputArchive::Options::Default());
+    archive(cereal::make_nvp(root_name, config));
+  }
+  return out.str();
+}
+
+// `source` names where the text came from (a file path, "--config") for the
+// error message.
+template <typename Config>
+Config config_from_json(const std::string& text, const std::string& source, const char* root_name = "config") {
+  Config config;
+  try {
+    std::istringstream in(text);
+    cereal::JSONInputArchive archive(in);
+    archive(cereal::make_nvp(root_name, config));
+  } catch (const cereal::Exception& error) {
+    throw Error(source + ": cannot read config: " + error.what());
+  }
+  config.validate();
+  return config;
+}
+
+}  // namespace dreamer

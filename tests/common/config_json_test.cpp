@@ -1,0 +1,69 @@
+#include "common/config_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cereal/types/string.hpp>
+
+namespace dreamer {
+namespace {
+
+struct SampleOptions {
+  int batch_size = 16;
+  double learning_rate = 1e-4;
+  std::string device = "cpu";
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(cereal::make_nvp("batch_size", batch_size), cereal::make_nvp("learning_rate", learning_rate),
+            cereal::make_nvp("device", device));
+  }
+  void validate() const {
+    if (batch_size < 1) throw ConfigError("batch_size", "must be >= 1");
+    if (device != "cpu" && device != "cuda") throw ConfigError("device", "must be cpu or cuda");
+  }
+};
+
+TEST(ConfigJson, RoundTripsEveryField) {
+  SampleOptions options;
+  options.batch_size = 3;
+  options.learning_rate = 0.25;
+  options.device = "cuda";
+  const std::string json = config_to_json(options);
+  const auto back = config_from_json<SampleOptions>(json, "test");
+  EXPECT_EQ(back.batch_size, 3);
+  EXPECT_EQ(back.learning_rate, 0.25);
+  EXPECT_EQ(back.device, "cuda");
+}
+
+TEST(ConfigJson, BadValueNamesTheField) {
+  const std::string json = R"({"config": {"batch_size": 0, "learning_rate": 0.1, "device": "cpu"}})";
+  try {
+    config_from_json<SampleOptions>(json, "run.json");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.field(), "batch_size");
+    EXPECT_NE(std::string(error.what()).find("batch_size"), std::string::npos);
+  }
+}
+
+TEST(ConfigJson, MissingFieldNamesTheFieldAndTheSource) {
+  const std::string json = R"({"config": {"batch_size": 2, "device": "cpu"}})";
+  try {
+    config_from_json<SampleOptions>(json, "run.json");
+    FAIL() << "expected Error";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("learning_rate"), std::string::npos) << message;
+    EXPECT_NE(message.find("run.json"), std::string::npos) << message;
+  }
+}
+
+TEST(ConfigJson, MalformedTextIsOneError) {
+  EXPECT_THROW(config_from_json<SampleOptions>("{\"config\": {", "broken.json"), Error);
+  EXPECT_THROW(config_from_json<SampleOptions>(
+                   R"({"config": {"batch_size": "two", "learning_rate": 1, "device": "cpu"}})", "typed.json"),
+               Error);
+}
+
+}  // namespace
+}  // namespace dreamer
