@@ -40,16 +40,21 @@ struct Layout {
 // Candidate layouts per version, most likely first.
 std::vector<Layout> layouts_for(std::uint8_t version) {
   switch (version) {
-    case 9: return {{9, "v9 (PyBoy 1.x, synthetic-tested)", 329, false}};
-    case 12: return {{12, "v12 (PyBoy 1.x, synthetic-tested)", 329, false}};
+    case 9:
+      return {{9, "v9 (PyBoy 1.x, synthetic-tested)", 329, false}};
+    case 12:
+      return {{12, "v12 (PyBoy 1.x, synthetic-tested)", 329, false}};
     case 15:
       return {{15, "v15 (PyBoy 2.6.x)", 329, false},
               {15, "v15 (PyBoy 2.7.0)", 330, false},
               {15, "v15 (PyBoy 2.6.x, MBC1 registers)", 329, true},
               {15, "v15 (PyBoy 2.7.0, MBC1 registers)", 330, true}};
-    case 17: return {{17, "v17 (PyBoy 2.7.1)", 330, true}};
-    case 21: return {{21, "v21 (PyBoy master)", 341, true}};
-    default: return {};
+    case 17:
+      return {{17, "v17 (PyBoy 2.7.1)", 330, true}};
+    case 21:
+      return {{21, "v21 (PyBoy master)", 341, true}};
+    default:
+      return {};
   }
 }
 
@@ -94,10 +99,14 @@ class Cursor {
 
 std::size_t cart_ram_banks(std::uint8_t ram_code) {
   switch (ram_code) {
-    case 0x03: return 4;
-    case 0x04: return 16;
-    case 0x05: return 8;
-    default: return 1;  // none, 2 KiB, 8 KiB: PyBoy keeps at least one bank
+    case 0x03:
+      return 4;
+    case 0x04:
+      return 16;
+    case 0x05:
+      return 8;
+    default:
+      return 1;  // none, 2 KiB, 8 KiB: PyBoy keeps at least one bank
   }
 }
 
@@ -348,9 +357,15 @@ void place_ppu(Console& console, const PyBoyState& s) {
   if (lcd_on && s.ly != line && !(line == kLinesPerFrame - 1 && s.ly == 0) && s.ly < kLinesPerFrame) {
     line = s.ly;
     switch (s.stat & 3) {
-      case 3: dot = kMode3StartDot; break;
-      case 0: dot = kMode3StartDot + 172; break;
-      default: dot = 0; break;
+      case 3:
+        dot = kMode3StartDot;
+        break;
+      case 0:
+        dot = kMode3StartDot + 172;
+        break;
+      default:
+        dot = 0;
+        break;
     }
   }
   dot &= ~3u;

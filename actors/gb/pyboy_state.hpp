@@ -59,15 +59,15 @@ namespace dreamer::gb {
 // Optional blocks are empty / flagged when the layout has no such field.
 struct PyBoyState {
   std::uint8_t version = 0;
-  std::string layout;             // e.g. "v15 (PyBoy 2.6.x)"
-  bool boot_rom_mapped = false;   // bootrom_enabled
+  std::string layout;            // e.g. "v15 (PyBoy 2.6.x)"
+  bool boot_rom_mapped = false;  // bootrom_enabled
 
   // CPU
   std::uint8_t a = 0, f = 0, b = 0, c = 0, d = 0, e = 0;
   std::uint16_t hl = 0, sp = 0, pc = 0;
   std::uint8_t ime = 0, ime_delay = 0, halted = 0, stopped = 0, ie = 0, if_ = 0;
-  bool has_cycles = false;        // v >= 12
-  std::uint64_t cpu_cycles = 0;   // T-cycles since power-on
+  bool has_cycles = false;       // v >= 12
+  std::uint64_t cpu_cycles = 0;  // T-cycles since power-on
 
   // OAM DMA (v >= 19)
   bool has_oam_dma = false;
@@ -96,12 +96,12 @@ struct PyBoyState {
 
   // Cartridge
   std::uint8_t rom_bank = 0, ram_bank = 0, ram_enabled = 0, memory_model = 0;
-  std::vector<std::uint8_t> cart_ram;   // banks x 8 KiB (at least one bank)
+  std::vector<std::uint8_t> cart_ram;  // banks x 8 KiB (at least one bank)
   bool has_mbc1_registers = false;
   std::uint8_t mbc1_bank1 = 0, mbc1_bank2 = 0;
   bool has_rtc = false;
   std::uint8_t rtc_halt = 0, rtc_day_carry = 0;
-  bool has_rtc_registers = false;       // v >= 21
+  bool has_rtc_registers = false;  // v >= 21
   std::uint8_t rtc_seconds = 0, rtc_minutes = 0, rtc_hours = 0, rtc_day_low = 0, rtc_day_high = 0;
   std::uint64_t rtc_cycles = 0;
 

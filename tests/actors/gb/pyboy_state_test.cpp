@@ -38,8 +38,8 @@ const std::filesystem::path kShared = DREAMER_SHARED_DIR;
 const std::filesystem::path kStates = kShared / "pyboy_states";
 const std::filesystem::path kRoms = kShared / "roms";
 
-#define SKIP_WITHOUT_SHARED()                                                                      \
-  if (!std::filesystem::exists(kStates)) {                                                         \
+#define SKIP_WITHOUT_SHARED()                                                                        \
+  if (!std::filesystem::exists(kStates)) {                                                           \
     GTEST_SKIP() << "shared folder " << kStates << " is absent: PyBoy state fixtures not available"; \
   }
 
@@ -122,7 +122,8 @@ TEST(PyBoyState, EveryFixtureLoadsWithFieldsMatchingTheDocumentedOffsets) {
     ASSERT_EQ(state.wram.size(), 0x2000u);
     EXPECT_TRUE(std::equal(state.wram.begin(), state.wram.end(), bytes.begin() + static_cast<long>(at.wram)));
     ASSERT_GE(state.cart_ram.size(), 0x2000u);
-    EXPECT_TRUE(std::equal(state.cart_ram.begin(), state.cart_ram.end(), bytes.begin() + static_cast<long>(at.cart_ram)));
+    EXPECT_TRUE(
+        std::equal(state.cart_ram.begin(), state.cart_ram.end(), bytes.begin() + static_cast<long>(at.cart_ram)));
     EXPECT_EQ(state.has_rtc, rom.view().has_rtc);
     EXPECT_EQ(state.has_mbc1_registers, rom.view().mbc == MbcKind::kMbc1);
 
@@ -175,8 +176,8 @@ TEST(PyBoyState, Blargg01SpecialStillPassesWhenRunFromThePyBoyState) {
     SCOPED_TRACE(name);
     Console console = load_pyboy_state_file(kStates / name, rom);
     std::string text;
-    for (int frame = 0; frame < 3000 && text.find("Passed") == std::string::npos &&
-                        text.find("Failed") == std::string::npos;
+    for (int frame = 0;
+         frame < 3000 && text.find("Passed") == std::string::npos && text.find("Failed") == std::string::npos;
          ++frame) {
       run_frame(console, rom.view(), FrameSink{});
       char buffer[kSerialBufferSize + 1];
