@@ -31,11 +31,12 @@ struct Bus {
 // Advances timer, PPU, DMA, serial and RTC by one M-cycle.
 DREAMER_HD_INLINE void tick(Bus& bus) {
   Console& console = bus.console;
+  const std::uint16_t divider_before = console.timer.divider;
   timer_tick(console);
   console.ppu.line_dot += 4;
   if (console.ppu.line_dot >= console.ppu.next_event) ppu_event(console, bus.sink);
   if ((console.dma.active | console.dma.pending_delay) != 0) dma_tick(console, bus.rom);
-  if (console.serial.countdown != 0) serial_tick(console);
+  if (console.serial.bits_left != 0) serial_tick(console, divider_before, console.timer.divider);
   if (bus.rom.has_rtc) rtc_advance(console.cart, 1);
   ++console.counters.cycles;
 }
@@ -84,7 +85,7 @@ DREAMER_HD_NOINLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
     case 0x06: return console.timer.tma;
     case 0x07: return static_cast<std::uint8_t>(console.timer.tac | 0xF8);
     case 0x0F: return static_cast<std::uint8_t>(console.interrupts.if_ | 0xE0);
-    case 0x26: return static_cast<std::uint8_t>((console.io[0x26] & 0x80) | 0x70);
+    case 0x26: return static_cast<std::uint8_t>((console.io[0x26] & 0x8F) | 0x70);
     case 0x41: return ppu_read_stat(console);
     case 0x44: return console.ppu.ly;
     case 0x46: return console.dma.reg;
@@ -98,16 +99,18 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
     case 0x00: console.joypad.select = value & 0x30; return;
     case 0x01: console.serial.sb = value; return;
     case 0x02: serial_write_control(console, value); return;
-    case 0x04: timer_write_div(console.timer); return;
+    case 0x04: timer_write_div(console); return;
     case 0x05: timer_write_tima(console.timer, value); return;
     case 0x06: timer_write_tma(console.timer, value); return;
-    case 0x07: timer_write_tac(console.timer, value); return;
+    case 0x07: timer_write_tac(console, value); return;
     case 0x0F: console.interrupts.if_ = value & 0x1F; return;
     case 0x26:
       if ((value & 0x80) == 0) {
         for (int r = 0x10; r < 0x26; ++r) console.io[r] = 0;  // APU power off clears its registers
       }
-      console.io[0x26] = value & 0x80;
+      // Bit 7 is power; bits 0-3 (channel status) are read-only and only
+      // drop when the APU is powered off (no channel timing is emulated).
+      console.io[0x26] = (value & 0x80) != 0 ? static_cast<std::uint8_t>(0x80 | (console.io[0x26] & 0x0F)) : 0;
       return;
     case 0x40: ppu_write_lcdc(console, value); return;
     case 0x41: ppu_write_stat(console, value); return;
@@ -122,7 +125,18 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
 }
 
 DREAMER_HD_INLINE bool oam_blocked(const Console& console) {
-  return console.dma.active || (console.ppu.lcd_on && console.ppu.mode >= 2);
+  return console.dma.active || console.ppu.oam_locked;
+}
+
+// Writes are blocked for a shorter time than reads: they pass in the first
+// M-cycle of a line and in the M-cycle between OAM scan and drawing.
+DREAMER_HD_INLINE bool oam_write_blocked(const Console& console) {
+  const PpuState& ppu = console.ppu;
+  return console.dma.active || (ppu.lcd_on && ((ppu.mode == 2 && !ppu.vram_locked) || ppu.mode == 3));
+}
+
+DREAMER_HD_INLINE bool vram_write_blocked(const Console& console) {
+  return console.ppu.lcd_on && console.ppu.mode == 3;
 }
 
 // During OAM DMA the CPU shares the bus the transfer reads from (VRAM bus for
@@ -142,7 +156,7 @@ DREAMER_HD_NOINLINE std::uint8_t bus_read_slow(Bus& bus, std::uint16_t address) 
   if (address < 0x4000) return bus.rom.data[console.cart.rom_offset0 + address];
   if (address < 0x8000) return bus.rom.data[console.cart.rom_offset1 + (address & 0x3FFF)];
   if (address < 0xA000) {
-    if (console.ppu.lcd_on && console.ppu.mode == 3) return 0xFF;
+    if (console.ppu.vram_locked) return 0xFF;
     return console.vram[address & 0x1FFF];
   }
   if (address < 0xC000) return mbc_read_ram(console, bus.rom, address);
@@ -159,13 +173,13 @@ DREAMER_HD_NOINLINE void bus_write_slow(Bus& bus, std::uint16_t address, std::ui
   if (address < 0x8000) {
     mbc_write_register(console, bus.rom, address, value);
   } else if (address < 0xA000) {
-    if (!(console.ppu.lcd_on && console.ppu.mode == 3)) console.vram[address & 0x1FFF] = value;
+    if (!vram_write_blocked(console)) console.vram[address & 0x1FFF] = value;
   } else if (address < 0xC000) {
     mbc_write_ram(console, bus.rom, address, value);
   } else if (address < 0xFE00) {
     console.wram[address & 0x1FFF] = value;
   } else if (address < 0xFEA0) {
-    if (!oam_blocked(console)) console.oam[address - 0xFE00] = value;
+    if (!oam_write_blocked(console)) console.oam[address - 0xFE00] = value;
   } else if (address < 0xFF00) {
     return;
   } else if (address < 0xFF80) {

@@ -11,7 +11,7 @@
 //   +-- PpuState      line/dot position, mode, STAT line, window line counter
 //   +-- DmaState      OAM DMA source / progress / start delay
 //   +-- JoypadState   select lines, pressed mask
-//   +-- SerialState   SB/SC, transfer countdown, captured output bytes
+//   +-- SerialState   SB/SC, bits left to shift, captured output bytes
 //   +-- CartState     MBC registers, derived bank offsets, RTC
 //   +-- Counters      cycles, instructions, HALT fast-forward, frames
 //   +-- memories      WRAM 8K, VRAM 8K, OAM 160, HRAM 127, IO 128, cart RAM 32K
@@ -85,7 +85,7 @@ struct StateHeader {
   std::uint32_t magic;
   std::uint32_t version;
   std::uint32_t size;
-  std::uint32_t reserved;
+  std::uint32_t reserved;    // zero
 };
 
 struct CpuState {
@@ -118,7 +118,6 @@ struct PpuState {
   std::uint32_t line_dot;    // dot within the current line, 0..455
   std::uint32_t next_event;  // line_dot at which ppu_event runs next
   std::uint32_t mode3_end;   // line_dot where mode 3 ends on this line
-  std::uint32_t frame_dot;   // dots since LCD off (frame pacing while off)
   std::uint8_t line;         // internal line 0..153
   std::uint8_t ly;           // value LY reads
   std::uint8_t mode;         // STAT mode bits
@@ -129,8 +128,8 @@ struct PpuState {
   std::uint8_t window_y_hit; // WY matched LY at some line this frame
   std::uint8_t lcd_on;
   std::uint8_t frame_done;   // set when the frame boundary is reached
-  std::uint8_t first_line_after_on;  // line 0 after LCD enable has no mode 2
-  std::uint8_t pad[1];
+  std::uint8_t oam_locked;   // CPU OAM accesses blocked (OAM scan, drawing)
+  std::uint8_t vram_locked;  // CPU VRAM accesses blocked (drawing)
 };
 
 struct DmaState {
@@ -151,7 +150,7 @@ struct JoypadState {
 struct SerialState {
   std::uint8_t sb, sc;
   std::uint16_t pad;
-  std::uint32_t countdown;   // M-cycles until the running transfer completes
+  std::uint32_t bits_left;   // bits still to shift in the running transfer (0: idle)
   std::uint32_t out_count;   // bytes sent in total; out[i % size] holds byte i
   std::uint8_t out[kSerialBufferSize];
 };
@@ -207,6 +206,6 @@ struct Console {
 
 static_assert(std::is_trivially_copyable<Console>::value, "Console must be memcpy-able");
 static_assert(std::is_standard_layout<Console>::value, "Console layout must be fixed");
-static_assert(sizeof(Console) == 50008, "Console layout changed: bump kConsoleVersion and this size");
+static_assert(sizeof(Console) == 50000, "Console layout changed: bump kConsoleVersion and this size");
 
 }  // namespace dreamer::gb

@@ -342,7 +342,7 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
     }
     case 0x10:
       fetch8(bus);
-      timer_write_div(console.timer);
+      timer_write_div(console);
       if (console.joypad.pressed == 0) cpu.stopped = 1;
       break;
     case 0x18: {

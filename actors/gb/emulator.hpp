@@ -16,7 +16,7 @@
 //
 // HALT fast-forward: while the CPU is halted with nothing pending, the core
 // jumps straight to the M-cycle before the next event (PPU mode change,
-// TIMA overflow, serial completion) instead of stepping idle M-cycles;
+// TIMA overflow, serial clock edge) instead of stepping idle M-cycles;
 // Counters::halt_skipped counts the M-cycles covered that way.
 #include <cstdint>
 
@@ -42,14 +42,14 @@ DREAMER_HD_NOINLINE void power_on(Console& console, const RomView& rom) {
   cpu.pc = 0x0100;
 
   console.interrupts.if_ = kIntVBlank;
-  console.timer.divider = 0xABCC;
+  console.timer.divider = 0xABC8;
   console.timer.tac = 0;
 
   struct IoInit { std::uint8_t reg, value; };
   const IoInit io_init[] = {
       {0x10, 0x80}, {0x11, 0xBF}, {0x12, 0xF3}, {0x14, 0xBF}, {0x16, 0x3F}, {0x19, 0xBF},
       {0x1A, 0x7F}, {0x1C, 0x9F}, {0x1E, 0xBF}, {0x23, 0xBF}, {0x24, 0x77}, {0x25, 0xF3},
-      {0x26, 0x80}, {0x40, 0x91}, {0x47, 0xFC}, {0x48, 0xFF}, {0x49, 0xFF}};
+      {0x26, 0xF1}, {0x40, 0x91}, {0x47, 0xFC}, {0x48, 0xFF}, {0x49, 0xFF}};
   for (const IoInit& entry : io_init) console.io[entry.reg] = entry.value;
   console.dma.reg = 0xFF;
 
@@ -76,12 +76,14 @@ DREAMER_HD_NOINLINE void halt_fast_forward(Bus& bus) {
   std::uint32_t cycles = ppu_cycles_to_event(console.ppu);
   const std::uint32_t timer_cycles = timer_cycles_to_event(console.timer);
   if (timer_cycles < cycles) cycles = timer_cycles;
-  if (console.serial.countdown != 0 && console.serial.countdown < cycles) cycles = console.serial.countdown;
+  if (console.serial.bits_left != 0) {
+    const std::uint32_t serial_cycles = serial_cycles_to_edge(console.timer.divider);
+    if (serial_cycles < cycles) cycles = serial_cycles;
+  }
   if (cycles <= 1) return;
   const std::uint32_t skip = cycles - 1;
   timer_skip(console.timer, skip);
   console.ppu.line_dot += 4 * skip;
-  if (console.serial.countdown != 0) console.serial.countdown -= skip;
   if (bus.rom.has_rtc) rtc_advance(console.cart, skip);
   console.counters.cycles += skip;
   console.counters.halt_skipped += skip;

@@ -4,10 +4,13 @@
 // The PPU is an event machine advanced 4 dots per M-cycle. Within a visible
 // line the events are (dots from the start of the line):
 //
-//   0          84                 84+L            456
-//   | mode 2   | mode 3 (render)   | mode 0        | next line
+//   0   4          80  84                 84+L            456
+//   |   | mode 2   |   | mode 3 (render)   | mode 0        | next line
+//   LY changes; STAT reads mode 0 with LY==LYC clear; mode 2 interrupt
+//                  VRAM reads blocked from dot 80
 //
-// (the mode 0 STAT interrupt fires 4 dots before STAT reads mode 0.)
+// The mode 0 STAT interrupt fires 4 dots before STAT reads mode 0. Line 0
+// after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan).
 // L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
 // 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
@@ -26,20 +29,22 @@ namespace dreamer::gb {
 inline constexpr std::uint32_t kMode3StartDot = 84;
 
 enum PpuPhase : std::uint8_t {
-  kPhaseMode3 = 0,    // next event: mode 2 -> mode 3
-  kPhaseHBlank = 1,   // next event: mode 3 -> mode 0
-  kPhaseLineEnd = 2,  // next event: end of line
-  kPhaseLine153 = 3,  // next event: LY becomes 0 on line 153
+  kPhaseMode3 = 0,      // next event: mode 2 -> mode 3 (dot 84)
+  kPhaseHBlank = 1,     // next event: STAT reads mode 0
+  kPhaseLineEnd = 2,    // next event: end of line
+  kPhaseLine153 = 3,    // next event: LY becomes 0 on line 153
   kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (4 dots before STAT reads mode 0)
+  kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
+  kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
 };
 
 // pulse_mode: a mode whose interrupt condition fires now although STAT does
 // not read that mode yet (mode 2 at line 144, mode 0 four dots early).
 DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) {
   PpuState& ppu = console.ppu;
+  if (!ppu.lcd_on) return;  // comparison clock stopped: flag and line are retained
   const std::uint8_t enable = console.io[0x41];
-  const bool line = ppu.lcd_on &&
-                    (((enable & 0x40) != 0 && ppu.lyc_match) ||
+  const bool line = (((enable & 0x40) != 0 && ppu.lyc_match) ||
                      ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
                      ((enable & 0x10) != 0 && ppu.mode == 1) ||
                      ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
@@ -51,30 +56,33 @@ DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
   console.ppu.lyc_match = console.ppu.ly == console.io[0x45];
 }
 
-DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, int ly, bool window_visible) {
+// Mode 3 length in dots. Objects cost 6 dots each, plus, for the first
+// object in each 8-pixel background tile, a wait of 5 - min(5, pixel offset
+// in that tile) for the background fetch to finish. The object penalty is
+// shortened by 3 dots: measured at M-cycle resolution, mode 0 appears
+// floor(penalty / 4) M-cycles late (mooneye intr_2_mode0_timing_sprites),
+// while SCX delays round up (hblank_ly_scx_timing).
+DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, bool window_visible,
+                                                   const std::uint8_t* indices, int count) {
   const std::uint8_t scx = console.io[0x43];
   std::uint32_t length = 172u + (scx & 7u);
   if (window_visible) length += 6;
-  if ((console.io[0x40] & 0x02) != 0) {
-    std::uint8_t indices[kMaxObjectsPerLine];
-    const int count = ppu_select_objects(console, ly, indices);
+  if (count > 0) {
     std::uint32_t tiles_seen[2] = {0, 0};
+    std::uint32_t penalty = 0;
     for (int k = 0; k < count; ++k) {
       const int x = console.oam[4 * indices[k] + 1];
       if (x >= 168) continue;
-      if (x == 0) {
-        length += 11;
-        continue;
-      }
       const int tile = (x + (scx & 7)) >> 3;
       const std::uint32_t bit = 1u << (tile & 31);
       if ((tiles_seen[tile >> 5] & bit) == 0) {
         tiles_seen[tile >> 5] |= bit;
         const int offset = (x + scx) & 7;
-        length += static_cast<std::uint32_t>(5 - (offset < 5 ? offset : 5));
+        penalty += static_cast<std::uint32_t>(5 - (offset < 5 ? offset : 5));
       }
-      length += 6;
+      penalty += 6;
     }
+    if (penalty > 3) length += penalty - 3;
   }
   return length;
 }
@@ -101,11 +109,15 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   ppu.ly = ppu.line;
   ppu_update_lyc(console);
   if (ppu.line < kScreenHeight) {
-    ppu.mode = 2;
-    ppu.phase = kPhaseMode3;
-    ppu.next_event = kMode3StartDot;
+    // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
+    // but the mode 2 interrupt fires already.
+    ppu.mode = 0;
+    ppu.lyc_match = 0;
+    ppu.oam_locked = 1;
+    ppu.phase = kPhaseMode2;
+    ppu.next_event = 4;
     if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
-    ppu_update_stat(console);
+    ppu_update_stat(console, 2);
   } else if (ppu.line == kScreenHeight) {
     ppu.mode = 1;
     console.interrupts.if_ |= kIntVBlank;
@@ -128,15 +140,32 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit &&
                                     console.io[0x4B] <= 166;
         ppu.mode = 3;
-        ppu.first_line_after_on = 0;
-        ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, ppu.ly, window_visible);
-        if (sink_wants_line(sink, ppu.ly)) ppu_render_line(console, ppu.ly, window_visible, *sink);
+        ppu.oam_locked = 1;
+        ppu.vram_locked = 1;
+        std::uint8_t objects[kMaxObjectsPerLine];
+        const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
+        ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
+        if (sink_wants_line(sink, ppu.ly)) {
+          ppu_render_line(console, ppu.ly, window_visible, objects, object_count, *sink);
+        }
         if (window_visible) ++ppu.window_line;
         ppu.phase = kPhaseHBlankIrq;
         ppu.next_event = ppu.mode3_end - 4;
         ppu_update_stat(console);
         break;
       }
+      case kPhaseMode2:
+        ppu.mode = 2;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
+        ppu.phase = kPhaseVramLock;
+        ppu.next_event = kMode3StartDot - 4;
+        break;
+      case kPhaseVramLock:
+        ppu.vram_locked = 1;
+        ppu.phase = kPhaseMode3;
+        ppu.next_event = kMode3StartDot;
+        break;
       case kPhaseHBlankIrq:
         ppu_update_stat(console, 0);
         ppu.phase = kPhaseHBlank;
@@ -144,6 +173,8 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         break;
       case kPhaseHBlank:
         ppu.mode = 0;
+        ppu.oam_locked = 0;
+        ppu.vram_locked = 0;
         ppu.phase = kPhaseLineEnd;
         ppu.next_event = kDotsPerLine;
         ppu_update_stat(console);
@@ -192,19 +223,19 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
     ppu.lcd_on = 0;
     ppu.ly = 0;
     ppu.mode = 0;
-    ppu.stat_line = 0;
+    ppu.oam_locked = 0;
+    ppu.vram_locked = 0;
     ppu.phase = kPhaseLineEnd;
     ppu.next_event = kDotsPerLine;
   } else if (!was_on && now_on) {
     // Line 0 after enabling starts without an OAM scan (mode reads 0).
     ppu.lcd_on = 1;
     ppu.line = 0;
-    ppu.line_dot = 0;
+    ppu.line_dot = 4;  // line 0 after enabling is 4 dots short
     ppu.ly = 0;
     ppu.mode = 0;
     ppu.window_line = 0;
     ppu.window_y_hit = console.io[0x4A] == 0;
-    ppu.first_line_after_on = 1;
     ppu.phase = kPhaseMode3;
     ppu.next_event = kMode3StartDot;
     ppu_update_lyc(console);

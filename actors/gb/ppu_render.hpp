@@ -46,8 +46,28 @@ DREAMER_HD_INLINE std::uint32_t ppu_bg_tile_row(std::uint8_t lcdc, std::uint8_t 
   return base + 2u * static_cast<std::uint32_t>(row);
 }
 
+// Colour indices of screen pixels [x_begin, x_end) from a 32x32 tile map,
+// starting at map pixel (first_map_x, map_y); decodes one tile row per 8 pixels.
+DREAMER_HD_INLINE void ppu_fetch_tiles(const Console& console, std::uint8_t lcdc, std::uint32_t map_base,
+                                       int first_map_x, int map_y, int x_begin, int x_end, std::uint8_t* color) {
+  const std::uint32_t map_row = map_base + static_cast<std::uint32_t>(map_y >> 3) * 32u;
+  int map_x = first_map_x;
+  int x = x_begin;
+  while (x < x_end) {
+    const std::uint8_t tile = console.vram[map_row + ((map_x >> 3) & 31)];
+    const std::uint32_t address = ppu_bg_tile_row(lcdc, tile, map_y & 7);
+    const unsigned low = console.vram[address];
+    const unsigned high = console.vram[address + 1];
+    for (int column = map_x & 7; column < 8 && x < x_end; ++column, ++x, ++map_x) {
+      const int bit = 7 - column;
+      color[x] = static_cast<std::uint8_t>(((low >> bit) & 1u) | (((high >> bit) & 1u) << 1));
+    }
+  }
+}
+
+// objects/object_count: the line's objects in OAM order (ppu_select_objects).
 DREAMER_HD_NOINLINE void ppu_render_line(const Console& console, int ly, bool window_visible,
-                                       const FrameSink& sink) {
+                                         const std::uint8_t* objects, int object_count, const FrameSink& sink) {
   const std::uint8_t lcdc = console.io[0x40];
   const std::uint8_t scy = console.io[0x42];
   const std::uint8_t scx = console.io[0x43];
@@ -58,33 +78,28 @@ DREAMER_HD_NOINLINE void ppu_render_line(const Console& console, int ly, bool wi
   if ((lcdc & 0x01) != 0) {
     const std::uint32_t bg_map = (lcdc & 0x08) != 0 ? 0x1C00u : 0x1800u;
     const std::uint32_t window_map = (lcdc & 0x40) != 0 ? 0x1C00u : 0x1800u;
-    const int bg_y = (ly + scy) & 0xFF;
-    const int window_start = window_visible ? wx - 7 : kScreenWidth;
-    for (int x = 0; x < kScreenWidth; ++x) {
-      std::uint32_t map_address;
-      int pixel_x;
-      int pixel_y;
-      if (x >= window_start) {
-        pixel_x = x - window_start;
-        pixel_y = console.ppu.window_line;
-        map_address = window_map;
-      } else {
-        pixel_x = (x + scx) & 0xFF;
-        pixel_y = bg_y;
-        map_address = bg_map;
-      }
-      const std::uint8_t tile = console.vram[map_address + (pixel_y >> 3) * 32u + (pixel_x >> 3)];
-      bg_color[x] = ppu_tile_pixel(console, ppu_bg_tile_row(lcdc, tile, pixel_y & 7), pixel_x & 7);
+    int window_start = window_visible ? wx - 7 : kScreenWidth;
+    if (window_start < 0) window_start = 0;
+    ppu_fetch_tiles(console, lcdc, bg_map, scx, (ly + scy) & 0xFF, 0, window_start, bg_color);
+    if (window_start < kScreenWidth) {
+      ppu_fetch_tiles(console, lcdc, window_map, window_start - (wx - 7), console.ppu.window_line, window_start,
+                      kScreenWidth, bg_color);
     }
   } else {
     for (int x = 0; x < kScreenWidth; ++x) bg_color[x] = 0;
   }
+  // Only even columns reach the observation grid; odd ones are skipped when
+  // no full frame is wanted.
+  const int step = sink.full_frame != nullptr ? 1 : 2;
   const std::uint8_t bgp = console.io[0x47];
-  for (int x = 0; x < kScreenWidth; ++x) shade[x] = (bgp >> (2 * bg_color[x])) & 3;
+  const std::uint8_t bg_palette[4] = {static_cast<std::uint8_t>(bgp & 3), static_cast<std::uint8_t>((bgp >> 2) & 3),
+                                      static_cast<std::uint8_t>((bgp >> 4) & 3), static_cast<std::uint8_t>(bgp >> 6)};
+  for (int x = 0; x < kScreenWidth; x += step) shade[x] = bg_palette[bg_color[x]];
 
-  if ((lcdc & 0x02) != 0) {
+  if ((lcdc & 0x02) != 0 && object_count > 0) {
     std::uint8_t indices[kMaxObjectsPerLine];
-    const int count = ppu_select_objects(console, ly, indices);
+    const int count = object_count;
+    for (int i = 0; i < count; ++i) indices[i] = objects[i];
     // Sort by X then OAM index (insertion sort; at most 10 entries).
     for (int i = 1; i < count; ++i) {
       const std::uint8_t key = indices[i];
@@ -121,7 +136,7 @@ DREAMER_HD_NOINLINE void ppu_render_line(const Console& console, int ly, bool wi
     }
     const std::uint8_t obp0 = console.io[0x48];
     const std::uint8_t obp1 = console.io[0x49];
-    for (int x = 0; x < kScreenWidth; ++x) {
+    for (int x = 0; x < kScreenWidth; x += step) {
       if (object_color[x] == 0) continue;
       if ((object_attr[x] & 0x80) != 0 && bg_color[x] != 0) continue;
       const std::uint8_t palette = (object_attr[x] & 0x10) != 0 ? obp1 : obp0;

@@ -19,6 +19,7 @@ constexpr std::size_t kScanlineLatchBytes = 144 * 5;
 constexpr std::size_t kRendererBytes = 144 * 160 * 5;
 constexpr std::size_t kRamBankSize = 0x2000;
 constexpr std::uint64_t kFrameCycles = kDotsPerFrame;
+constexpr std::uint64_t kSerialBitCycles = 512;  // T-cycles per bit at 8192 Hz
 
 std::string hex(std::uint64_t value, int digits) {
   char text[24];
@@ -369,63 +370,36 @@ void place_ppu(Console& console, const PyBoyState& s) {
     }
   }
   dot &= ~3u;
-  ppu.line = static_cast<std::uint8_t>(line);
-  ppu.line_dot = dot;
   ppu.frame_done = 0;
-  ppu.first_line_after_on = 0;
-  ppu.window_y_hit = line < kScreenHeight && s.wy <= line;
-  ppu.window_line = window_lines_before(s, line);
   if (!lcd_on) {
     ppu.lcd_on = 0;
+    ppu.line = static_cast<std::uint8_t>(line);
+    ppu.line_dot = dot;
     ppu.ly = 0;
     ppu.mode = 0;
     ppu.stat_line = 0;
     ppu.lyc_match = 0;
+    ppu.oam_locked = 0;
+    ppu.vram_locked = 0;
     ppu.phase = kPhaseLineEnd;
     ppu.next_event = kDotsPerLine;
     return;
   }
+  // Let the core's own line rules reach (line, dot): end the previous line,
+  // then run the events up to the dot. Interrupts PyBoy had not raised are not
+  // raised here (IF is restored).
+  const std::uint8_t if_before = console.interrupts.if_;
   ppu.lcd_on = 1;
-  ppu.ly = static_cast<std::uint8_t>(line);
+  ppu.line = static_cast<std::uint8_t>(line == 0 ? kLinesPerFrame - 1 : line - 1);
   ppu.phase = kPhaseLineEnd;
   ppu.next_event = kDotsPerLine;
-  if (line < kScreenHeight) {
-    if (dot < kMode3StartDot) {
-      ppu.mode = 2;
-      ppu.phase = kPhaseMode3;
-      ppu.next_event = kMode3StartDot;
-    } else {
-      const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit && console.io[0x4B] <= 166;
-      ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, line, window_visible);
-      if (window_visible) ++ppu.window_line;
-      if (dot < ppu.mode3_end - 4) {
-        ppu.mode = 3;
-        ppu.phase = kPhaseHBlankIrq;
-        ppu.next_event = ppu.mode3_end - 4;
-      } else if (dot < ppu.mode3_end) {
-        ppu.mode = 3;
-        ppu.phase = kPhaseHBlank;
-        ppu.next_event = ppu.mode3_end;
-      } else {
-        ppu.mode = 0;
-      }
-    }
-  } else {
-    ppu.mode = 1;
-    if (line == kLinesPerFrame - 1) {
-      if (dot < 4) {
-        ppu.phase = kPhaseLine153;
-        ppu.next_event = 4;
-      } else {
-        ppu.ly = 0;
-      }
-    }
-  }
-  ppu.lyc_match = ppu.ly == console.io[0x45];
-  // Settle the STAT line without raising an interrupt PyBoy had not raised.
-  const std::uint8_t if_before = console.interrupts.if_;
-  ppu.stat_line = 0;
-  ppu_update_stat(console);
+  ppu.line_dot = kDotsPerLine;
+  ppu_event(console, nullptr);
+  ppu.window_y_hit = line < kScreenHeight && s.wy <= line;
+  ppu.window_line = window_lines_before(s, line);
+  ppu.line_dot = dot;
+  ppu_event(console, nullptr);
+  ppu.frame_done = 0;
   console.interrupts.if_ = if_before;
 }
 
@@ -565,11 +539,12 @@ Console pyboy_state_to_console(const PyBoyState& s, const Rom& rom) {
   console.serial.sb = s.has_serial ? s.sb : s.io[0x01];
   console.serial.sc = static_cast<std::uint8_t>((s.has_serial ? s.sc : s.io[0x02]) & 0x81);
   if ((console.serial.sc & 0x81) == 0x81) {
-    std::uint64_t left = kSerialTransferCycles;
+    std::uint64_t bits = 8;
     if (s.has_serial && s.serial_clock_target > s.serial_clock) {
-      left = std::clamp<std::uint64_t>((s.serial_clock_target - s.serial_clock) / 4, 1, kSerialTransferCycles);
+      bits = std::clamp<std::uint64_t>(
+          (s.serial_clock_target - s.serial_clock + kSerialBitCycles - 1) / kSerialBitCycles, 1, 8);
     }
-    console.serial.countdown = static_cast<std::uint32_t>(left);
+    console.serial.bits_left = static_cast<std::uint32_t>(bits);
   }
 
   place_timer(console, s);

@@ -74,15 +74,25 @@ DREAMER_HD_INLINE void timer_skip(TimerState& timer, std::uint32_t m_cycles) {
   timer.divider = static_cast<std::uint16_t>(after);
 }
 
-DREAMER_HD_NOINLINE void timer_write_div(TimerState& timer) {
-  if (timer_signal(timer, timer.tac)) timer_increment(timer);
-  timer.divider = 0;
+// An increment caused by a DIV/TAC write lands mid-M-cycle; if it overflows
+// TIMA, the interrupt is requested early enough for the CPU to see it at the
+// end of the writing instruction (mooneye rapid_toggle), while the reload
+// from TMA still follows one M-cycle later.
+DREAMER_HD_INLINE void timer_write_increment(Console& console) {
+  timer_increment(console.timer);
+  if (console.timer.reload_phase == 1) console.interrupts.if_ |= kIntTimer;
 }
 
-DREAMER_HD_NOINLINE void timer_write_tac(TimerState& timer, std::uint8_t value) {
+DREAMER_HD_NOINLINE void timer_write_div(Console& console) {
+  if (timer_signal(console.timer, console.timer.tac)) timer_write_increment(console);
+  console.timer.divider = 0;
+}
+
+DREAMER_HD_NOINLINE void timer_write_tac(Console& console, std::uint8_t value) {
+  TimerState& timer = console.timer;
   const bool before = timer_signal(timer, timer.tac);
   const std::uint8_t tac = value & 7;
-  if (before && !timer_signal(timer, tac)) timer_increment(timer);
+  if (before && !timer_signal(timer, tac)) timer_write_increment(console);
   timer.tac = tac;
 }
 

@@ -15,6 +15,7 @@
 
 #include "actors/gb/emulator.hpp"
 #include "actors/gb/rom.hpp"
+#include "common/error.hpp"
 #include "tests/conformance/png_image.hpp"
 
 namespace dreamer::gb {
@@ -151,18 +152,39 @@ INSTANTIATE_TEST_SUITE_P(MemTiming2, BlarggCartRam,
 // ---------------------------------------------------------------------------
 // Screens compared against reference images.
 // ---------------------------------------------------------------------------
-TEST(BlarggHaltBug, ScreenMatchesTheReferenceScreenshot) {
+struct ScreenCase {
+  const char* rom;
+  const char* expected_png;
+  int seconds;  // emulated time budget (MANIFEST run time plus margin)
+};
+
+class BlarggScreen : public ::testing::TestWithParam<ScreenCase> {};
+
+// Checks the screen twice a second and stops at the first exact match.
+TEST_P(BlarggScreen, ScreenMatchesTheReferenceScreenshot) {
   SKIP_WITHOUT_ROMS();
-  RomRun run(kRoms / "blargg/halt_bug.gb");
-  const fs::path expected = kRoms / "blargg/expected/halt_bug-dmg-cgb.png";
+  RomRun run(kRoms / GetParam().rom);
+  const fs::path expected = kRoms / GetParam().expected_png;
   int mismatches = -1;
-  for (int frame = 0; frame < 10 * kFramesPerSecond; ++frame) {
+  for (int frame = 0; frame < GetParam().seconds * kFramesPerSecond; ++frame) {
     const bool check = frame % 30 == 29;
     run.frame(check);
     if (check && (mismatches = screen_mismatches(run.screen(), expected)) == 0) break;
   }
   EXPECT_EQ(mismatches, 0) << "pixels differing from " << expected;
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    ExpectedScreenshots, BlarggScreen,
+    ::testing::Values(ScreenCase{"blargg/halt_bug.gb", "blargg/expected/halt_bug-dmg-cgb.png", 10},
+                      ScreenCase{"blargg/cpu_instrs/cpu_instrs.gb",
+                                 "blargg/expected/cpu_instrs/cpu_instrs-dmg-cgb.png", 120},
+                      ScreenCase{"blargg/instr_timing/instr_timing.gb",
+                                 "blargg/expected/instr_timing/instr_timing-dmg-cgb.png", 10},
+                      ScreenCase{"blargg/mem_timing/mem_timing.gb",
+                                 "blargg/expected/mem_timing/mem_timing-dmg-cgb.png", 10},
+                      ScreenCase{"blargg/mem_timing-2/mem_timing.gb",
+                                 "blargg/expected/mem_timing-2/mem_timing-dmg-cgb.png", 10}));
 
 TEST(DmgAcid2, ScreenEqualsTheDmgReferencePixelForPixel) {
   SKIP_WITHOUT_ROMS();
@@ -192,6 +214,17 @@ bool applies_to_dmg(const ManifestEntry& entry) {
   return models.find('G') != std::string::npos;
 }
 
+// Runs until LD B,B (or 120 emulated seconds) and checks the Fibonacci registers.
+bool mooneye_passes(const fs::path& path) {
+  RomRun run(path);
+  for (int frame = 0; frame < 120 * kFramesPerSecond && run.console().counters.breakpoints == 0; ++frame) {
+    run.frame(false);
+  }
+  const CpuState& cpu = run.console().cpu;
+  return run.console().counters.breakpoints > 0 && cpu.b == 3 && cpu.c == 5 && cpu.d == 8 && cpu.e == 13 &&
+         cpu.h == 21 && cpu.l == 34;
+}
+
 TEST(MooneyeAcceptance, AtLeastEightyPercentOfTheDmgRomsPass) {
   SKIP_WITHOUT_ROMS();
   int applicable = 0;
@@ -199,13 +232,7 @@ TEST(MooneyeAcceptance, AtLeastEightyPercentOfTheDmgRomsPass) {
   std::ostringstream report;
   for (const ManifestEntry& entry : read_manifest()) {
     if (entry.file.rfind("mooneye/acceptance/", 0) != 0) continue;
-    RomRun run(kRoms / entry.file);
-    for (int frame = 0; frame < 120 * kFramesPerSecond && run.console().counters.breakpoints == 0; ++frame) {
-      run.frame(false);
-    }
-    const CpuState& cpu = run.console().cpu;
-    const bool pass = run.console().counters.breakpoints > 0 && cpu.b == 3 && cpu.c == 5 && cpu.d == 8 &&
-                      cpu.e == 13 && cpu.h == 21 && cpu.l == 34;
+    const bool pass = mooneye_passes(kRoms / entry.file);
     const bool dmg = applies_to_dmg(entry);
     applicable += dmg ? 1 : 0;
     passed += (dmg && pass) ? 1 : 0;
@@ -215,6 +242,30 @@ TEST(MooneyeAcceptance, AtLeastEightyPercentOfTheDmgRomsPass) {
   std::printf("mooneye acceptance: %d of %d DMG-applicable ROMs pass\n", passed, applicable);
   ASSERT_GT(applicable, 0);
   EXPECT_GE(passed * 5, applicable * 4) << report.str();
+}
+
+// Emulator-only cartridge tests: every MBC1 and MBC5 ROM except the MBC1
+// multicart (MBC1M wiring is not emulated); MBC2 is not supported and must be
+// refused at load time with an error naming the cartridge type.
+TEST(MooneyeEmulatorOnly, Mbc1AndMbc5CartridgesPassAndMbc2IsRefusedClearly) {
+  SKIP_WITHOUT_ROMS();
+  int checked = 0;
+  for (const ManifestEntry& entry : read_manifest()) {
+    if (entry.file.rfind("mooneye/emulator-only/", 0) != 0) continue;
+    if (entry.file.find("/mbc2/") != std::string::npos) {
+      try {
+        load_rom(kRoms / entry.file);
+        ADD_FAILURE() << entry.file << " (MBC2) loaded without an error";
+      } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("unsupported cartridge type 0x"), std::string::npos) << error.what();
+      }
+      continue;
+    }
+    if (entry.file.find("multicart") != std::string::npos) continue;
+    EXPECT_TRUE(mooneye_passes(kRoms / entry.file)) << entry.file;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
 }
 
 }  // namespace

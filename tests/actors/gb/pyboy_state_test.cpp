@@ -210,9 +210,13 @@ TEST(PyBoyState, AStateSavedAfterTheBootRomMapsRegistersTimerAndPpuFromTheFile) 
     EXPECT_EQ(console.io[0x47], bytes[at.lcdc + 1]);  // BGP
     EXPECT_EQ(console.ppu.ly, bytes[at.ly]);
     EXPECT_EQ(console.ppu.line, bytes[at.ly]);
-    // PyBoy's LCD clock is 0 with next mode 3: the start of mode 2 of line LY.
-    EXPECT_EQ(console.ppu.mode, 2);
+    // PyBoy's LCD clock is 0 with next mode 3: the start of line LY, where
+    // STAT reads mode 2 from the second M-cycle on.
     EXPECT_EQ(console.ppu.line_dot, 0u);
+    Console next = console;
+    next.ppu.line_dot += 4;
+    ppu_event(next, nullptr);
+    EXPECT_EQ(next.ppu.mode, 2);
     // DIV 0x8B, DIV_counter 0xB8 (cycles 0x48BB8): the 16-bit divider.
     EXPECT_EQ(console.timer.divider, (bytes[at.div] << 8) | bytes[at.div + 2]);
     EXPECT_EQ(console.counters.cycles, 0x48BB8u / 4);
