@@ -26,8 +26,8 @@
 //  - PPU position: line and dot come from PyBoy's frame clock (T-cycles into
 //    the frame, advanced by cpu.cycles - lcd.last_cycles when the LCD was
 //    ticked lazily); when that disagrees with LY, LY wins and the dot is the
-//    start of the STAT mode. Mode, mode-3 length and STAT line are recomputed
-//    by the core's own rules at that dot; the window line counter is
+//    start of the STAT mode. The core's own line events are run from the
+//    start of that line up to the dot; the window line counter is
 //    reconstructed from the per-scanline WY/WX latches.
 //  - Timer: divider = DIV << 8 | DIV_counter (advanced by the timer's lag);
 //    TIMA_counter is not used (the core derives TIMA edges from the divider).
