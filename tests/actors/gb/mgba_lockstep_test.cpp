@@ -244,7 +244,8 @@ void run_lockstep(const LockstepCase& test_case) {
 //      LY on the core and the old one on mGBA (known mGBA error: it fails
 //      mooneye hblank_ly_scx_timing-GS and lcdon_timing-GS, the core passes);
 //      the ROM's wait loop then exits one iteration apart.
-//   S: mGBA dispatches a STAT interrupt out of HALT 4 T-cycles earlier.
+//   S: after a HALT, mGBA enters the STAT handler 4 T-cycles earlier and its
+//      timer is one count behind (mGBA fails mooneye boot_div-dmgABCmgb).
 std::vector<LockstepCase> cases() {
   std::vector<LockstepCase> list;
   const OpenDivergence kNone{};
