@@ -1,18 +1,11 @@
 #include "actors/env/task.hpp"
 
-#include "actors/gb/snapshot.hpp"
+#include "actors/gb/start_state.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/sha256.hpp"
 
 namespace dreamer::env {
-
-gb::Console load_start_console(const std::filesystem::path& path, const gb::Rom& rom) {
-  gb::Console console{};
-  gb::power_on(console, rom.view());
-  gb::restore_snapshot_file(console, path);
-  return console;
-}
 
 Task Task::load(const TaskSpec& spec) {
   if (spec.max_steps < 1) throw ConfigError("max_steps", "must be >= 1");
@@ -33,7 +26,7 @@ Task Task::load(const TaskSpec& spec) {
   gb::Console start{};
   gb::power_on(start, task.rom_.view());
   if (!spec.start_state.empty()) {
-    start = load_start_console(spec.start_state, task.rom_);
+    start = gb::load_start_state_file(spec.start_state, task.rom_);
     task.state_sha256_ = sha256_file_hex(spec.start_state);
   }
 

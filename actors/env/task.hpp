@@ -6,8 +6,8 @@
 //
 // Inputs, each checked with one clear error:
 //   rom          a .gb file (actors/gb/rom.hpp validates it)
-//   start_state  a project snapshot (actors/gb/snapshot.hpp); empty: the
-//                ROM's power-on state
+//   start_state  a project snapshot or a PyBoy .state (actors/gb/start_state.hpp);
+//                empty: the ROM's power-on state
 //   goal_dir     a stage folder with goal_template.npy + meta (checked against
 //                the schedule and the ROM's sha256); empty: no goal
 #include <cstdint>
@@ -68,9 +68,5 @@ class Task {
   float reset_dist_ = 1.0f;
   std::string rom_sha256_, state_sha256_, goal_sha256_;
 };
-
-// Loads a console from a start-state file: the project's snapshot format.
-// Other formats get a clear error naming what was found.
-gb::Console load_start_console(const std::filesystem::path& path, const gb::Rom& rom);
 
 }  // namespace dreamer::env

@@ -5,6 +5,7 @@
 #include <mgba-util/vfs.h>
 #include <mgba/core/core.h>
 #include <mgba/core/log.h>
+#include <mgba/core/timing.h>
 
 #include <cstdarg>
 #include <fstream>
@@ -50,7 +51,8 @@ MgbaRunner::MgbaRunner(MgbaRunner&& other) noexcept
       video_(std::move(other.video_)),
       video_width_(other.video_width_),
       video_height_(other.video_height_),
-      core_(other.core_) {
+      core_(other.core_),
+      start_cycles_(other.start_cycles_) {
   other.core_ = nullptr;
   // The core keeps pointers to the ROM and video buffers; vectors keep their
   // storage when moved, so those pointers stay valid.
@@ -68,8 +70,12 @@ void MgbaRunner::load() {
   if (core_ == nullptr) throw Error("mGBA: cannot create a GB core");
   if (!core_->init(core_)) throw Error("mGBA: GB core init failed");
   mCoreInitConfig(core_, nullptr);
-  // Without this mGBA may pick a CGB model (and CGB register values).
-  mCoreConfigSetValue(&core_->config, "gb.model", "DMG");
+  // Without these mGBA picks a model from the cartridge header: "gb.model"
+  // alone still runs CGB-flagged carts (the Blargg ROMs: header byte 0x143 =
+  // 0x80) as a CGB, with CGB register values (A = 0x11).
+  for (const char* key : {"gb.model", "sgb.model", "cgb.model", "cgb.hybridModel", "cgb.sgbModel"}) {
+    mCoreConfigSetValue(&core_->config, key, "DMG");
+  }
   // Real hardware reports LEFT+RIGHT (or UP+DOWN) held together; mGBA
   // filters such pairs out unless told otherwise.
   mCoreConfigSetIntValue(&core_->config, "allowOpposingDirections", 1);
@@ -85,9 +91,13 @@ void MgbaRunner::load() {
   VFile* file = VFileFromConstMemory(rom_.data(), rom_.size());
   if (file == nullptr || !core_->loadROM(core_, file)) throw Error("mGBA rejected the ROM");
   core_->reset(core_);
+  start_cycles_ = mTimingGlobalTime(core_->timing);
 }
 
-void MgbaRunner::reset() { core_->reset(core_); }
+void MgbaRunner::reset() {
+  core_->reset(core_);
+  start_cycles_ = mTimingGlobalTime(core_->timing);
+}
 
 void MgbaRunner::run_frame(std::uint32_t keys) {
   core_->setKeys(core_, keys);
@@ -141,5 +151,12 @@ std::uint8_t MgbaRunner::read8(std::uint16_t address) const {
 }
 
 std::uint32_t MgbaRunner::frame_counter() const { return core_->frameCounter(core_); }
+
+void MgbaRunner::set_keys(std::uint32_t keys) { core_->setKeys(core_, keys); }
+
+void MgbaRunner::step_instruction() { core_->step(core_); }
+
+// mGBA 0.10 counts GB time in 8 MHz units (two per T-cycle, also in single speed).
+std::uint64_t MgbaRunner::cycles() const { return (mTimingGlobalTime(core_->timing) - start_cycles_) / 2; }
 
 }  // namespace dreamer::testing

@@ -86,6 +86,13 @@ class MgbaRunner {
 
   std::uint32_t frame_counter() const;
 
+  // Instruction-level driving for lockstep tests: hold `keys` from now on,
+  // run exactly one instruction (a halted CPU advances to its next event),
+  // and read mGBA's clock in T-cycles since the last load or reset.
+  void set_keys(std::uint32_t keys);
+  void step_instruction();
+  std::uint64_t cycles() const;
+
  private:
   void load();
 
@@ -94,6 +101,7 @@ class MgbaRunner {
   unsigned video_width_ = 0;
   unsigned video_height_ = 0;
   mCore* core_ = nullptr;
+  std::uint64_t start_cycles_ = 0;
 };
 
 }  // namespace dreamer::testing
