@@ -42,8 +42,9 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
       episode_return_(static_cast<std::size_t>(options.num_envs), 0.0f),
       episode_length_(static_cast<std::size_t>(options.num_envs), 0) {
   if (options.backend != env::Backend::kCpu)
-    throw Error("the actor loop drives CPU environments in this build; the CUDA actor path writes into the device "
-                "replay ring and is not wired yet");
+    throw Error(
+        "the actor loop drives CPU environments in this build; the CUDA actor path writes into the device "
+        "replay ring and is not wired yet");
   env_ = env::make_batched_env(task, {options.backend, options.num_envs, options.env_threads, 0});
   if (!options.constant_action) {
     torch::manual_seed(static_cast<std::uint64_t>(options.seed));
@@ -114,7 +115,8 @@ void ActorWorker::load_weights(const std::vector<torch::Tensor>& weights, std::i
 
 std::vector<std::uint8_t> flatten_weights(const std::vector<torch::Tensor>& weights, std::int64_t version) {
   std::vector<torch::Tensor> flat;
-  for (const torch::Tensor& weight : weights) flat.push_back(weight.detach().to(torch::kCPU, torch::kFloat32).flatten());
+  for (const torch::Tensor& weight : weights)
+    flat.push_back(weight.detach().to(torch::kCPU, torch::kFloat32).flatten());
   const torch::Tensor all = torch::cat(flat).contiguous();
   std::vector<std::uint8_t> bytes(sizeof version + static_cast<std::size_t>(all.numel()) * sizeof(float));
   std::memcpy(bytes.data(), &version, sizeof version);
@@ -160,9 +162,9 @@ nlohmann::json ActorWorker::take_report() {
   }
   // Finished episodes per env step, scaled by max_steps: 1.0 means every env
   // finished one episode per max_steps steps.
-  report["done_rate"] = report_env_steps_ > 0 ? static_cast<double>(episodes_) * max_steps_ /
-                                                    static_cast<double>(report_env_steps_)
-                                              : 0.0;
+  report["done_rate"] = report_env_steps_ > 0
+                            ? static_cast<double>(episodes_) * max_steps_ / static_cast<double>(report_env_steps_)
+                            : 0.0;
   episodes_ = successes_ = report_env_steps_ = 0;
   return_sum_ = length_sum_ = 0.0;
   end_dist_.clear();

@@ -17,8 +17,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <cstring>
+#include <iostream>
 #include <random>
 
 #include "actors/env/batched_env.hpp"
@@ -68,12 +68,14 @@ nlohmann::json bench_env(const EnvBenchArgs& args) {
   }
   const env::Task task = env::Task::load(spec);
   const bool cuda = args.backend == "cuda";
-  nlohmann::json result = {{"mode", "env"},          {"backend", args.backend},
-                           {"rom", spec.rom.filename().string()}, {"frames_per_step", task.schedule().frames_per_step},
+  nlohmann::json result = {{"mode", "env"},
+                           {"backend", args.backend},
+                           {"rom", spec.rom.filename().string()},
+                           {"frames_per_step", task.schedule().frames_per_step},
                            {"runs", nlohmann::json::array()}};
   for (const int envs : args.envs) {
-    auto environment = env::make_batched_env(task, {cuda ? env::Backend::kCuda : env::Backend::kCpu, envs,
-                                                    args.threads, 0});
+    auto environment =
+        env::make_batched_env(task, {cuda ? env::Backend::kCuda : env::Backend::kCpu, envs, args.threads, 0});
     std::mt19937 random(7);
     std::vector<std::uint8_t> host_actions(static_cast<std::size_t>(envs) * args.steps);
     for (auto& action : host_actions) action = static_cast<std::uint8_t>(random() % 8);
@@ -165,10 +167,16 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   for (int i = 0; i < args.iterations; ++i) player.act(obs, is_first, false);
   player.act(obs, is_first, false).cpu();
   const double act_ms = seconds_since(act_start) * 1000.0 / (args.iterations + 1);
-  return {{"mode", "learner"},     {"device", args.device}, {"preset", args.preset},
-          {"batch", b},           {"seq_len", t},          {"bf16", args.bf16},
-          {"update_ms", update_ms}, {"train_steps_per_s", 1000.0 / update_ms * b * t},
-          {"player_act_ms", act_ms}, {"torch_threads", torch::get_num_threads()}};
+  return {{"mode", "learner"},
+          {"device", args.device},
+          {"preset", args.preset},
+          {"batch", b},
+          {"seq_len", t},
+          {"bf16", args.bf16},
+          {"update_ms", update_ms},
+          {"train_steps_per_s", 1000.0 / update_ms * b * t},
+          {"player_act_ms", act_ms},
+          {"torch_threads", torch::get_num_threads()}};
 }
 
 nlohmann::json bench_replay_mpi(int chunks, int samples) {

@@ -97,10 +97,10 @@ RunConfig build_config(CommandLine& line) {
   else if (config.standing_still())
     config.task.stage = "static_screen";
   config.replay.safety_margin = defaults.replay.safety_margin;
-  config.replay.error_buffer = std::max(defaults.replay.error_buffer,
-                                        2.0 * config.replay.train_ratio * config.envs_per_actor * config.actors *
-                                            config.replay.commit_stride +
-                                            2.0 * config.model.train.batch_size * config.model.train.seq_len);
+  config.replay.error_buffer =
+      std::max(defaults.replay.error_buffer,
+               2.0 * config.replay.train_ratio * config.envs_per_actor * config.actors * config.replay.commit_stride +
+                   2.0 * config.model.train.batch_size * config.model.train.seq_len);
   config.replay.max_samplers = defaults.replay.max_samplers;
   derive_replay_layout(config);
   config.validate();
@@ -211,8 +211,9 @@ int run(int argc, char** argv, CommandLine& line) {
 int main(int argc, char** argv) {
   dreamer::CommandLine line;
   line.config = dreamer::default_config();
-  CLI::App app{"Trains a Dreamer v3 agent on a Game Boy task (one rank: every role in-process; 2 + A + L ranks: "
-               "gate, replay, A actors, L learners)."};
+  CLI::App app{
+      "Trains a Dreamer v3 agent on a Game Boy task (one rank: every role in-process; 2 + A + L ranks: "
+      "gate, replay, A actors, L learners)."};
   dreamer::add_options(app, line);
   try {
     app.parse(argc, argv);

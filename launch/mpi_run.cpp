@@ -126,8 +126,8 @@ RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const Ro
       asks.clear();
     }
     // Serve in arrival order, each side as far as the rate limiter allows.
-    while (!chunks.empty() && replay.insert(chunks.front().second, std::chrono::nanoseconds(0)) ==
-                                  replay::LimiterStatus::kOk) {
+    while (!chunks.empty() &&
+           replay.insert(chunks.front().second, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kOk) {
       send_int(kStatusOk, chunks.front().first, kChunkAck);
       chunks.pop_front();
       worked = true;
@@ -206,8 +206,8 @@ class WeightSender {
   void offer(const std::vector<torch::Tensor>& weights, std::int64_t version) {
     if (!requests_.empty()) {
       int complete = 0;
-      DREAMER_CHECK_MPI(MPI_Testall(static_cast<int>(requests_.size()), requests_.data(), &complete,
-                                    MPI_STATUSES_IGNORE));
+      DREAMER_CHECK_MPI(
+          MPI_Testall(static_cast<int>(requests_.size()), requests_.data(), &complete, MPI_STATUSES_IGNORE));
       if (!complete) return;
       requests_.clear();
     }
@@ -301,8 +301,8 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
     learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
     weights->finish();
   }
-  const nlohmann::json final_report = {{"role", "learner"}, {"opt_steps", learner.updates()},
-                                       {"stopped_by_signal", signalled}};
+  const nlohmann::json final_report = {
+      {"role", "learner"}, {"opt_steps", learner.updates()}, {"stopped_by_signal", signalled}};
   send_json(final_report, layout.replay_rank(), kDone);
   send_json(final_report, 0, kDone);
   return {0, learner.updates(), signalled};
@@ -332,10 +332,18 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
 
   RunOutcome outcome;
   switch (layout.roles_of(rank).front()) {
-    case Role::kGate: outcome = run_gate(config, run, layout); break;
-    case Role::kReplay: outcome = run_replay(config, run, layout, *replay); break;
-    case Role::kActor: outcome = run_actor(config, layout, rank, env_steps_before); break;
-    case Role::kLearner: outcome = run_learner(config, run, layout, rank, learners, *learner); break;
+    case Role::kGate:
+      outcome = run_gate(config, run, layout);
+      break;
+    case Role::kReplay:
+      outcome = run_replay(config, run, layout, *replay);
+      break;
+    case Role::kActor:
+      outcome = run_actor(config, layout, rank, env_steps_before);
+      break;
+    case Role::kLearner:
+      outcome = run_learner(config, run, layout, rank, learners, *learner);
+      break;
   }
   learner.reset();
   replay.reset();

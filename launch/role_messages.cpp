@@ -16,8 +16,7 @@ std::vector<std::uint8_t> receive_bytes(int source, RoleTag tag, int* from) {
   int count = 0;
   DREAMER_CHECK_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(count));
-  DREAMER_CHECK_MPI(
-      MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  DREAMER_CHECK_MPI(MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   if (from != nullptr) *from = status.MPI_SOURCE;
   return bytes;
 }

@@ -30,8 +30,8 @@ void RunConfig::validate() const {
   model.validate();
   replay.validate();
   if (replay.num_streams != actors * envs_per_actor)
-    throw ConfigError("replay.num_streams", "must equal actors x envs_per_actor = " +
-                                                std::to_string(actors * envs_per_actor));
+    throw ConfigError("replay.num_streams",
+                      "must equal actors x envs_per_actor = " + std::to_string(actors * envs_per_actor));
   if (replay.writer_groups != actors) throw ConfigError("replay.writer_groups", "must equal actors");
   if (replay.batch_size != model.train.batch_size || replay.seq_len != model.train.seq_len)
     throw ConfigError("replay.batch_size/seq_len", "must match the learner's batch_size and seq_len");

@@ -31,14 +31,14 @@ struct TaskConfig {
 };
 
 struct RunConfig {
-  std::string mode = "full";  // "full" or "standing_still" (world model only, constant action)
+  std::string mode = "full";   // "full" or "standing_still" (world model only, constant action)
   std::string device = "cpu";  // "cpu" or "cuda"
   std::string preset = "tiny";
   std::string output_tag = "run";
   std::string runs_root = "bench/runs/rl";
   TaskConfig task;
-  int actors = 1;             // actor ranks (1 in single-process mode)
-  int learners = 1;           // learner ranks
+  int actors = 1;    // actor ranks (1 in single-process mode)
+  int learners = 1;  // learner ranks
   int envs_per_actor = 8;
   int env_threads = 1;
   std::int64_t total_env_steps = 4096;

@@ -16,26 +16,18 @@ void ActorOptions::validate() const {
 
 ActorImpl::ActorImpl(const ActorOptions& options) : options_(options) {
   options_.validate();
-  const MlpOptions mlp_options{options_.input_size, options_.units, options_.layers,
-                               options_.layer_norm_eps};
+  const MlpOptions mlp_options{options_.input_size, options_.units, options_.layers, options_.layer_norm_eps};
   mlp_ = register_module("mlp", Mlp(mlp_options));
-  output_ =
-      register_module("output", torch::nn::Linear(mlp_options.output_size(), options_.num_actions));
+  output_ = register_module("output", torch::nn::Linear(mlp_options.output_size(), options_.num_actions));
   init_dreamer_weights(*this);
   init_uniform_output(*output_, 1.0);
 }
 
-torch::Tensor ActorImpl::forward(const torch::Tensor& latent) {
-  return output_->forward(mlp_->forward(latent));
-}
+torch::Tensor ActorImpl::forward(const torch::Tensor& latent) { return output_->forward(mlp_->forward(latent)); }
 
-torch::Tensor ActorImpl::probs(const torch::Tensor& latent) {
-  return unimix_probs(forward(latent), options_.unimix);
-}
+torch::Tensor ActorImpl::probs(const torch::Tensor& latent) { return unimix_probs(forward(latent), options_.unimix); }
 
-torch::Tensor ActorImpl::sample(const torch::Tensor& latent) {
-  return straight_through_sample(probs(latent));
-}
+torch::Tensor ActorImpl::sample(const torch::Tensor& latent) { return straight_through_sample(probs(latent)); }
 
 torch::Tensor ActorImpl::greedy(const torch::Tensor& latent) { return forward(latent).argmax(-1); }
 

@@ -22,9 +22,7 @@ torch::Tensor one_hot_mode(const torch::Tensor& probs) {
   return torch::one_hot(probs.detach().argmax(-1), probs.size(-1)).to(probs.scalar_type());
 }
 
-torch::Tensor categorical_entropy(const torch::Tensor& probs) {
-  return -torch::special::xlogy(probs, probs).sum(-1);
-}
+torch::Tensor categorical_entropy(const torch::Tensor& probs) { return -torch::special::xlogy(probs, probs).sum(-1); }
 
 torch::Tensor categorical_kl(const torch::Tensor& p, const torch::Tensor& q) {
   return (torch::special::xlogy(p, p) - torch::special::xlogy(p, q)).sum(-1);

@@ -13,8 +13,7 @@ torch::Tensor ChannelLayerNormImpl::forward(const torch::Tensor& x) {
   const auto mean = x.mean(1, /*keepdim=*/true);
   const auto centered = x - mean;
   const auto variance = centered.square().mean(1, /*keepdim=*/true);
-  return centered * torch::rsqrt(variance + eps_) * weight_.view({1, -1, 1, 1}) +
-         bias_.view({1, -1, 1, 1});
+  return centered * torch::rsqrt(variance + eps_) * weight_.view({1, -1, 1, 1}) + bias_.view({1, -1, 1, 1});
 }
 
 }  // namespace dreamer::learner

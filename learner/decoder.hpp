@@ -24,8 +24,7 @@ struct DecoderOptions {
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(cereal::make_nvp("latent_size", latent_size),
-            cereal::make_nvp("cnn_multiplier", cnn_multiplier),
+    archive(cereal::make_nvp("latent_size", latent_size), cereal::make_nvp("cnn_multiplier", cnn_multiplier),
             cereal::make_nvp("layer_norm_eps", layer_norm_eps));
   }
   void validate() const;

@@ -25,16 +25,13 @@ struct DreamerAgent::WorldModelStep {
 
 namespace {
 
-std::unique_ptr<torch::optim::Adam> make_adam(const std::vector<torch::Tensor>& parameters,
-                                              double lr, double eps) {
-  return std::make_unique<torch::optim::Adam>(parameters,
-                                              torch::optim::AdamOptions(lr).eps(eps));
+std::unique_ptr<torch::optim::Adam> make_adam(const std::vector<torch::Tensor>& parameters, double lr, double eps) {
+  return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(lr).eps(eps));
 }
 
 }  // namespace
 
-DreamerAgent::DreamerAgent(const DreamerOptions& options, torch::Device device)
-    : options_(options), device_(device) {
+DreamerAgent::DreamerAgent(const DreamerOptions& options, torch::Device device) : options_(options), device_(device) {
   options_.validate();
   const auto& model = options_.model;
   const auto& train = options_.train;
@@ -64,8 +61,7 @@ DreamerAgent::DreamerAgent(const DreamerOptions& options, torch::Device device)
   critic_optimizer_ = make_adam(critic_->parameters(), train.critic_lr, train.adam_eps);
 }
 
-std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>>
-DreamerAgent::named_modules() {
+std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> DreamerAgent::named_modules() {
   return {{"world_model", world_model_.ptr()},
           {"actor", actor_.ptr()},
           {"critic", critic_.ptr()},
@@ -74,9 +70,7 @@ DreamerAgent::named_modules() {
 }
 
 std::vector<std::pair<std::string, torch::optim::Adam*>> DreamerAgent::named_optimizers() {
-  return {{"model", model_optimizer_.get()},
-          {"actor", actor_optimizer_.get()},
-          {"critic", critic_optimizer_.get()}};
+  return {{"model", model_optimizer_.get()}, {"actor", actor_optimizer_.get()}, {"critic", critic_optimizer_.get()}};
 }
 
 std::vector<torch::Tensor> DreamerAgent::player_weights() {
@@ -117,8 +111,7 @@ DreamerAgent::WorldModelStep DreamerAgent::train_world_model(const PreparedBatch
   torch::Tensor continue_logits;
   {
     AutocastScope scope(autocast);
-    const auto embed =
-        world_model_->encoder()->forward(batch.obs.flatten(0, 1)).view({steps, batch_size, -1});
+    const auto embed = world_model_->encoder()->forward(batch.obs.flatten(0, 1)).view({steps, batch_size, -1});
     observation = world_model_->rssm()->observe(embed, batch.action_prev, batch.is_first);
     const auto latent = torch::cat({observation.stoch, observation.deter}, -1);
     reconstruction = world_model_->decoder()->forward(latent.flatten(0, 1));
@@ -126,8 +119,7 @@ DreamerAgent::WorldModelStep DreamerAgent::train_world_model(const PreparedBatch
     continue_logits = world_model_->continue_head()->forward(latent);
   }
   const auto image = packed2_to_image(batch.obs);
-  const auto obs_nll =
-      (reconstruction.to(torch::kFloat32).view(image.sizes()) - image).square().sum({-2, -1});
+  const auto obs_nll = (reconstruction.to(torch::kFloat32).view(image.sizes()) - image).square().sum({-2, -1});
   const auto reward_nll = -two_hot_log_prob(reward_logits, batch.reward, bins_);
   const auto continue_target = 1.0 - batch.is_terminal;
   const auto continue_nll = torch::nn::functional::binary_cross_entropy_with_logits(
@@ -136,12 +128,12 @@ DreamerAgent::WorldModelStep DreamerAgent::train_world_model(const PreparedBatch
   const double unimix = options_.model.unimix;
   const auto post_probs = unimix_probs(observation.post_logits, unimix);
   const auto prior_probs = unimix_probs(observation.prior_logits, unimix);
-  const auto kl = kl_loss(post_probs, prior_probs,
-                          KlLossOptions{train.kl_dyn_scale, train.kl_rep_scale, train.kl_free_bits});
+  const auto kl =
+      kl_loss(post_probs, prior_probs, KlLossOptions{train.kl_dyn_scale, train.kl_rep_scale, train.kl_free_bits});
   const auto loss = (obs_nll + reward_nll + continue_nll + kl.loss).mean();
   loss.backward();
-  const auto grad_norm = apply_gradients(ParameterGroup::kModel, *world_model_, *model_optimizer_,
-                                         train.model_grad_clip);
+  const auto grad_norm =
+      apply_gradients(ParameterGroup::kModel, *world_model_, *model_optimizer_, train.model_grad_clip);
 
   WorldModelStep step;
   step.start_deter = observation.deter.detach().flatten(0, 1);
@@ -185,8 +177,7 @@ UpdateMetrics DreamerAgent::update(const TrainingBatch& training_batch) {
   {
     torch::NoGradGuard no_grad;
     AutocastScope scope(autocast);
-    imagination = world_model_->rssm()->imagine(actor_, {step.start_deter, step.start_stoch},
-                                                train.horizon);
+    imagination = world_model_->rssm()->imagine(actor_, {step.start_deter, step.start_stoch}, train.horizon);
     rewards = two_hot_mean(world_model_->reward_head()->forward(imagination.latents), bins_);
     values = two_hot_mean(critic_->forward(imagination.latents), bins_);
     const auto predicted_continue =
@@ -210,14 +201,11 @@ UpdateMetrics DreamerAgent::update(const TrainingBatch& training_batch) {
     actor_logits = actor_->forward(latents);
   }
   const auto action_probs = unimix_probs(actor_logits, options_.model.unimix);
-  const auto log_prob =
-      torch::special::xlogy(imagination.actions.slice(0, 0, -1).detach(), action_probs).sum(-1);
+  const auto log_prob = torch::special::xlogy(imagination.actions.slice(0, 0, -1).detach(), action_probs).sum(-1);
   const auto entropy = categorical_entropy(action_probs);
-  const auto loss_actor =
-      -(weight * (log_prob * advantage + train.actor_entropy * entropy)).mean();
+  const auto loss_actor = -(weight * (log_prob * advantage + train.actor_entropy * entropy)).mean();
   loss_actor.backward();
-  m["grad_norm_actor"] = apply_gradients(ParameterGroup::kActor, *actor_, *actor_optimizer_,
-                                         train.actor_grad_clip);
+  m["grad_norm_actor"] = apply_gradients(ParameterGroup::kActor, *actor_, *actor_optimizer_, train.actor_grad_clip);
 
   // Critic: two-hot NLL of the returns plus the slow-critic regulariser.
   critic_optimizer_->zero_grad();
@@ -233,8 +221,8 @@ UpdateMetrics DreamerAgent::update(const TrainingBatch& training_batch) {
                           train.slow_critic_reg * two_hot_log_prob(critic_logits, slow_mean, bins_);
   const auto loss_critic = (weight * critic_nll).mean();
   loss_critic.backward();
-  m["grad_norm_critic"] = apply_gradients(ParameterGroup::kCritic, *critic_, *critic_optimizer_,
-                                          train.critic_grad_clip);
+  m["grad_norm_critic"] =
+      apply_gradients(ParameterGroup::kCritic, *critic_, *critic_optimizer_, train.critic_grad_clip);
   update_slow_critic();
   ++counters_.updates;
 

@@ -90,8 +90,8 @@ class DreamerAgent {
  private:
   struct WorldModelStep;
   WorldModelStep train_world_model(const PreparedBatch& batch);
-  torch::Tensor apply_gradients(ParameterGroup group, torch::nn::Module& module,
-                                torch::optim::Adam& optimizer, double max_norm);
+  torch::Tensor apply_gradients(ParameterGroup group, torch::nn::Module& module, torch::optim::Adam& optimizer,
+                                double max_norm);
   void update_slow_critic();
 
   DreamerOptions options_;

@@ -11,8 +11,8 @@ void require_positive(int value, const char* field) {
 
 void require_range(double value, double low, double high, const char* field) {
   if (!(value >= low && value <= high)) {
-    throw ConfigError(field, "must lie in [" + std::to_string(low) + ", " + std::to_string(high) +
-                                 "], got " + std::to_string(value));
+    throw ConfigError(
+        field, "must lie in [" + std::to_string(low) + ", " + std::to_string(high) + "], got " + std::to_string(value));
   }
 }
 

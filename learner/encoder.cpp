@@ -18,10 +18,8 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options) : options_(options) {
   int64_t in = 1;
   for (int stage = 0; stage < kCnnStages; ++stage) {
     const int64_t out = static_cast<int64_t>(options_.cnn_multiplier) << stage;
-    convs_->push_back(torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, 4).stride(2).padding(1).bias(false)));
-    norms_->push_back(
-        ChannelLayerNorm(out, options_.layer_norm_eps));
+    convs_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 4).stride(2).padding(1).bias(false)));
+    norms_->push_back(ChannelLayerNorm(out, options_.layer_norm_eps));
     in = out;
   }
   register_module("convs", convs_);

@@ -25,8 +25,7 @@ struct EncoderOptions {
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(cereal::make_nvp("cnn_multiplier", cnn_multiplier),
-            cereal::make_nvp("layer_norm_eps", layer_norm_eps));
+    archive(cereal::make_nvp("cnn_multiplier", cnn_multiplier), cereal::make_nvp("layer_norm_eps", layer_norm_eps));
   }
   void validate() const;
 };

@@ -17,11 +17,9 @@ struct Fans {
 };
 
 // Returns false when `module` is not a weight layer this file initialises.
-bool weight_layer_fans(torch::nn::Module& module, Fans& fans, torch::Tensor& weight,
-                       torch::Tensor& bias) {
+bool weight_layer_fans(torch::nn::Module& module, Fans& fans, torch::Tensor& weight, torch::Tensor& bias) {
   if (auto* linear = module.as<torch::nn::Linear>()) {
-    fans = {static_cast<double>(linear->options.in_features()),
-            static_cast<double>(linear->options.out_features())};
+    fans = {static_cast<double>(linear->options.in_features()), static_cast<double>(linear->options.out_features())};
     weight = linear->weight;
     bias = linear->bias;
     return true;

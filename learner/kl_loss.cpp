@@ -6,8 +6,7 @@
 
 namespace dreamer::learner {
 
-KlLoss kl_loss(const torch::Tensor& post_probs, const torch::Tensor& prior_probs,
-               const KlLossOptions& options) {
+KlLoss kl_loss(const torch::Tensor& post_probs, const torch::Tensor& prior_probs, const KlLossOptions& options) {
   const auto kl_dyn = categorical_kl(post_probs.detach(), prior_probs).sum(-1);
   const auto kl_rep = categorical_kl(post_probs, prior_probs.detach()).sum(-1);
   KlLoss result;

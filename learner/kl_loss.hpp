@@ -25,7 +25,6 @@ struct KlLoss {
 };
 
 // post_probs, prior_probs: [..., vars, classes] (unimix probabilities).
-KlLoss kl_loss(const torch::Tensor& post_probs, const torch::Tensor& prior_probs,
-               const KlLossOptions& options);
+KlLoss kl_loss(const torch::Tensor& post_probs, const torch::Tensor& prior_probs, const KlLossOptions& options);
 
 }  // namespace dreamer::learner

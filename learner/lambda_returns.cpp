@@ -8,8 +8,8 @@
 
 namespace dreamer::learner {
 
-torch::Tensor lambda_returns(const torch::Tensor& rewards, const torch::Tensor& values,
-                             const torch::Tensor& continues, double gamma, double lambda) {
+torch::Tensor lambda_returns(const torch::Tensor& rewards, const torch::Tensor& values, const torch::Tensor& continues,
+                             double gamma, double lambda) {
   DREAMER_ASSERT(rewards.sizes() == values.sizes() && values.sizes() == continues.sizes(),
                  "lambda_returns: rewards, values and continues must have one shape");
   const int64_t horizon = rewards.size(0) - 1;

@@ -11,7 +11,7 @@
 
 namespace dreamer::learner {
 
-torch::Tensor lambda_returns(const torch::Tensor& rewards, const torch::Tensor& values,
-                             const torch::Tensor& continues, double gamma, double lambda);
+torch::Tensor lambda_returns(const torch::Tensor& rewards, const torch::Tensor& values, const torch::Tensor& continues,
+                             double gamma, double lambda);
 
 }  // namespace dreamer::learner

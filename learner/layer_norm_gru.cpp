@@ -15,13 +15,12 @@ void LayerNormGruOptions::validate() const {
 LayerNormGruImpl::LayerNormGruImpl(const LayerNormGruOptions& options) : options_(options) {
   options_.validate();
   linear_ = register_module(
-      "linear", torch::nn::Linear(
-                    torch::nn::LinearOptions(options_.hidden_size + options_.input_size,
-                                             3 * options_.hidden_size)
-                        .bias(false)));
-  norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions(
-                                                           {3 * options_.hidden_size})
-                                                           .eps(options_.layer_norm_eps)));
+      "linear",
+      torch::nn::Linear(
+          torch::nn::LinearOptions(options_.hidden_size + options_.input_size, 3 * options_.hidden_size).bias(false)));
+  norm_ = register_module(
+      "norm",
+      torch::nn::LayerNorm(torch::nn::LayerNormOptions({3 * options_.hidden_size}).eps(options_.layer_norm_eps)));
 }
 
 torch::Tensor LayerNormGruImpl::forward(const torch::Tensor& x, const torch::Tensor& h_prev) {

@@ -22,9 +22,15 @@ LearnerWorker::LearnerWorker(const DreamerOptions& options, torch::Device device
   agent_.set_gradient_hook([this](ParameterGroup group, std::vector<torch::Tensor>&) {
     torch::nn::Module* module = nullptr;
     switch (group) {
-      case ParameterGroup::kModel: module = agent_.world_model().get(); break;
-      case ParameterGroup::kActor: module = agent_.actor().get(); break;
-      case ParameterGroup::kCritic: module = agent_.critic().get(); break;
+      case ParameterGroup::kModel:
+        module = agent_.world_model().get();
+        break;
+      case ParameterGroup::kActor:
+        module = agent_.actor().get();
+        break;
+      case ParameterGroup::kCritic:
+        module = agent_.critic().get();
+        break;
     }
     // The hook's tensors are the parameters' .grad(), averaged in place.
     const AllReduceStats stats = reducer_->average_gradients(module->parameters());

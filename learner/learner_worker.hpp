@@ -46,8 +46,8 @@ class LearnerWorker {
   const AllReduceStats& last_allreduce() const { return last_allreduce_; }
 
   // Checkpoints hold the agent plus the caller's counters and config.
-  std::filesystem::path save(const std::filesystem::path& directory, const std::map<std::string, std::int64_t>& counters,
-                             const std::string& config_json);
+  std::filesystem::path save(const std::filesystem::path& directory,
+                             const std::map<std::string, std::int64_t>& counters, const std::string& config_json);
   // Restores from `latest` in `directory`; returns the saved counters, or
   // nullopt when there is no checkpoint yet.
   std::optional<std::map<std::string, std::int64_t>> restore(const std::filesystem::path& directory);

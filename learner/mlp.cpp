@@ -18,8 +18,8 @@ MlpImpl::MlpImpl(const MlpOptions& options) : options_(options) {
   int64_t in = options_.input_size;
   for (int i = 0; i < options_.layers; ++i) {
     layers_->push_back(torch::nn::Linear(torch::nn::LinearOptions(in, options_.units).bias(false)));
-    layers_->push_back(torch::nn::LayerNorm(
-        torch::nn::LayerNormOptions({options_.units}).eps(options_.layer_norm_eps)));
+    layers_->push_back(
+        torch::nn::LayerNorm(torch::nn::LayerNormOptions({options_.units}).eps(options_.layer_norm_eps)));
     layers_->push_back(torch::nn::SiLU());
     in = options_.units;
   }

@@ -7,8 +7,7 @@
 
 namespace dreamer::learner {
 
-std::vector<torch::Tensor> player_parameters(EncoderImpl& encoder, RssmImpl& rssm,
-                                             ActorImpl& actor) {
+std::vector<torch::Tensor> player_parameters(EncoderImpl& encoder, RssmImpl& rssm, ActorImpl& actor) {
   std::vector<torch::Tensor> result = encoder.parameters();
   for (auto& tensor : rssm.parameters()) result.push_back(tensor);
   for (auto& tensor : actor.parameters()) result.push_back(tensor);
@@ -48,14 +47,13 @@ void Player::load_weights(const std::vector<torch::Tensor>& source, int64_t vers
 
 void Player::reset() {
   state_ = RssmState{};
-  action_prev_ = torch::zeros({num_envs_, options_.num_actions},
-                              torch::TensorOptions().dtype(torch::kFloat32).device(device_));
+  action_prev_ =
+      torch::zeros({num_envs_, options_.num_actions}, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
 }
 
 torch::Tensor Player::act(const torch::Tensor& obs, const torch::Tensor& is_first, bool greedy) {
   DREAMER_ASSERT(obs.dim() == 3 && obs.size(0) == num_envs_, "Player::act: obs must be [N, 72, 20]");
-  DREAMER_ASSERT(is_first.dim() == 1 && is_first.size(0) == num_envs_,
-                 "Player::act: is_first must be [N]");
+  DREAMER_ASSERT(is_first.dim() == 1 && is_first.size(0) == num_envs_, "Player::act: is_first must be [N]");
   torch::NoGradGuard no_grad;
   auto first = is_first.to(device_).to(torch::kFloat32);
   if (!state_.deter.defined()) first = torch::ones_like(first);

@@ -24,8 +24,7 @@
 namespace dreamer::learner {
 
 // The parameters a Player needs, in its load order.
-std::vector<torch::Tensor> player_parameters(EncoderImpl& encoder, RssmImpl& rssm,
-                                             ActorImpl& actor);
+std::vector<torch::Tensor> player_parameters(EncoderImpl& encoder, RssmImpl& rssm, ActorImpl& actor);
 
 class Player {
  public:

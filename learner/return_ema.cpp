@@ -22,8 +22,7 @@ ReturnEmaImpl::ReturnEmaImpl(const ReturnEmaOptions& options) : options_(options
 
 torch::Tensor ReturnEmaImpl::quantiles(const torch::Tensor& returns) const {
   const auto flat = returns.detach().to(torch::kFloat32).flatten();
-  const auto q = torch::tensor({options_.low_percentile, options_.high_percentile},
-                               flat.options());
+  const auto q = torch::tensor({options_.low_percentile, options_.high_percentile}, flat.options());
   return torch::quantile(flat, q);
 }
 
@@ -34,8 +33,6 @@ void ReturnEmaImpl::update(const torch::Tensor& quantiles) {
   high_.mul_(options_.decay).add_(q[1] * (1.0 - options_.decay));
 }
 
-torch::Tensor ReturnEmaImpl::scale() const {
-  return torch::clamp_min(high_ - low_, options_.max_scale);
-}
+torch::Tensor ReturnEmaImpl::scale() const { return torch::clamp_min(high_ - low_, options_.max_scale); }
 
 }  // namespace dreamer::learner

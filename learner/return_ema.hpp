@@ -25,8 +25,7 @@ struct ReturnEmaOptions {
   template <class Archive>
   void serialize(Archive& archive) {
     archive(cereal::make_nvp("decay", decay), cereal::make_nvp("low_percentile", low_percentile),
-            cereal::make_nvp("high_percentile", high_percentile),
-            cereal::make_nvp("max_scale", max_scale));
+            cereal::make_nvp("high_percentile", high_percentile), cereal::make_nvp("max_scale", max_scale));
   }
   void validate() const;
 };

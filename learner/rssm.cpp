@@ -27,23 +27,18 @@ RssmImpl::RssmImpl(const RssmOptions& options) : options_(options) {
   initial_deter_ = register_parameter("initial_deter", torch::zeros({options_.deter}));
   input_linear_ = register_module(
       "input_linear",
-      torch::nn::Linear(torch::nn::LinearOptions(options_.stoch_size() + options_.num_actions,
-                                                 options_.hidden)
-                            .bias(false)));
+      torch::nn::Linear(
+          torch::nn::LinearOptions(options_.stoch_size() + options_.num_actions, options_.hidden).bias(false)));
   input_norm_ = register_module(
-      "input_norm",
-      torch::nn::LayerNorm(torch::nn::LayerNormOptions({options_.hidden}).eps(options_.layer_norm_eps)));
-  gru_ = register_module("gru", LayerNormGru(LayerNormGruOptions{options_.hidden, options_.deter,
-                                                                 options_.layer_norm_eps}));
-  prior_mlp_ = register_module(
-      "prior_mlp", Mlp(MlpOptions{options_.deter, options_.hidden, 1, options_.layer_norm_eps}));
-  prior_output_ =
-      register_module("prior_output", torch::nn::Linear(options_.hidden, options_.stoch_size()));
-  posterior_mlp_ = register_module(
-      "posterior_mlp", Mlp(MlpOptions{options_.deter + options_.embed_size, options_.hidden, 1,
-                                      options_.layer_norm_eps}));
-  posterior_output_ =
-      register_module("posterior_output", torch::nn::Linear(options_.hidden, options_.stoch_size()));
+      "input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options_.hidden}).eps(options_.layer_norm_eps)));
+  gru_ = register_module("gru",
+                         LayerNormGru(LayerNormGruOptions{options_.hidden, options_.deter, options_.layer_norm_eps}));
+  prior_mlp_ =
+      register_module("prior_mlp", Mlp(MlpOptions{options_.deter, options_.hidden, 1, options_.layer_norm_eps}));
+  prior_output_ = register_module("prior_output", torch::nn::Linear(options_.hidden, options_.stoch_size()));
+  posterior_mlp_ = register_module("posterior_mlp", Mlp(MlpOptions{options_.deter + options_.embed_size,
+                                                                   options_.hidden, 1, options_.layer_norm_eps}));
+  posterior_output_ = register_module("posterior_output", torch::nn::Linear(options_.hidden, options_.stoch_size()));
   init_dreamer_weights(*this);
   init_uniform_output(*prior_output_, 1.0);
   init_uniform_output(*posterior_output_, 1.0);
@@ -61,20 +56,18 @@ torch::Tensor RssmImpl::prior_logits(const torch::Tensor& deter) {
 }
 
 torch::Tensor RssmImpl::posterior_logits(const torch::Tensor& deter, const torch::Tensor& embed) {
-  return logits_view(posterior_output_->forward(
-      posterior_mlp_->forward(torch::cat({deter, embed.to(torch::kFloat32)}, -1))));
+  return logits_view(
+      posterior_output_->forward(posterior_mlp_->forward(torch::cat({deter, embed.to(torch::kFloat32)}, -1))));
 }
 
 torch::Tensor RssmImpl::recurrent(const torch::Tensor& deter_prev, const torch::Tensor& stoch_prev,
                                   const torch::Tensor& action_prev) {
-  const auto x = torch::silu(input_norm_->forward(
-      input_linear_->forward(torch::cat({stoch_prev, action_prev.to(torch::kFloat32)}, -1))));
+  const auto x = torch::silu(
+      input_norm_->forward(input_linear_->forward(torch::cat({stoch_prev, action_prev.to(torch::kFloat32)}, -1))));
   return gru_->forward(x, deter_prev);
 }
 
-torch::Tensor RssmImpl::latent(const RssmState& state) const {
-  return torch::cat({state.stoch, state.deter}, -1);
-}
+torch::Tensor RssmImpl::latent(const RssmState& state) const { return torch::cat({state.stoch, state.deter}, -1); }
 
 RssmState RssmImpl::initial_state(int64_t batch) {
   AutocastScope fp32(false);
@@ -87,13 +80,11 @@ RssmState RssmImpl::observe_step(const RssmState& previous, const torch::Tensor&
                                  const torch::Tensor& embed, const torch::Tensor& is_first,
                                  torch::Tensor* post_logits) {
   AutocastScope fp32(false);
-  return step_from(previous, initial_state(embed.size(0)), action_prev, embed, is_first,
-                   post_logits);
+  return step_from(previous, initial_state(embed.size(0)), action_prev, embed, is_first, post_logits);
 }
 
-RssmState RssmImpl::step_from(const RssmState& previous, const RssmState& initial,
-                              const torch::Tensor& action_prev, const torch::Tensor& embed,
-                              const torch::Tensor& is_first, torch::Tensor* post_logits) {
+RssmState RssmImpl::step_from(const RssmState& previous, const RssmState& initial, const torch::Tensor& action_prev,
+                              const torch::Tensor& embed, const torch::Tensor& is_first, torch::Tensor* post_logits) {
   const int64_t batch = embed.size(0);
   const auto first = is_first.to(torch::kFloat32).view({batch, 1});
   const auto keep = 1.0 - first;
@@ -153,8 +144,7 @@ RssmImagination RssmImpl::imagine(Actor& actor, const RssmState& start, int hori
     actions.push_back(action);
     if (step == horizon) break;
     const auto deter = recurrent(state.deter, state.stoch, action);
-    const auto stoch =
-        straight_through_sample(unimix_probs(prior_logits(deter), options_.unimix)).flatten(-2);
+    const auto stoch = straight_through_sample(unimix_probs(prior_logits(deter), options_.unimix)).flatten(-2);
     state = {deter, stoch};
   }
   return {torch::stack(latents), torch::stack(actions)};

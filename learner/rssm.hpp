@@ -48,8 +48,7 @@ struct RssmOptions {
   template <class Archive>
   void serialize(Archive& archive) {
     archive(cereal::make_nvp("deter", deter), cereal::make_nvp("hidden", hidden),
-            cereal::make_nvp("stoch_vars", stoch_vars),
-            cereal::make_nvp("stoch_classes", stoch_classes),
+            cereal::make_nvp("stoch_vars", stoch_vars), cereal::make_nvp("stoch_classes", stoch_classes),
             cereal::make_nvp("num_actions", num_actions), cereal::make_nvp("embed_size", embed_size),
             cereal::make_nvp("unimix", unimix), cereal::make_nvp("layer_norm_eps", layer_norm_eps));
   }
@@ -63,11 +62,11 @@ struct RssmState {
 
 // observe() over a sequence, time-major.
 struct RssmObservation {
-  torch::Tensor deter;          // [T, B, deter]
-  torch::Tensor stoch;          // [T, B, vars * classes], posterior samples
-  torch::Tensor post_logits;    // [T, B, vars, classes]
-  torch::Tensor prior_logits;   // [T, B, vars, classes]
-  RssmState last;               // state after the final step
+  torch::Tensor deter;         // [T, B, deter]
+  torch::Tensor stoch;         // [T, B, vars * classes], posterior samples
+  torch::Tensor post_logits;   // [T, B, vars, classes]
+  torch::Tensor prior_logits;  // [T, B, vars, classes]
+  RssmState last;              // state after the final step
 };
 
 // imagine() from N start states.
@@ -85,14 +84,13 @@ class RssmImpl : public torch::nn::Module {
 
   // One posterior step; `is_first` [N] (bool or float). post_logits is
   // optional output [N, vars, classes].
-  RssmState observe_step(const RssmState& previous, const torch::Tensor& action_prev,
-                         const torch::Tensor& embed, const torch::Tensor& is_first,
-                         torch::Tensor* post_logits = nullptr);
+  RssmState observe_step(const RssmState& previous, const torch::Tensor& action_prev, const torch::Tensor& embed,
+                         const torch::Tensor& is_first, torch::Tensor* post_logits = nullptr);
 
   // embed [T, B, E], action_prev [T, B, A] (one-hot float, a_{t-1}),
   // is_first [T, B]. Row 0 must be is_first or `start` must be given.
-  RssmObservation observe(const torch::Tensor& embed, const torch::Tensor& action_prev,
-                          const torch::Tensor& is_first, const RssmState* start = nullptr);
+  RssmObservation observe(const torch::Tensor& embed, const torch::Tensor& action_prev, const torch::Tensor& is_first,
+                          const RssmState* start = nullptr);
 
   // Rolls the prior `horizon` steps with actions from `actor` (sampled on
   // detached latents). Run it under NoGradGuard for behaviour learning.
@@ -110,9 +108,8 @@ class RssmImpl : public torch::nn::Module {
  private:
   torch::Tensor logits_view(const torch::Tensor& flat) const;
   // observe_step with (h0, z0) already computed (observe() does it once).
-  RssmState step_from(const RssmState& previous, const RssmState& initial,
-                      const torch::Tensor& action_prev, const torch::Tensor& embed,
-                      const torch::Tensor& is_first, torch::Tensor* post_logits);
+  RssmState step_from(const RssmState& previous, const RssmState& initial, const torch::Tensor& action_prev,
+                      const torch::Tensor& embed, const torch::Tensor& is_first, torch::Tensor* post_logits);
 
   RssmOptions options_;
   torch::Tensor initial_deter_;

@@ -15,16 +15,12 @@ torch::Tensor time_major_float(const torch::Tensor& x, torch::Device device) {
 }  // namespace
 
 PreparedBatch prepare_batch(const TrainingBatch& batch, int num_actions, torch::Device device) {
-  DREAMER_ASSERT(batch.obs.defined() && batch.obs.dim() == 4 &&
-                     batch.obs.scalar_type() == torch::kUInt8 &&
-                     batch.obs.size(2) == packed2::kHeight &&
-                     batch.obs.size(3) == packed2::kBytesPerRow,
+  DREAMER_ASSERT(batch.obs.defined() && batch.obs.dim() == 4 && batch.obs.scalar_type() == torch::kUInt8 &&
+                     batch.obs.size(2) == packed2::kHeight && batch.obs.size(3) == packed2::kBytesPerRow,
                  "TrainingBatch.obs must be uint8 [B, T, 72, 20]");
   const auto sizes = batch.obs.sizes().slice(0, 2);
-  for (const auto* field : {&batch.action, &batch.reward, &batch.is_first, &batch.is_terminal,
-                            &batch.is_truncated}) {
-    DREAMER_ASSERT(field->defined() && field->sizes() == sizes,
-                   "TrainingBatch fields must all be [B, T] like obs");
+  for (const auto* field : {&batch.action, &batch.reward, &batch.is_first, &batch.is_terminal, &batch.is_truncated}) {
+    DREAMER_ASSERT(field->defined() && field->sizes() == sizes, "TrainingBatch fields must all be [B, T] like obs");
   }
   DREAMER_ASSERT(batch.action.scalar_type() == torch::kInt64, "TrainingBatch.action must be int64");
 

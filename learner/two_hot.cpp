@@ -14,10 +14,8 @@ torch::Tensor make_two_hot_bins(torch::Device device) {
 torch::Tensor two_hot_encode(const torch::Tensor& symlog_value, const torch::Tensor& bins) {
   const auto value = symlog_value.to(torch::kFloat32).unsqueeze(-1);
   const int64_t num_bins = bins.size(0);
-  const auto below =
-      ((bins <= value).to(torch::kInt64).sum(-1) - 1).clamp(0, num_bins - 1);
-  const auto above =
-      (num_bins - (bins > value).to(torch::kInt64).sum(-1)).clamp(0, num_bins - 1);
+  const auto below = ((bins <= value).to(torch::kInt64).sum(-1) - 1).clamp(0, num_bins - 1);
+  const auto above = (num_bins - (bins > value).to(torch::kInt64).sum(-1)).clamp(0, num_bins - 1);
   const auto equal = below == above;
   const auto flat_value = value.squeeze(-1);
   const auto one = torch::ones_like(flat_value);
@@ -30,8 +28,7 @@ torch::Tensor two_hot_encode(const torch::Tensor& symlog_value, const torch::Ten
          torch::one_hot(above, num_bins).to(torch::kFloat32) * weight_above;
 }
 
-torch::Tensor two_hot_log_prob(const torch::Tensor& logits, const torch::Tensor& value,
-                               const torch::Tensor& bins) {
+torch::Tensor two_hot_log_prob(const torch::Tensor& logits, const torch::Tensor& value, const torch::Tensor& bins) {
   const auto target = two_hot_encode(symlog(value.to(torch::kFloat32)), bins);
   const auto log_probs = torch::log_softmax(logits.to(torch::kFloat32), -1);
   return (target * log_probs).sum(-1);

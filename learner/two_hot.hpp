@@ -28,8 +28,7 @@ torch::Tensor make_two_hot_bins(torch::Device device);
 torch::Tensor two_hot_encode(const torch::Tensor& symlog_value, const torch::Tensor& bins);
 
 // logits [..., 255], value [...] (raw, not symlog) -> log-probability [...].
-torch::Tensor two_hot_log_prob(const torch::Tensor& logits, const torch::Tensor& value,
-                               const torch::Tensor& bins);
+torch::Tensor two_hot_log_prob(const torch::Tensor& logits, const torch::Tensor& value, const torch::Tensor& bins);
 
 // logits [..., 255] -> mean in raw space [...].
 torch::Tensor two_hot_mean(const torch::Tensor& logits, const torch::Tensor& bins);

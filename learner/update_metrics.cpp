@@ -10,12 +10,10 @@ namespace dreamer::learner {
 
 const std::vector<std::string>& UpdateMetrics::names() {
   static const std::vector<std::string> kNames = {
-      "loss_model",        "loss_actor",      "loss_critic",    "obs_nll",
-      "reward_nll",        "continue_nll",    "kl_dyn",         "kl_rep",
-      "kl_total",          "free_bits_applied", "prior_entropy", "posterior_entropy",
-      "action_entropy",    "value_mean",      "value_std",      "adv_mean",
-      "adv_std",           "ret_p05",         "ret_p95",        "ret_scale",
-      "grad_norm_model",   "grad_norm_actor", "grad_norm_critic"};
+      "loss_model",     "loss_actor", "loss_critic",     "obs_nll",           "reward_nll",      "continue_nll",
+      "kl_dyn",         "kl_rep",     "kl_total",        "free_bits_applied", "prior_entropy",   "posterior_entropy",
+      "action_entropy", "value_mean", "value_std",       "adv_mean",          "adv_std",         "ret_p05",
+      "ret_p95",        "ret_scale",  "grad_norm_model", "grad_norm_actor",   "grad_norm_critic"};
   return kNames;
 }
 

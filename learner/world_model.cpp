@@ -6,15 +6,12 @@
 
 namespace dreamer::learner {
 
-EncoderOptions encoder_options(const ModelOptions& model) {
-  return {model.cnn_multiplier, model.layer_norm_eps};
-}
+EncoderOptions encoder_options(const ModelOptions& model) { return {model.cnn_multiplier, model.layer_norm_eps}; }
 
 RssmOptions rssm_options(const ModelOptions& model) {
-  return {model.deter,       model.hidden,
-          model.stoch_vars,  model.stoch_classes,
-          model.num_actions, encoder_options(model).embed_size(),
-          model.unimix,      model.layer_norm_eps};
+  return {model.deter,         model.hidden,        model.stoch_vars,
+          model.stoch_classes, model.num_actions,   encoder_options(model).embed_size(),
+          model.unimix,        model.layer_norm_eps};
 }
 
 DecoderOptions decoder_options(const ModelOptions& model) {
@@ -30,8 +27,7 @@ ContinueHeadOptions continue_head_options(const ModelOptions& model) {
 }
 
 ActorOptions actor_options(const ModelOptions& model) {
-  return {model.latent_size(), model.dense,  model.mlp_layers,
-          model.num_actions,   model.unimix, model.layer_norm_eps};
+  return {model.latent_size(), model.dense, model.mlp_layers, model.num_actions, model.unimix, model.layer_norm_eps};
 }
 
 WorldModelImpl::WorldModelImpl(const ModelOptions& options) : options_(options) {

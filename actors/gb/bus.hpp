@@ -45,28 +45,59 @@ DREAMER_HD_INLINE void tick(Bus& bus) {
 // 0xFF marks registers that do not exist (they read 0xFF).
 DREAMER_HD_NOINLINE std::uint8_t io_unused_bits(std::uint8_t reg) {
   switch (reg) {
-    case 0x02: return 0x7E;
-    case 0x07: return 0xF8;
-    case 0x0F: return 0xE0;
-    case 0x10: return 0x80;
-    case 0x11: return 0x3F;
-    case 0x12: return 0x00;
-    case 0x14: return 0xBF;
-    case 0x16: return 0x3F;
-    case 0x17: return 0x00;
-    case 0x19: return 0xBF;
-    case 0x1A: return 0x7F;
-    case 0x1C: return 0x9F;
-    case 0x1E: return 0xBF;
-    case 0x21: return 0x00;
-    case 0x22: return 0x00;
-    case 0x23: return 0xBF;
-    case 0x24: return 0x00;
-    case 0x25: return 0x00;
-    case 0x26: return 0x70;
-    case 0x01: case 0x04: case 0x05: case 0x06:
-    case 0x40: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46:
-    case 0x47: case 0x48: case 0x49: case 0x4A: case 0x4B:
+    case 0x02:
+      return 0x7E;
+    case 0x07:
+      return 0xF8;
+    case 0x0F:
+      return 0xE0;
+    case 0x10:
+      return 0x80;
+    case 0x11:
+      return 0x3F;
+    case 0x12:
+      return 0x00;
+    case 0x14:
+      return 0xBF;
+    case 0x16:
+      return 0x3F;
+    case 0x17:
+      return 0x00;
+    case 0x19:
+      return 0xBF;
+    case 0x1A:
+      return 0x7F;
+    case 0x1C:
+      return 0x9F;
+    case 0x1E:
+      return 0xBF;
+    case 0x21:
+      return 0x00;
+    case 0x22:
+      return 0x00;
+    case 0x23:
+      return 0xBF;
+    case 0x24:
+      return 0x00;
+    case 0x25:
+      return 0x00;
+    case 0x26:
+      return 0x70;
+    case 0x01:
+    case 0x04:
+    case 0x05:
+    case 0x06:
+    case 0x40:
+    case 0x42:
+    case 0x43:
+    case 0x44:
+    case 0x45:
+    case 0x46:
+    case 0x47:
+    case 0x48:
+    case 0x49:
+    case 0x4A:
+    case 0x4B:
       return 0x00;
     default:
       if (reg >= 0x30 && reg < 0x40) return 0x00;  // wave RAM
@@ -77,33 +108,62 @@ DREAMER_HD_NOINLINE std::uint8_t io_unused_bits(std::uint8_t reg) {
 DREAMER_HD_NOINLINE std::uint8_t io_read(Bus& bus, std::uint8_t reg) {
   Console& console = bus.console;
   switch (reg) {
-    case 0x00: return joypad_read(console);
-    case 0x01: return console.serial.sb;
-    case 0x02: return static_cast<std::uint8_t>(console.serial.sc | 0x7E);
-    case 0x04: return static_cast<std::uint8_t>(console.timer.divider >> 8);
-    case 0x05: return console.timer.tima;
-    case 0x06: return console.timer.tma;
-    case 0x07: return static_cast<std::uint8_t>(console.timer.tac | 0xF8);
-    case 0x0F: return static_cast<std::uint8_t>(console.interrupts.if_ | 0xE0);
-    case 0x26: return static_cast<std::uint8_t>((console.io[0x26] & 0x8F) | 0x70);
-    case 0x41: return ppu_read_stat(console);
-    case 0x44: return console.ppu.ly;
-    case 0x46: return console.dma.reg;
-    default: return static_cast<std::uint8_t>(console.io[reg] | io_unused_bits(reg));
+    case 0x00:
+      return joypad_read(console);
+    case 0x01:
+      return console.serial.sb;
+    case 0x02:
+      return static_cast<std::uint8_t>(console.serial.sc | 0x7E);
+    case 0x04:
+      return static_cast<std::uint8_t>(console.timer.divider >> 8);
+    case 0x05:
+      return console.timer.tima;
+    case 0x06:
+      return console.timer.tma;
+    case 0x07:
+      return static_cast<std::uint8_t>(console.timer.tac | 0xF8);
+    case 0x0F:
+      return static_cast<std::uint8_t>(console.interrupts.if_ | 0xE0);
+    case 0x26:
+      return static_cast<std::uint8_t>((console.io[0x26] & 0x8F) | 0x70);
+    case 0x41:
+      return ppu_read_stat(console);
+    case 0x44:
+      return console.ppu.ly;
+    case 0x46:
+      return console.dma.reg;
+    default:
+      return static_cast<std::uint8_t>(console.io[reg] | io_unused_bits(reg));
   }
 }
 
 DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value) {
   Console& console = bus.console;
   switch (reg) {
-    case 0x00: console.joypad.select = value & 0x30; return;
-    case 0x01: console.serial.sb = value; return;
-    case 0x02: serial_write_control(console, value); return;
-    case 0x04: timer_write_div(console); return;
-    case 0x05: timer_write_tima(console.timer, value); return;
-    case 0x06: timer_write_tma(console.timer, value); return;
-    case 0x07: timer_write_tac(console, value); return;
-    case 0x0F: console.interrupts.if_ = value & 0x1F; return;
+    case 0x00:
+      console.joypad.select = value & 0x30;
+      return;
+    case 0x01:
+      console.serial.sb = value;
+      return;
+    case 0x02:
+      serial_write_control(console, value);
+      return;
+    case 0x04:
+      timer_write_div(console);
+      return;
+    case 0x05:
+      timer_write_tima(console.timer, value);
+      return;
+    case 0x06:
+      timer_write_tma(console.timer, value);
+      return;
+    case 0x07:
+      timer_write_tac(console, value);
+      return;
+    case 0x0F:
+      console.interrupts.if_ = value & 0x1F;
+      return;
     case 0x26:
       if ((value & 0x80) == 0) {
         for (int r = 0x10; r < 0x26; ++r) console.io[r] = 0;  // APU power off clears its registers
@@ -112,11 +172,20 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
       // drop when the APU is powered off (no channel timing is emulated).
       console.io[0x26] = (value & 0x80) != 0 ? static_cast<std::uint8_t>(0x80 | (console.io[0x26] & 0x0F)) : 0;
       return;
-    case 0x40: ppu_write_lcdc(console, value); return;
-    case 0x41: ppu_write_stat(console, value); return;
-    case 0x44: return;
-    case 0x45: ppu_write_lyc(console, value); return;
-    case 0x46: dma_write(console, value); return;
+    case 0x40:
+      ppu_write_lcdc(console, value);
+      return;
+    case 0x41:
+      ppu_write_stat(console, value);
+      return;
+    case 0x44:
+      return;
+    case 0x45:
+      ppu_write_lyc(console, value);
+      return;
+    case 0x46:
+      dma_write(console, value);
+      return;
     default:
       if (reg >= 0x10 && reg < 0x26 && (console.io[0x26] & 0x80) == 0) return;  // APU off
       console.io[reg] = value;
@@ -124,9 +193,7 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
   }
 }
 
-DREAMER_HD_INLINE bool oam_blocked(const Console& console) {
-  return console.dma.active || console.ppu.oam_locked;
-}
+DREAMER_HD_INLINE bool oam_blocked(const Console& console) { return console.dma.active || console.ppu.oam_locked; }
 
 // Writes are blocked for a shorter time than reads: they pass in the first
 // M-cycle of a line and in the M-cycle between OAM scan and drawing.

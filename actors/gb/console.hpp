@@ -44,10 +44,10 @@ enum class MbcKind : std::uint8_t { kNone = 0, kMbc1 = 1, kMbc3 = 3, kMbc5 = 5 }
 // all consoles; never written by the core.
 struct RomView {
   const std::uint8_t* data = nullptr;
-  std::uint32_t size = 0;           // bytes, power-of-two multiple of 16 KiB
-  std::uint32_t bank_count = 0;     // 16 KiB banks
-  std::uint32_t ram_size = 0;       // cartridge RAM bytes (<= kCartRamCapacity)
-  std::uint8_t cart_type = 0;       // header byte 0x147
+  std::uint32_t size = 0;        // bytes, power-of-two multiple of 16 KiB
+  std::uint32_t bank_count = 0;  // 16 KiB banks
+  std::uint32_t ram_size = 0;    // cartridge RAM bytes (<= kCartRamCapacity)
+  std::uint8_t cart_type = 0;    // header byte 0x147
   MbcKind mbc = MbcKind::kNone;
   bool has_rtc = false;
 };
@@ -85,28 +85,28 @@ struct StateHeader {
   std::uint32_t magic;
   std::uint32_t version;
   std::uint32_t size;
-  std::uint32_t reserved;    // zero
+  std::uint32_t reserved;  // zero
 };
 
 struct CpuState {
   std::uint8_t a, f, b, c, d, e, h, l;
   std::uint16_t sp, pc;
-  std::uint8_t ime;          // interrupt master enable
-  std::uint8_t ei_delay;     // EI executed: IME becomes 1 after the next instruction
+  std::uint8_t ime;       // interrupt master enable
+  std::uint8_t ei_delay;  // EI executed: IME becomes 1 after the next instruction
   std::uint8_t halted;
-  std::uint8_t halt_bug;     // next opcode fetch does not increment PC
-  std::uint8_t stopped;      // STOP executed (leaves on a joypad press)
+  std::uint8_t halt_bug;  // next opcode fetch does not increment PC
+  std::uint8_t stopped;   // STOP executed (leaves on a joypad press)
   std::uint8_t pad[3];
 };
 
 struct InterruptState {
   std::uint8_t ie;
-  std::uint8_t if_;          // low 5 bits; upper bits read as 1
+  std::uint8_t if_;  // low 5 bits; upper bits read as 1
   std::uint8_t pad[2];
 };
 
 struct TimerState {
-  std::uint16_t divider;     // 16-bit internal counter; DIV is its upper byte
+  std::uint16_t divider;  // 16-bit internal counter; DIV is its upper byte
   std::uint8_t tima, tma, tac;
   // 0: normal; 1: TIMA overflowed this M-cycle (reads 0, reload next);
   // 2: TIMA was reloaded from TMA this M-cycle (writes to TIMA ignored).
@@ -115,17 +115,17 @@ struct TimerState {
 };
 
 struct PpuState {
-  std::uint32_t line_dot;    // dot within the current line, 0..455
-  std::uint32_t next_event;  // line_dot at which ppu_event runs next
-  std::uint32_t mode3_end;   // line_dot where mode 3 ends on this line
-  std::uint8_t line;         // internal line 0..153
-  std::uint8_t ly;           // value LY reads
-  std::uint8_t mode;         // STAT mode bits
-  std::uint8_t phase;        // which event comes next on this line (PpuPhase)
-  std::uint8_t stat_line;    // OR of the enabled STAT conditions (for edge detection)
-  std::uint8_t lyc_match;    // LY==LYC flag as STAT reads it
-  std::uint8_t window_line;  // window internal line counter
-  std::uint8_t window_y_hit; // WY matched LY at some line this frame
+  std::uint32_t line_dot;     // dot within the current line, 0..455
+  std::uint32_t next_event;   // line_dot at which ppu_event runs next
+  std::uint32_t mode3_end;    // line_dot where mode 3 ends on this line
+  std::uint8_t line;          // internal line 0..153
+  std::uint8_t ly;            // value LY reads
+  std::uint8_t mode;          // STAT mode bits
+  std::uint8_t phase;         // which event comes next on this line (PpuPhase)
+  std::uint8_t stat_line;     // OR of the enabled STAT conditions (for edge detection)
+  std::uint8_t lyc_match;     // LY==LYC flag as STAT reads it
+  std::uint8_t window_line;   // window internal line counter
+  std::uint8_t window_y_hit;  // WY matched LY at some line this frame
   std::uint8_t lcd_on;
   std::uint8_t frame_done;   // set when the frame boundary is reached
   std::uint8_t oam_locked;   // CPU OAM accesses blocked (OAM scan, drawing)
@@ -133,25 +133,25 @@ struct PpuState {
 };
 
 struct DmaState {
-  std::uint16_t source;      // base address of the running transfer
+  std::uint16_t source;  // base address of the running transfer
   std::uint16_t pending_source;
-  std::uint8_t active;       // a transfer is copying (OAM blocked)
-  std::uint8_t index;        // next byte 0..159
+  std::uint8_t active;         // a transfer is copying (OAM blocked)
+  std::uint8_t index;          // next byte 0..159
   std::uint8_t pending_delay;  // M-cycles until a requested transfer starts
-  std::uint8_t reg;          // last value written to 0xFF46
+  std::uint8_t reg;            // last value written to 0xFF46
 };
 
 struct JoypadState {
-  std::uint8_t select;       // bits 4-5 as written to 0xFF00
-  std::uint8_t pressed;      // Button mask
+  std::uint8_t select;   // bits 4-5 as written to 0xFF00
+  std::uint8_t pressed;  // Button mask
   std::uint8_t pad[2];
 };
 
 struct SerialState {
   std::uint8_t sb, sc;
   std::uint16_t pad;
-  std::uint32_t bits_left;   // bits still to shift in the running transfer (0: idle)
-  std::uint32_t out_count;   // bytes sent in total; out[i % size] holds byte i
+  std::uint32_t bits_left;  // bits still to shift in the running transfer (0: idle)
+  std::uint32_t out_count;  // bytes sent in total; out[i % size] holds byte i
   std::uint8_t out[kSerialBufferSize];
 };
 
@@ -161,27 +161,27 @@ struct RtcRegisters {
 };
 
 struct CartState {
-  std::uint32_t rom_offset0;     // byte offset mapped at 0x0000-0x3FFF
-  std::uint32_t rom_offset1;     // byte offset mapped at 0x4000-0x7FFF
-  std::uint32_t ram_offset;      // byte offset mapped at 0xA000-0xBFFF
-  std::uint16_t rom_bank;        // MBC bank register(s) as written
-  std::uint8_t ram_bank;         // RAM bank / RTC register select
-  std::uint8_t bank_high;        // MBC1 upper 2 bits
-  std::uint8_t mode;             // MBC1 banking mode
+  std::uint32_t rom_offset0;  // byte offset mapped at 0x0000-0x3FFF
+  std::uint32_t rom_offset1;  // byte offset mapped at 0x4000-0x7FFF
+  std::uint32_t ram_offset;   // byte offset mapped at 0xA000-0xBFFF
+  std::uint16_t rom_bank;     // MBC bank register(s) as written
+  std::uint8_t ram_bank;      // RAM bank / RTC register select
+  std::uint8_t bank_high;     // MBC1 upper 2 bits
+  std::uint8_t mode;          // MBC1 banking mode
   std::uint8_t ram_enabled;
   std::uint8_t rtc_latch_armed;  // MBC3: 0 written to 0x6000-0x7FFF
   std::uint8_t pad;
-  std::uint32_t rtc_subsecond;   // M-cycles into the current RTC second
-  RtcRegisters rtc;              // running clock
-  RtcRegisters rtc_latched;      // what reads return
+  std::uint32_t rtc_subsecond;  // M-cycles into the current RTC second
+  RtcRegisters rtc;             // running clock
+  RtcRegisters rtc_latched;     // what reads return
 };
 
 struct Counters {
-  std::uint64_t cycles;          // M-cycles since power-on
+  std::uint64_t cycles;  // M-cycles since power-on
   std::uint64_t instructions;
-  std::uint64_t halt_skipped;    // M-cycles covered by HALT fast-forward
+  std::uint64_t halt_skipped;  // M-cycles covered by HALT fast-forward
   std::uint64_t frames;
-  std::uint64_t breakpoints;     // LD B,B executed (test ROMs' "done" signal)
+  std::uint64_t breakpoints;  // LD B,B executed (test ROMs' "done" signal)
 };
 
 struct Console {
@@ -195,8 +195,8 @@ struct Console {
   SerialState serial;
   CartState cart;
   Counters counters;
-  std::uint8_t io[0x80];         // 0xFF00-0xFF7F raw register bytes
-  std::uint8_t hram[0x7F];       // 0xFF80-0xFFFE
+  std::uint8_t io[0x80];    // 0xFF00-0xFF7F raw register bytes
+  std::uint8_t hram[0x7F];  // 0xFF80-0xFFFE
   std::uint8_t pad_hram;
   std::uint8_t oam[0xA0];
   std::uint8_t wram[0x2000];

@@ -34,9 +34,7 @@ DREAMER_HD_INLINE std::uint16_t fetch16(Bus& bus) {
   return static_cast<std::uint16_t>(low | (high << 8));
 }
 
-DREAMER_HD_INLINE std::uint16_t cpu_hl(const CpuState& cpu) {
-  return static_cast<std::uint16_t>((cpu.h << 8) | cpu.l);
-}
+DREAMER_HD_INLINE std::uint16_t cpu_hl(const CpuState& cpu) { return static_cast<std::uint16_t>((cpu.h << 8) | cpu.l); }
 
 DREAMER_HD_INLINE void cpu_set_hl(CpuState& cpu, std::uint16_t value) {
   cpu.h = static_cast<std::uint8_t>(value >> 8);
@@ -46,10 +44,14 @@ DREAMER_HD_INLINE void cpu_set_hl(CpuState& cpu, std::uint16_t value) {
 // 16-bit pair by opcode bits 4-5: BC, DE, HL, SP.
 DREAMER_HD_INLINE std::uint16_t cpu_pair(const CpuState& cpu, int index) {
   switch (index) {
-    case 0: return static_cast<std::uint16_t>((cpu.b << 8) | cpu.c);
-    case 1: return static_cast<std::uint16_t>((cpu.d << 8) | cpu.e);
-    case 2: return cpu_hl(cpu);
-    default: return cpu.sp;
+    case 0:
+      return static_cast<std::uint16_t>((cpu.b << 8) | cpu.c);
+    case 1:
+      return static_cast<std::uint16_t>((cpu.d << 8) | cpu.e);
+    case 2:
+      return cpu_hl(cpu);
+    default:
+      return cpu.sp;
   }
 }
 
@@ -57,10 +59,21 @@ DREAMER_HD_INLINE void cpu_set_pair(CpuState& cpu, int index, std::uint16_t valu
   const std::uint8_t high = static_cast<std::uint8_t>(value >> 8);
   const std::uint8_t low = static_cast<std::uint8_t>(value);
   switch (index) {
-    case 0: cpu.b = high; cpu.c = low; break;
-    case 1: cpu.d = high; cpu.e = low; break;
-    case 2: cpu.h = high; cpu.l = low; break;
-    default: cpu.sp = value; break;
+    case 0:
+      cpu.b = high;
+      cpu.c = low;
+      break;
+    case 1:
+      cpu.d = high;
+      cpu.e = low;
+      break;
+    case 2:
+      cpu.h = high;
+      cpu.l = low;
+      break;
+    default:
+      cpu.sp = value;
+      break;
   }
 }
 
@@ -68,28 +81,52 @@ DREAMER_HD_INLINE void cpu_set_pair(CpuState& cpu, int index, std::uint16_t valu
 DREAMER_HD_INLINE std::uint8_t cpu_get_r(Bus& bus, int index) {
   CpuState& cpu = bus.console.cpu;
   switch (index) {
-    case 0: return cpu.b;
-    case 1: return cpu.c;
-    case 2: return cpu.d;
-    case 3: return cpu.e;
-    case 4: return cpu.h;
-    case 5: return cpu.l;
-    case 6: return cycle_read(bus, cpu_hl(cpu));
-    default: return cpu.a;
+    case 0:
+      return cpu.b;
+    case 1:
+      return cpu.c;
+    case 2:
+      return cpu.d;
+    case 3:
+      return cpu.e;
+    case 4:
+      return cpu.h;
+    case 5:
+      return cpu.l;
+    case 6:
+      return cycle_read(bus, cpu_hl(cpu));
+    default:
+      return cpu.a;
   }
 }
 
 DREAMER_HD_INLINE void cpu_set_r(Bus& bus, int index, std::uint8_t value) {
   CpuState& cpu = bus.console.cpu;
   switch (index) {
-    case 0: cpu.b = value; break;
-    case 1: cpu.c = value; break;
-    case 2: cpu.d = value; break;
-    case 3: cpu.e = value; break;
-    case 4: cpu.h = value; break;
-    case 5: cpu.l = value; break;
-    case 6: cycle_write(bus, cpu_hl(cpu), value); break;
-    default: cpu.a = value; break;
+    case 0:
+      cpu.b = value;
+      break;
+    case 1:
+      cpu.c = value;
+      break;
+    case 2:
+      cpu.d = value;
+      break;
+    case 3:
+      cpu.e = value;
+      break;
+    case 4:
+      cpu.h = value;
+      break;
+    case 5:
+      cpu.l = value;
+      break;
+    case 6:
+      cycle_write(bus, cpu_hl(cpu), value);
+      break;
+    default:
+      cpu.a = value;
+      break;
   }
 }
 
@@ -112,10 +149,14 @@ DREAMER_HD_INLINE std::uint16_t pop16(Bus& bus) {
 
 DREAMER_HD_INLINE bool cpu_condition(const CpuState& cpu, int index) {
   switch (index & 3) {
-    case 0: return (cpu.f & kFlagZ) == 0;
-    case 1: return (cpu.f & kFlagZ) != 0;
-    case 2: return (cpu.f & kFlagC) == 0;
-    default: return (cpu.f & kFlagC) != 0;
+    case 0:
+      return (cpu.f & kFlagZ) == 0;
+    case 1:
+      return (cpu.f & kFlagZ) != 0;
+    case 2:
+      return (cpu.f & kFlagC) == 0;
+    default:
+      return (cpu.f & kFlagC) != 0;
   }
 }
 
@@ -167,14 +208,37 @@ DREAMER_HD_NOINLINE std::uint8_t cpu_shift(CpuState& cpu, int operation, std::ui
   bool carry = false;
   const bool carry_in = (cpu.f & kFlagC) != 0;
   switch (operation) {
-    case 0: carry = (value & 0x80) != 0; result = static_cast<std::uint8_t>((value << 1) | (value >> 7)); break;
-    case 1: carry = (value & 1) != 0; result = static_cast<std::uint8_t>((value >> 1) | (value << 7)); break;
-    case 2: carry = (value & 0x80) != 0; result = static_cast<std::uint8_t>((value << 1) | (carry_in ? 1 : 0)); break;
-    case 3: carry = (value & 1) != 0; result = static_cast<std::uint8_t>((value >> 1) | (carry_in ? 0x80 : 0)); break;
-    case 4: carry = (value & 0x80) != 0; result = static_cast<std::uint8_t>(value << 1); break;
-    case 5: carry = (value & 1) != 0; result = static_cast<std::uint8_t>((value >> 1) | (value & 0x80)); break;
-    case 6: result = static_cast<std::uint8_t>((value << 4) | (value >> 4)); break;
-    default: carry = (value & 1) != 0; result = static_cast<std::uint8_t>(value >> 1); break;
+    case 0:
+      carry = (value & 0x80) != 0;
+      result = static_cast<std::uint8_t>((value << 1) | (value >> 7));
+      break;
+    case 1:
+      carry = (value & 1) != 0;
+      result = static_cast<std::uint8_t>((value >> 1) | (value << 7));
+      break;
+    case 2:
+      carry = (value & 0x80) != 0;
+      result = static_cast<std::uint8_t>((value << 1) | (carry_in ? 1 : 0));
+      break;
+    case 3:
+      carry = (value & 1) != 0;
+      result = static_cast<std::uint8_t>((value >> 1) | (carry_in ? 0x80 : 0));
+      break;
+    case 4:
+      carry = (value & 0x80) != 0;
+      result = static_cast<std::uint8_t>(value << 1);
+      break;
+    case 5:
+      carry = (value & 1) != 0;
+      result = static_cast<std::uint8_t>((value >> 1) | (value & 0x80));
+      break;
+    case 6:
+      result = static_cast<std::uint8_t>((value << 4) | (value >> 4));
+      break;
+    default:
+      carry = (value & 1) != 0;
+      result = static_cast<std::uint8_t>(value >> 1);
+      break;
   }
   cpu.f = static_cast<std::uint8_t>((result == 0 ? kFlagZ : 0) | (carry ? kFlagC : 0));
   return result;
@@ -187,12 +251,18 @@ DREAMER_HD_NOINLINE void cpu_execute_cb(Bus& bus) {
   const int bit = (op >> 3) & 7;
   const std::uint8_t value = cpu_get_r(bus, index);
   switch (op >> 6) {
-    case 0: cpu_set_r(bus, index, cpu_shift(cpu, bit, value)); break;
+    case 0:
+      cpu_set_r(bus, index, cpu_shift(cpu, bit, value));
+      break;
     case 1:
       cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagC) | kFlagH | (((value >> bit) & 1) == 0 ? kFlagZ : 0));
       break;
-    case 2: cpu_set_r(bus, index, static_cast<std::uint8_t>(value & ~(1u << bit))); break;
-    default: cpu_set_r(bus, index, static_cast<std::uint8_t>(value | (1u << bit))); break;
+    case 2:
+      cpu_set_r(bus, index, static_cast<std::uint8_t>(value & ~(1u << bit)));
+      break;
+    default:
+      cpu_set_r(bus, index, static_cast<std::uint8_t>(value | (1u << bit)));
+      break;
   }
 }
 
@@ -261,12 +331,20 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
   Console& console = bus.console;
   CpuState& cpu = console.cpu;
   switch (op) {
-    case 0x00: break;
-    case 0x01: case 0x11: case 0x21: case 0x31:
+    case 0x00:
+      break;
+    case 0x01:
+    case 0x11:
+    case 0x21:
+    case 0x31:
       cpu_set_pair(cpu, op >> 4, fetch16(bus));
       break;
-    case 0x02: cycle_write(bus, cpu_pair(cpu, 0), cpu.a); break;
-    case 0x12: cycle_write(bus, cpu_pair(cpu, 1), cpu.a); break;
+    case 0x02:
+      cycle_write(bus, cpu_pair(cpu, 0), cpu.a);
+      break;
+    case 0x12:
+      cycle_write(bus, cpu_pair(cpu, 1), cpu.a);
+      break;
     case 0x22: {
       const std::uint16_t hl = cpu_hl(cpu);
       cycle_write(bus, hl, cpu.a);
@@ -279,8 +357,12 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu_set_hl(cpu, static_cast<std::uint16_t>(hl - 1));
       break;
     }
-    case 0x0A: cpu.a = cycle_read(bus, cpu_pair(cpu, 0)); break;
-    case 0x1A: cpu.a = cycle_read(bus, cpu_pair(cpu, 1)); break;
+    case 0x0A:
+      cpu.a = cycle_read(bus, cpu_pair(cpu, 0));
+      break;
+    case 0x1A:
+      cpu.a = cycle_read(bus, cpu_pair(cpu, 1));
+      break;
     case 0x2A: {
       const std::uint16_t hl = cpu_hl(cpu);
       cpu.a = cycle_read(bus, hl);
@@ -293,23 +375,43 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu_set_hl(cpu, static_cast<std::uint16_t>(hl - 1));
       break;
     }
-    case 0x03: case 0x13: case 0x23: case 0x33:
+    case 0x03:
+    case 0x13:
+    case 0x23:
+    case 0x33:
       cpu_set_pair(cpu, op >> 4, static_cast<std::uint16_t>(cpu_pair(cpu, op >> 4) + 1));
       cycle_idle(bus);
       break;
-    case 0x0B: case 0x1B: case 0x2B: case 0x3B:
+    case 0x0B:
+    case 0x1B:
+    case 0x2B:
+    case 0x3B:
       cpu_set_pair(cpu, op >> 4, static_cast<std::uint16_t>(cpu_pair(cpu, op >> 4) - 1));
       cycle_idle(bus);
       break;
-    case 0x04: case 0x0C: case 0x14: case 0x1C: case 0x24: case 0x2C: case 0x34: case 0x3C: {
+    case 0x04:
+    case 0x0C:
+    case 0x14:
+    case 0x1C:
+    case 0x24:
+    case 0x2C:
+    case 0x34:
+    case 0x3C: {
       const int index = (op >> 3) & 7;
       const std::uint8_t result = static_cast<std::uint8_t>(cpu_get_r(bus, index) + 1);
-      cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagC) | (result == 0 ? kFlagZ : 0) |
-                                        ((result & 0xF) == 0 ? kFlagH : 0));
+      cpu.f =
+          static_cast<std::uint8_t>((cpu.f & kFlagC) | (result == 0 ? kFlagZ : 0) | ((result & 0xF) == 0 ? kFlagH : 0));
       cpu_set_r(bus, index, result);
       break;
     }
-    case 0x05: case 0x0D: case 0x15: case 0x1D: case 0x25: case 0x2D: case 0x35: case 0x3D: {
+    case 0x05:
+    case 0x0D:
+    case 0x15:
+    case 0x1D:
+    case 0x25:
+    case 0x2D:
+    case 0x35:
+    case 0x3D: {
       const int index = (op >> 3) & 7;
       const std::uint8_t result = static_cast<std::uint8_t>(cpu_get_r(bus, index) - 1);
       cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagC) | kFlagN | (result == 0 ? kFlagZ : 0) |
@@ -317,20 +419,42 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu_set_r(bus, index, result);
       break;
     }
-    case 0x06: case 0x0E: case 0x16: case 0x1E: case 0x26: case 0x2E: case 0x36: case 0x3E:
+    case 0x06:
+    case 0x0E:
+    case 0x16:
+    case 0x1E:
+    case 0x26:
+    case 0x2E:
+    case 0x36:
+    case 0x3E:
       cpu_set_r(bus, (op >> 3) & 7, fetch8(bus));
       break;
-    case 0x07: cpu.a = cpu_shift(cpu, 0, cpu.a); cpu.f &= kFlagC; break;
-    case 0x0F: cpu.a = cpu_shift(cpu, 1, cpu.a); cpu.f &= kFlagC; break;
-    case 0x17: cpu.a = cpu_shift(cpu, 2, cpu.a); cpu.f &= kFlagC; break;
-    case 0x1F: cpu.a = cpu_shift(cpu, 3, cpu.a); cpu.f &= kFlagC; break;
+    case 0x07:
+      cpu.a = cpu_shift(cpu, 0, cpu.a);
+      cpu.f &= kFlagC;
+      break;
+    case 0x0F:
+      cpu.a = cpu_shift(cpu, 1, cpu.a);
+      cpu.f &= kFlagC;
+      break;
+    case 0x17:
+      cpu.a = cpu_shift(cpu, 2, cpu.a);
+      cpu.f &= kFlagC;
+      break;
+    case 0x1F:
+      cpu.a = cpu_shift(cpu, 3, cpu.a);
+      cpu.f &= kFlagC;
+      break;
     case 0x08: {
       const std::uint16_t address = fetch16(bus);
       cycle_write(bus, address, static_cast<std::uint8_t>(cpu.sp));
       cycle_write(bus, static_cast<std::uint16_t>(address + 1), static_cast<std::uint8_t>(cpu.sp >> 8));
       break;
     }
-    case 0x09: case 0x19: case 0x29: case 0x39: {
+    case 0x09:
+    case 0x19:
+    case 0x29:
+    case 0x39: {
       const std::uint32_t hl = cpu_hl(cpu);
       const std::uint32_t value = cpu_pair(cpu, op >> 4);
       const std::uint32_t sum = hl + value;
@@ -351,7 +475,10 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cycle_idle(bus);
       break;
     }
-    case 0x20: case 0x28: case 0x30: case 0x38: {
+    case 0x20:
+    case 0x28:
+    case 0x30:
+    case 0x38: {
       const std::int8_t offset = static_cast<std::int8_t>(fetch8(bus));
       if (cpu_condition(cpu, (op >> 3) & 3)) {
         cpu.pc = static_cast<std::uint16_t>(cpu.pc + offset);
@@ -359,19 +486,35 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       }
       break;
     }
-    case 0x27: cpu_daa(cpu); break;
-    case 0x2F: cpu.a = static_cast<std::uint8_t>(~cpu.a); cpu.f |= kFlagN | kFlagH; break;
-    case 0x37: cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagZ) | kFlagC); break;
-    case 0x3F: cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagZ) | ((cpu.f & kFlagC) ^ kFlagC)); break;
-    case 0x76: cpu_halt(bus); break;
-    case 0xC0: case 0xC8: case 0xD0: case 0xD8:
+    case 0x27:
+      cpu_daa(cpu);
+      break;
+    case 0x2F:
+      cpu.a = static_cast<std::uint8_t>(~cpu.a);
+      cpu.f |= kFlagN | kFlagH;
+      break;
+    case 0x37:
+      cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagZ) | kFlagC);
+      break;
+    case 0x3F:
+      cpu.f = static_cast<std::uint8_t>((cpu.f & kFlagZ) | ((cpu.f & kFlagC) ^ kFlagC));
+      break;
+    case 0x76:
+      cpu_halt(bus);
+      break;
+    case 0xC0:
+    case 0xC8:
+    case 0xD0:
+    case 0xD8:
       cycle_idle(bus);
       if (cpu_condition(cpu, (op >> 3) & 3)) {
         cpu.pc = pop16(bus);
         cycle_idle(bus);
       }
       break;
-    case 0xC1: case 0xD1: case 0xE1:
+    case 0xC1:
+    case 0xD1:
+    case 0xE1:
       cpu_set_pair(cpu, (op >> 4) & 3, pop16(bus));
       break;
     case 0xF1: {
@@ -380,7 +523,9 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu.f = static_cast<std::uint8_t>(value & 0xF0);
       break;
     }
-    case 0xC5: case 0xD5: case 0xE5:
+    case 0xC5:
+    case 0xD5:
+    case 0xE5:
       cycle_idle(bus);
       push16(bus, cpu_pair(cpu, (op >> 4) & 3));
       break;
@@ -388,7 +533,10 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cycle_idle(bus);
       push16(bus, static_cast<std::uint16_t>((cpu.a << 8) | cpu.f));
       break;
-    case 0xC2: case 0xCA: case 0xD2: case 0xDA: {
+    case 0xC2:
+    case 0xCA:
+    case 0xD2:
+    case 0xDA: {
       const std::uint16_t target = fetch16(bus);
       if (cpu_condition(cpu, (op >> 3) & 3)) {
         cpu.pc = target;
@@ -400,7 +548,10 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu.pc = fetch16(bus);
       cycle_idle(bus);
       break;
-    case 0xC4: case 0xCC: case 0xD4: case 0xDC: {
+    case 0xC4:
+    case 0xCC:
+    case 0xD4:
+    case 0xDC: {
       const std::uint16_t target = fetch16(bus);
       if (cpu_condition(cpu, (op >> 3) & 3)) {
         cycle_idle(bus);
@@ -416,10 +567,24 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu.pc = target;
       break;
     }
-    case 0xC6: case 0xCE: case 0xD6: case 0xDE: case 0xE6: case 0xEE: case 0xF6: case 0xFE:
+    case 0xC6:
+    case 0xCE:
+    case 0xD6:
+    case 0xDE:
+    case 0xE6:
+    case 0xEE:
+    case 0xF6:
+    case 0xFE:
       cpu_alu(cpu, (op >> 3) & 7, fetch8(bus));
       break;
-    case 0xC7: case 0xCF: case 0xD7: case 0xDF: case 0xE7: case 0xEF: case 0xF7: case 0xFF:
+    case 0xC7:
+    case 0xCF:
+    case 0xD7:
+    case 0xDF:
+    case 0xE7:
+    case 0xEF:
+    case 0xF7:
+    case 0xFF:
       cycle_idle(bus);
       push16(bus, cpu.pc);
       cpu.pc = static_cast<std::uint16_t>(op & 0x38);
@@ -433,7 +598,9 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cycle_idle(bus);
       cpu.ime = 1;
       break;
-    case 0xCB: cpu_execute_cb(bus); break;
+    case 0xCB:
+      cpu_execute_cb(bus);
+      break;
     case 0xE0: {
       const std::uint8_t offset = fetch8(bus);
       cycle_write(bus, static_cast<std::uint16_t>(0xFF00 | offset), cpu.a);
@@ -444,8 +611,12 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cpu.a = cycle_read(bus, static_cast<std::uint16_t>(0xFF00 | offset));
       break;
     }
-    case 0xE2: cycle_write(bus, static_cast<std::uint16_t>(0xFF00 | cpu.c), cpu.a); break;
-    case 0xF2: cpu.a = cycle_read(bus, static_cast<std::uint16_t>(0xFF00 | cpu.c)); break;
+    case 0xE2:
+      cycle_write(bus, static_cast<std::uint16_t>(0xFF00 | cpu.c), cpu.a);
+      break;
+    case 0xF2:
+      cpu.a = cycle_read(bus, static_cast<std::uint16_t>(0xFF00 | cpu.c));
+      break;
     case 0xE8: {
       const std::uint8_t offset = fetch8(bus);
       cpu.sp = cpu_sp_plus_offset(cpu, offset);
@@ -459,17 +630,37 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       cycle_idle(bus);
       break;
     }
-    case 0xE9: cpu.pc = cpu_hl(cpu); break;
-    case 0xEA: cycle_write(bus, fetch16(bus), cpu.a); break;
-    case 0xFA: cpu.a = cycle_read(bus, fetch16(bus)); break;
-    case 0xF3: cpu.ime = 0; cpu.ei_delay = 0; break;
-    case 0xFB: cpu.ei_delay = 1; break;
+    case 0xE9:
+      cpu.pc = cpu_hl(cpu);
+      break;
+    case 0xEA:
+      cycle_write(bus, fetch16(bus), cpu.a);
+      break;
+    case 0xFA:
+      cpu.a = cycle_read(bus, fetch16(bus));
+      break;
+    case 0xF3:
+      cpu.ime = 0;
+      cpu.ei_delay = 0;
+      break;
+    case 0xFB:
+      cpu.ei_delay = 1;
+      break;
     case 0xF9:
       cpu.sp = cpu_hl(cpu);
       cycle_idle(bus);
       break;
-    case 0xD3: case 0xDB: case 0xDD: case 0xE3: case 0xE4: case 0xEB: case 0xEC: case 0xED:
-    case 0xF4: case 0xFC: case 0xFD:
+    case 0xD3:
+    case 0xDB:
+    case 0xDD:
+    case 0xE3:
+    case 0xE4:
+    case 0xEB:
+    case 0xEC:
+    case 0xED:
+    case 0xF4:
+    case 0xFC:
+    case 0xFD:
       // Illegal opcode: the CPU locks up until power-off.
       cpu.halted = 2;
       cpu.pc = static_cast<std::uint16_t>(cpu.pc - 1);

@@ -81,18 +81,24 @@ DREAMER_HD_NOINLINE void rtc_advance(CartState& cart, std::uint32_t m_cycles) {
 
 DREAMER_HD_NOINLINE std::uint8_t* rtc_register(RtcRegisters& rtc, std::uint8_t select) {
   switch (select) {
-    case 0x08: return &rtc.seconds;
-    case 0x09: return &rtc.minutes;
-    case 0x0A: return &rtc.hours;
-    case 0x0B: return &rtc.days_low;
-    case 0x0C: return &rtc.days_high;
-    default: return nullptr;
+    case 0x08:
+      return &rtc.seconds;
+    case 0x09:
+      return &rtc.minutes;
+    case 0x0A:
+      return &rtc.hours;
+    case 0x0B:
+      return &rtc.days_low;
+    case 0x0C:
+      return &rtc.days_high;
+    default:
+      return nullptr;
   }
 }
 
 // Writes to 0x0000-0x7FFF (controller registers).
 DREAMER_HD_NOINLINE void mbc_write_register(Console& console, const RomView& rom, std::uint16_t address,
-                                          std::uint8_t value) {
+                                            std::uint8_t value) {
   CartState& cart = console.cart;
   switch (rom.mbc) {
     case MbcKind::kNone:
@@ -152,7 +158,7 @@ DREAMER_HD_NOINLINE std::uint8_t mbc_read_ram(Console& console, const RomView& r
 }
 
 DREAMER_HD_NOINLINE void mbc_write_ram(Console& console, const RomView& rom, std::uint16_t address,
-                                     std::uint8_t value) {
+                                       std::uint8_t value) {
   CartState& cart = console.cart;
   if (!cart.ram_enabled) return;
   if (rtc_selected(console, rom)) {

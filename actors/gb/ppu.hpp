@@ -44,17 +44,14 @@ DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) 
   PpuState& ppu = console.ppu;
   if (!ppu.lcd_on) return;  // comparison clock stopped: flag and line are retained
   const std::uint8_t enable = console.io[0x41];
-  const bool line = (((enable & 0x40) != 0 && ppu.lyc_match) ||
-                     ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
-                     ((enable & 0x10) != 0 && ppu.mode == 1) ||
-                     ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
+  const bool line =
+      (((enable & 0x40) != 0 && ppu.lyc_match) || ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
+       ((enable & 0x10) != 0 && ppu.mode == 1) || ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
   if (line && !ppu.stat_line) console.interrupts.if_ |= kIntStat;
   ppu.stat_line = line;
 }
 
-DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
-  console.ppu.lyc_match = console.ppu.ly == console.io[0x45];
-}
+DREAMER_HD_INLINE void ppu_update_lyc(Console& console) { console.ppu.lyc_match = console.ppu.ly == console.io[0x45]; }
 
 // Mode 3 length in dots. Objects cost 6 dots each, plus, for the first
 // object in each 8-pixel background tile, a wait of 5 - min(5, pixel offset
@@ -88,8 +85,7 @@ DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, bool 
 }
 
 DREAMER_HD_INLINE bool sink_wants_line(const FrameSink* sink, int ly) {
-  return sink != nullptr &&
-         (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
+  return sink != nullptr && (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
 }
 
 DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink) {
@@ -137,8 +133,7 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
   while (ppu.line_dot >= ppu.next_event) {
     switch (ppu.phase) {
       case kPhaseMode3: {
-        const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit &&
-                                    console.io[0x4B] <= 166;
+        const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit && console.io[0x4B] <= 166;
         ppu.mode = 3;
         ppu.oam_locked = 1;
         ppu.vram_locked = 1;

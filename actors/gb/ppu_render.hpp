@@ -30,8 +30,7 @@ DREAMER_HD_NOINLINE int ppu_select_objects(const Console& console, int ly, std::
   return count;
 }
 
-DREAMER_HD_INLINE std::uint8_t ppu_tile_pixel(const Console& console, std::uint32_t tile_row_address,
-                                              int column) {
+DREAMER_HD_INLINE std::uint8_t ppu_tile_pixel(const Console& console, std::uint32_t tile_row_address, int column) {
   const std::uint8_t low = console.vram[tile_row_address];
   const std::uint8_t high = console.vram[tile_row_address + 1];
   const int bit = 7 - column;
@@ -127,8 +126,7 @@ DREAMER_HD_NOINLINE void ppu_render_line(const Console& console, int ly, bool wi
       for (int column = 0; column < 8; ++column) {
         const int x = left + column;
         if (x < 0 || x >= kScreenWidth) continue;
-        const std::uint8_t color =
-            ppu_tile_pixel(console, row_address, (attr & 0x20) != 0 ? 7 - column : column);
+        const std::uint8_t color = ppu_tile_pixel(console, row_address, (attr & 0x20) != 0 ? 7 - column : column);
         if (color == 0) continue;
         object_color[x] = color;
         object_attr[x] = attr;

@@ -20,17 +20,45 @@ struct CartType {
 
 bool decode_cart_type(std::uint8_t type, CartType& out) {
   switch (type) {
-    case 0x00: out = {MbcKind::kNone, false, false}; return true;
-    case 0x08: case 0x09: out = {MbcKind::kNone, true, false}; return true;
-    case 0x01: out = {MbcKind::kMbc1, false, false}; return true;
-    case 0x02: case 0x03: out = {MbcKind::kMbc1, true, false}; return true;
-    case 0x0F: out = {MbcKind::kMbc3, false, true}; return true;
-    case 0x10: out = {MbcKind::kMbc3, true, true}; return true;
-    case 0x11: out = {MbcKind::kMbc3, false, false}; return true;
-    case 0x12: case 0x13: out = {MbcKind::kMbc3, true, false}; return true;
-    case 0x19: case 0x1C: out = {MbcKind::kMbc5, false, false}; return true;
-    case 0x1A: case 0x1B: case 0x1D: case 0x1E: out = {MbcKind::kMbc5, true, false}; return true;
-    default: return false;
+    case 0x00:
+      out = {MbcKind::kNone, false, false};
+      return true;
+    case 0x08:
+    case 0x09:
+      out = {MbcKind::kNone, true, false};
+      return true;
+    case 0x01:
+      out = {MbcKind::kMbc1, false, false};
+      return true;
+    case 0x02:
+    case 0x03:
+      out = {MbcKind::kMbc1, true, false};
+      return true;
+    case 0x0F:
+      out = {MbcKind::kMbc3, false, true};
+      return true;
+    case 0x10:
+      out = {MbcKind::kMbc3, true, true};
+      return true;
+    case 0x11:
+      out = {MbcKind::kMbc3, false, false};
+      return true;
+    case 0x12:
+    case 0x13:
+      out = {MbcKind::kMbc3, true, false};
+      return true;
+    case 0x19:
+    case 0x1C:
+      out = {MbcKind::kMbc5, false, false};
+      return true;
+    case 0x1A:
+    case 0x1B:
+    case 0x1D:
+    case 0x1E:
+      out = {MbcKind::kMbc5, true, false};
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -73,12 +101,24 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
   }
   std::uint32_t ram_size = 0;
   switch (bytes_[0x149]) {
-    case 0x00: ram_size = 0; break;
-    case 0x01: ram_size = 2 * 1024; break;
-    case 0x02: ram_size = 8 * 1024; break;
-    case 0x03: ram_size = 32 * 1024; break;
-    case 0x04: ram_size = 128 * 1024; break;
-    case 0x05: ram_size = 64 * 1024; break;
+    case 0x00:
+      ram_size = 0;
+      break;
+    case 0x01:
+      ram_size = 2 * 1024;
+      break;
+    case 0x02:
+      ram_size = 8 * 1024;
+      break;
+    case 0x03:
+      ram_size = 32 * 1024;
+      break;
+    case 0x04:
+      ram_size = 128 * 1024;
+      break;
+    case 0x05:
+      ram_size = 64 * 1024;
+      break;
     default:
       throw Error(where + "unknown RAM size byte " + hex_byte(bytes_[0x149]));
   }

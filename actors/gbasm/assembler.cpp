@@ -119,10 +119,10 @@ struct Statement {
 
 struct Symbol {
   bool is_constant = false;
-  bool placed = false;        // labels: defined in the current pass
-  std::int64_t address = 0;   // labels
-  std::string expression;     // constants
-  std::string scope;          // constants: scope for `.local` names inside
+  bool placed = false;       // labels: defined in the current pass
+  std::int64_t address = 0;  // labels
+  std::string expression;    // constants
+  std::string scope;         // constants: scope for `.local` names inside
   std::string file;
   int line = 0;
 };
@@ -135,7 +135,7 @@ struct Operand {
 };
 
 bool is_register_name(const std::string& name) {
-  static const std::array<const char*, 15> kNames = {"a", "b", "c", "d", "e", "h", "l", "af",
+  static const std::array<const char*, 15> kNames = {"a",  "b",  "c",  "d",  "e",  "h", "l", "af",
                                                      "bc", "de", "hl", "sp", "nz", "z", "nc"};
   return std::find_if(kNames.begin(), kNames.end(), [&](const char* n) { return name == n; }) != kNames.end();
 }
@@ -168,9 +168,8 @@ Operand parse_operand(const std::string& text) {
     const std::string inner = trimmed(std::string_view(text).substr(1, text.size() - 2));
     const std::string compact = lowered(without_spaces(inner));
     static const std::map<std::string, std::string> kMemoryRegisters = {
-        {"hl", "hl"},  {"bc", "bc"},  {"de", "de"},      {"hl+", "hl+"},      {"hli", "hl+"},
-        {"hl-", "hl-"}, {"hld", "hl-"}, {"c", "c"},        {"$ff00+c", "c"}, {"0xff00+c", "c"},
-        {"ff00+c", "c"}};
+        {"hl", "hl"},   {"bc", "bc"}, {"de", "de"},     {"hl+", "hl+"},    {"hli", "hl+"}, {"hl-", "hl-"},
+        {"hld", "hl-"}, {"c", "c"},   {"$ff00+c", "c"}, {"0xff00+c", "c"}, {"ff00+c", "c"}};
     const auto found = kMemoryRegisters.find(compact);
     if (found != kMemoryRegisters.end()) {
       operand.kind = Operand::Kind::kMemoryRegister;
@@ -236,8 +235,7 @@ bool is_value(const Operand& operand) { return operand.kind == Operand::Kind::kI
 
 class Assembler {
  public:
-  void load(std::string_view source, const std::string& name, const std::filesystem::path& include_dir,
-            int depth) {
+  void load(std::string_view source, const std::string& name, const std::filesystem::path& include_dir, int depth) {
     if (depth > kMaxIncludeDepth) throw AssemblyError(name, 1, "includes nested too deeply");
     std::istringstream lines{std::string(source)};
     std::string raw;
@@ -326,7 +324,8 @@ class Assembler {
         if (!in) throw Error("cannot open include file '" + path.string() + "'");
         std::ostringstream content;
         content << in.rdbuf();
-        if (!statement.label.empty()) statements_.push_back(Statement{file, line_number, scope_, statement.label, {}, {}});
+        if (!statement.label.empty())
+          statements_.push_back(Statement{file, line_number, scope_, statement.label, {}, {}});
         load(content.str(), path.string(), path.parent_path(), depth + 1);
         return;
       }
@@ -388,7 +387,7 @@ class Assembler {
     const std::int64_t end = address_ + static_cast<std::int64_t>(bytes_.size());
     if (end > kBankEnd) {
       throw Error("code runs past the end of " + (bank_ == 0 ? std::string("bank 0 ($0000-$7FFF)")
-                                                               : "bank " + std::to_string(bank_) + " ($4000-$7FFF)"));
+                                                             : "bank " + std::to_string(bank_) + " ($4000-$7FFF)"));
     }
     if (pass_ == 2) {
       if (fragment_) {
@@ -519,9 +518,8 @@ class Assembler {
     if (encode_directive(statement)) return;
 
     static const std::map<std::string, int> kImplied = {
-        {"nop", 0x00},  {"halt", 0x76}, {"di", 0xF3},  {"ei", 0xFB},  {"rlca", 0x07}, {"rrca", 0x0F},
-        {"rla", 0x17},  {"rra", 0x1F},  {"daa", 0x27}, {"cpl", 0x2F}, {"scf", 0x37},  {"ccf", 0x3F},
-        {"reti", 0xD9}};
+        {"nop", 0x00}, {"halt", 0x76}, {"di", 0xF3},  {"ei", 0xFB},  {"rlca", 0x07}, {"rrca", 0x0F}, {"rla", 0x17},
+        {"rra", 0x1F}, {"daa", 0x27},  {"cpl", 0x2F}, {"scf", 0x37}, {"ccf", 0x3F},  {"reti", 0xD9}};
     static const std::map<std::string, int> kAlu = {{"add", 0}, {"adc", 1}, {"sub", 2}, {"sbc", 3},
                                                     {"and", 4}, {"xor", 5}, {"or", 6},  {"cp", 7}};
     static const std::map<std::string, int> kRotate = {{"rlc", 0}, {"rrc", 1}, {"rl", 2},   {"rr", 3},

@@ -7,13 +7,9 @@
 
 namespace dreamer::gbasm {
 
-bool is_name_start(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
-}
+bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.'; }
 
-bool is_name_char(char c) {
-  return is_name_start(c) || std::isdigit(static_cast<unsigned char>(c)) != 0;
-}
+bool is_name_char(char c) { return is_name_start(c) || std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 namespace {
 
@@ -222,8 +218,8 @@ class Parser {
 
 }  // namespace
 
-ExpressionValue evaluate_expression(std::string_view text, const SymbolLookup& lookup,
-                                    std::int64_t current_address, bool strict) {
+ExpressionValue evaluate_expression(std::string_view text, const SymbolLookup& lookup, std::int64_t current_address,
+                                    bool strict) {
   return Parser(text, lookup, current_address, strict).parse_all();
 }
 

@@ -34,8 +34,8 @@ using SymbolLookup = std::function<std::optional<ExpressionValue>(std::string_vi
 // Evaluates `text`. Throws dreamer::Error (message without location) on a
 // syntax error, division by zero, or, when `strict`, an unknown symbol;
 // otherwise an unknown symbol yields an unresolved value.
-ExpressionValue evaluate_expression(std::string_view text, const SymbolLookup& lookup,
-                                    std::int64_t current_address, bool strict);
+ExpressionValue evaluate_expression(std::string_view text, const SymbolLookup& lookup, std::int64_t current_address,
+                                    bool strict);
 
 // True for characters that may start / continue a symbol name.
 bool is_name_start(char c);

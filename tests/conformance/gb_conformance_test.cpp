@@ -25,9 +25,9 @@ namespace fs = std::filesystem;
 
 const fs::path kRoms = fs::path(DREAMER_SHARED_DIR) / "roms";
 
-#define SKIP_WITHOUT_ROMS()                                                                         \
-  if (!fs::exists(kRoms / "MANIFEST.tsv")) {                                                       \
-    GTEST_SKIP() << "test ROMs not found at " << kRoms << " (../shared/roms is absent)";           \
+#define SKIP_WITHOUT_ROMS()                                                              \
+  if (!fs::exists(kRoms / "MANIFEST.tsv")) {                                             \
+    GTEST_SKIP() << "test ROMs not found at " << kRoms << " (../shared/roms is absent)"; \
   }
 
 struct ManifestEntry {
@@ -176,15 +176,12 @@ TEST_P(BlarggScreen, ScreenMatchesTheReferenceScreenshot) {
 
 INSTANTIATE_TEST_SUITE_P(
     ExpectedScreenshots, BlarggScreen,
-    ::testing::Values(ScreenCase{"blargg/halt_bug.gb", "blargg/expected/halt_bug-dmg-cgb.png", 10},
-                      ScreenCase{"blargg/cpu_instrs/cpu_instrs.gb",
-                                 "blargg/expected/cpu_instrs/cpu_instrs-dmg-cgb.png", 120},
-                      ScreenCase{"blargg/instr_timing/instr_timing.gb",
-                                 "blargg/expected/instr_timing/instr_timing-dmg-cgb.png", 10},
-                      ScreenCase{"blargg/mem_timing/mem_timing.gb",
-                                 "blargg/expected/mem_timing/mem_timing-dmg-cgb.png", 10},
-                      ScreenCase{"blargg/mem_timing-2/mem_timing.gb",
-                                 "blargg/expected/mem_timing-2/mem_timing-dmg-cgb.png", 10}));
+    ::testing::Values(
+        ScreenCase{"blargg/halt_bug.gb", "blargg/expected/halt_bug-dmg-cgb.png", 10},
+        ScreenCase{"blargg/cpu_instrs/cpu_instrs.gb", "blargg/expected/cpu_instrs/cpu_instrs-dmg-cgb.png", 120},
+        ScreenCase{"blargg/instr_timing/instr_timing.gb", "blargg/expected/instr_timing/instr_timing-dmg-cgb.png", 10},
+        ScreenCase{"blargg/mem_timing/mem_timing.gb", "blargg/expected/mem_timing/mem_timing-dmg-cgb.png", 10},
+        ScreenCase{"blargg/mem_timing-2/mem_timing.gb", "blargg/expected/mem_timing-2/mem_timing-dmg-cgb.png", 10}));
 
 TEST(DmgAcid2, ScreenEqualsTheDmgReferencePixelForPixel) {
   SKIP_WITHOUT_ROMS();

@@ -7,8 +7,8 @@
 //    must stay unpredictable.
 // Feeding row t+1 (a_t) makes the second learnable; feeding row t-1 (a_{t-2},
 // a shift too many) makes the first unlearnable: either way the test fails.
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <vector>
 
@@ -34,7 +34,7 @@ TrainingBatch blank_batch(int64_t batch, int64_t steps, RewardSource source, std
     for (auto& a : taken) a = action(rng);
     for (int64_t t = 0; t < steps; ++t) {
       result.action[b][t] = t == 0 ? 0 : taken[static_cast<size_t>(t - 1)];  // row t holds a_{t-1}
-      if (t == 0) continue;  // reward at is_first is 0 in both cases
+      if (t == 0) continue;                                                  // reward at is_first is 0 in both cases
       const int64_t deciding = source == RewardSource::kPreviousAction ? t - 1 : t;
       result.reward[b][t] = taken[static_cast<size_t>(deciding)] < 4 ? 1.0f : 0.0f;
     }
@@ -67,8 +67,7 @@ FitResult fit_reward(RewardSource source, int max_updates, double stop_below) {
   std::vector<double> history;
   double mean = 0.0;
   for (int i = 0; i < max_updates; ++i) {
-    const auto metrics =
-        agent.update(blank_batch(options.train.batch_size, options.train.seq_len, source, rng));
+    const auto metrics = agent.update(blank_batch(options.train.batch_size, options.train.seq_len, source, rng));
     history.push_back(metrics.value("reward_nll"));
     if (static_cast<int>(history.size()) < window) continue;
     mean = 0.0;
@@ -85,15 +84,13 @@ FitResult fit_reward(RewardSource source, int max_updates, double stop_below) {
 TEST(ActionAlignment, RewardOfObsTIsLearnedFromTheActionThatLedToIt) {
   torch::set_num_threads(1);
   const auto previous = fit_reward(RewardSource::kPreviousAction, 600, 0.4);
-  std::printf("reward from a_{t-1}: reward_nll %.3f after %d updates\n", previous.reward_nll,
-              previous.updates);
+  std::printf("reward from a_{t-1}: reward_nll %.3f after %d updates\n", previous.reward_nll, previous.updates);
   ASSERT_LT(previous.reward_nll, 0.4) << "reward of obs_t not learned from a_{t-1}";
   // The current action gets more updates than the previous one needed, so a
   // model fed a_t (the bug) would have learned it by then.
   const int updates = std::max(previous.updates + 100, previous.updates * 3 / 2);
   const auto current = fit_reward(RewardSource::kCurrentAction, updates, 0.0);
-  std::printf("reward from a_t:     reward_nll %.3f after %d updates\n", current.reward_nll,
-              current.updates);
+  std::printf("reward from a_t:     reward_nll %.3f after %d updates\n", current.reward_nll, current.updates);
   EXPECT_GT(current.reward_nll, previous.reward_nll + 0.35)
       << "reward of obs_t was predicted from a_t, the action chosen after seeing obs_t";
 }

@@ -15,8 +15,7 @@ TEST(Unimix, MixesOnePercentUniformIntoTheSoftmax) {
   // softmax(0, 0, 0, ln 5) = (1/8, 1/8, 1/8, 5/8).
   const auto logits = torch::tensor({0.0, 0.0, 0.0, std::log(5.0)}, torch::kFloat32);
   const auto probs = unimix_probs(logits, 0.01);
-  const double expected[] = {0.99 / 8 + 0.0025, 0.99 / 8 + 0.0025, 0.99 / 8 + 0.0025,
-                             0.99 * 5 / 8 + 0.0025};
+  const double expected[] = {0.99 / 8 + 0.0025, 0.99 / 8 + 0.0025, 0.99 / 8 + 0.0025, 0.99 * 5 / 8 + 0.0025};
   for (int i = 0; i < 4; ++i) EXPECT_NEAR(probs[i].item<double>(), expected[i], 1e-7);
   // A hopeless class keeps at least unimix / K.
   const auto extreme = unimix_probs(torch::tensor({-1e9f, 0.0f}), 0.01);
@@ -49,8 +48,7 @@ TEST(StraightThroughSample, IsOneHotForwardAndPassesProbabilityGradients) {
   EXPECT_TRUE(torch::allclose(sample.detach(), rounded, 0.0, 1e-6));
   EXPECT_TRUE(torch::equal(rounded.sum(-1), torch::ones({64, 32})));
   const auto weights = torch::randn({32});
-  const auto grad_sample =
-      torch::autograd::grad({(sample * weights).sum()}, {logits}, {}, /*retain_graph=*/true)[0];
+  const auto grad_sample = torch::autograd::grad({(sample * weights).sum()}, {logits}, {}, /*retain_graph=*/true)[0];
   const auto grad_probs = torch::autograd::grad({(probs * weights).sum()}, {logits})[0];
   EXPECT_TRUE(torch::allclose(grad_sample, grad_probs, 1e-6, 1e-7));
 }
@@ -71,13 +69,11 @@ TEST(KlLoss, ClampsEachElementAtTheFreeBitsAndCountsTheClampedShare) {
   //  2: (0.99,0.01) vs (0.01,0.99) -> KL 2 * 0.98 ln 99 = 9.006 (not clamped)
   const double k1 = 0.5 * std::log(2.0) + 0.5 * std::log(0.5 / 0.75);
   const double k2 = 0.98 * std::log(99.0);
-  const auto post = torch::tensor({0.3, 0.7, 0.3, 0.7, 0.5, 0.5, 0.5, 0.5, 0.99, 0.01, 0.99, 0.01},
-                                  torch::kFloat64)
-                        .view({3, 2, 2});
-  const auto prior = torch::tensor({0.3, 0.7, 0.3, 0.7, 0.25, 0.75, 0.25, 0.75, 0.01, 0.99, 0.01,
-                                    0.99},
-                                   torch::kFloat64)
-                         .view({3, 2, 2});
+  const auto post =
+      torch::tensor({0.3, 0.7, 0.3, 0.7, 0.5, 0.5, 0.5, 0.5, 0.99, 0.01, 0.99, 0.01}, torch::kFloat64).view({3, 2, 2});
+  const auto prior =
+      torch::tensor({0.3, 0.7, 0.3, 0.7, 0.25, 0.75, 0.25, 0.75, 0.01, 0.99, 0.01, 0.99}, torch::kFloat64)
+          .view({3, 2, 2});
   const auto result = kl_loss(post, prior, KlLossOptions{0.5, 0.1, 1.0});
   EXPECT_NEAR(result.kl[0].item<double>(), 0.0, 1e-12);
   EXPECT_NEAR(result.kl[1].item<double>(), 2 * k1, 1e-12);
@@ -95,13 +91,11 @@ TEST(KlLoss, DynamicsTermTrainsOnlyThePriorAndRepresentationTermOnlyThePosterior
   const auto post = unimix_probs(post_logits, 0.01);
   const auto prior = unimix_probs(prior_logits, 0.01);
   const auto dyn_only = kl_loss(post, prior, KlLossOptions{1.0, 0.0, 0.0}).loss.sum();
-  const auto grads = torch::autograd::grad({dyn_only}, {post_logits, prior_logits}, {}, true, false,
-                                           true);
+  const auto grads = torch::autograd::grad({dyn_only}, {post_logits, prior_logits}, {}, true, false, true);
   EXPECT_FALSE(grads[0].defined() && grads[0].abs().sum().item<double>() > 0.0);
   EXPECT_GT(grads[1].abs().sum().item<double>(), 0.0);
   const auto rep_only = kl_loss(post, prior, KlLossOptions{0.0, 1.0, 0.0}).loss.sum();
-  const auto rep_grads = torch::autograd::grad({rep_only}, {post_logits, prior_logits}, {}, false,
-                                               false, true);
+  const auto rep_grads = torch::autograd::grad({rep_only}, {post_logits, prior_logits}, {}, false, false, true);
   EXPECT_GT(rep_grads[0].abs().sum().item<double>(), 0.0);
   EXPECT_FALSE(rep_grads[1].defined() && rep_grads[1].abs().sum().item<double>() > 0.0);
 }

@@ -132,9 +132,8 @@ TEST_F(DreamerAgentTest, ExposesModulesOptimizersAndPlayerWeightsForCheckpoints)
   EXPECT_TRUE(modules[0].second->named_parameters().contains("rssm.initial_deter"));
   const auto optimizers = agent.named_optimizers();
   ASSERT_EQ(optimizers.size(), 3u);
-  EXPECT_DOUBLE_EQ(
-      static_cast<torch::optim::AdamOptions&>(optimizers[0].second->param_groups()[0].options()).lr(),
-      1e-4);
+  EXPECT_DOUBLE_EQ(static_cast<torch::optim::AdamOptions&>(optimizers[0].second->param_groups()[0].options()).lr(),
+                   1e-4);
   EXPECT_EQ(agent.player_weights().size(), agent.world_model()->encoder()->parameters().size() +
                                                agent.world_model()->rssm()->parameters().size() +
                                                agent.actor()->parameters().size());

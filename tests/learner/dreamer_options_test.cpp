@@ -1,9 +1,9 @@
 // Presets, validation and cereal round trip of the learner options.
 #include <sstream>
 
-#include <cereal/archives/json.hpp>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <cereal/archives/json.hpp>
 
 #include "common/error.hpp"
 #include "learner/dreamer_agent.hpp"

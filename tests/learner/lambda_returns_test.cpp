@@ -14,8 +14,8 @@ namespace {
 //   R_t = sum_{n>=1} (1-lambda) lambda^{n-1} G_t^{(n)} (+ lambda^{H-t-1} G_t^{(H-t)} tail),
 // with n-step returns G_t^{(n)} = sum_{k=1..n} D_{t,k-1} r_{t+k} + D_{t,n} v_{t+n},
 // D_{t,k} = prod_{j=1..k} gamma c_{t+j}.
-double forward_view_return(const std::vector<double>& r, const std::vector<double>& v,
-                           const std::vector<double>& c, double gamma, double lambda, int t) {
+double forward_view_return(const std::vector<double>& r, const std::vector<double>& v, const std::vector<double>& c,
+                           double gamma, double lambda, int t) {
   const int horizon = static_cast<int>(r.size()) - 1;
   const int max_n = horizon - t;
   auto n_step = [&](int n) {
@@ -56,8 +56,7 @@ TEST(LambdaReturns, MatchFloat64ForwardViewReference) {
       c.push_back(continues[t][j].item<double>());
     }
     for (int t = 0; t < horizon; ++t) {
-      EXPECT_NEAR(returns[t][j].item<double>(), forward_view_return(r, v, c, gamma, lambda, t),
-                  1e-9)
+      EXPECT_NEAR(returns[t][j].item<double>(), forward_view_return(r, v, c, gamma, lambda, t), 1e-9)
           << "t " << t << " env " << j;
     }
   }

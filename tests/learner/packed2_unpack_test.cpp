@@ -12,8 +12,7 @@ namespace {
 
 TEST(Packed2Unpack, TensorUnpackEqualsHostUnpackFrame) {
   torch::manual_seed(13);
-  const auto packed = torch::randint(0, 256, {3, 2, packed2::kHeight, packed2::kBytesPerRow},
-                                     torch::kUInt8);
+  const auto packed = torch::randint(0, 256, {3, 2, packed2::kHeight, packed2::kBytesPerRow}, torch::kUInt8);
   const auto shades = unpack_packed2(packed);
   ASSERT_EQ(shades.sizes(), (std::vector<int64_t>{3, 2, packed2::kHeight, packed2::kWidth}));
   ASSERT_EQ(shades.scalar_type(), torch::kUInt8);

@@ -63,14 +63,14 @@ struct TwoHotCase {
 TEST(TwoHotEncode, SplitsWeightLinearlyBetweenNeighbourBinsAndClampsAtTheEnds) {
   const auto bins = make_two_hot_bins(torch::kCPU);
   const std::vector<TwoHotCase> cases = {
-      {0.0, 127, 1.0, 127, 0.0},                          // exactly on a bin
+      {0.0, 127, 1.0, 127, 0.0},  // exactly on a bin
       {bin(127) + 0.25 * kBinWidth, 127, 0.75, 128, 0.25},
       {bin(10) + 0.6 * kBinWidth, 10, 0.4, 11, 0.6},
       {bin(200) + 0.5 * kBinWidth, 200, 0.5, 201, 0.5},
-      {-25.0, 0, 1.0, 0, 0.0},                            // below the first bin
+      {-25.0, 0, 1.0, 0, 0.0},  // below the first bin
       {-20.0, 0, 1.0, 0, 0.0},
       {20.0, 254, 1.0, 254, 0.0},
-      {31.0, 254, 1.0, 254, 0.0},                         // above the last bin
+      {31.0, 254, 1.0, 254, 0.0},  // above the last bin
   };
   std::vector<double> values;
   for (const auto& c : cases) values.push_back(c.symlog_value);
@@ -82,8 +82,7 @@ TEST(TwoHotEncode, SplitsWeightLinearlyBetweenNeighbourBinsAndClampsAtTheEnds) {
     expected[static_cast<size_t>(cases[k].low_bin)] += cases[k].low_weight;
     expected[static_cast<size_t>(cases[k].high_bin)] += cases[k].high_weight;
     for (int i = 0; i < 255; ++i) {
-      EXPECT_NEAR(row[i].item<double>(), expected[static_cast<size_t>(i)], 2e-5)
-          << "case " << k << " bin " << i;
+      EXPECT_NEAR(row[i].item<double>(), expected[static_cast<size_t>(i)], 2e-5) << "case " << k << " bin " << i;
     }
   }
 }
@@ -95,14 +94,12 @@ TEST(TwoHotLogProb, IsTheTwoHotWeightedLogSoftmaxOfTheSymlogTarget) {
   logits[128] = std::log(2.0);
   const double target_symlog = bin(127) + 0.25 * kBinWidth;
   const double raw = std::expm1(target_symlog);  // symexp of a positive value
-  const auto log_prob =
-      two_hot_log_prob(logits.unsqueeze(0), torch::tensor({raw}, torch::kFloat32), bins);
+  const auto log_prob = two_hot_log_prob(logits.unsqueeze(0), torch::tensor({raw}, torch::kFloat32), bins);
   const double expected = 0.75 * -std::log(256.0) + 0.25 * (std::log(2.0) - std::log(256.0));
   EXPECT_NEAR(log_prob[0].item<double>(), expected, 1e-5);
 
   // Uniform logits: every in-range target has log-prob -ln 255.
-  const auto uniform = two_hot_log_prob(torch::zeros({3, 255}),
-                                        torch::tensor({-3.0f, 0.0f, 1e6f}), bins);
+  const auto uniform = two_hot_log_prob(torch::zeros({3, 255}), torch::tensor({-3.0f, 0.0f, 1e6f}), bins);
   for (int i = 0; i < 3; ++i) EXPECT_NEAR(uniform[i].item<double>(), -std::log(255.0), 1e-5);
 }
 
@@ -114,8 +111,7 @@ TEST(TwoHotMean, IsSymexpOfTheExpectedBin) {
   EXPECT_NEAR(two_hot_mean(logits, bins).item<double>(), std::expm1(0.5 * kBinWidth), 1e-6);
   auto one_bin = torch::full({255}, -1e4);
   one_bin[60] = 0.0;
-  EXPECT_NEAR(two_hot_mean(one_bin, bins).item<double>(), -std::expm1(-bin(60)),
-              1e-4 * std::exp(-bin(60)));
+  EXPECT_NEAR(two_hot_mean(one_bin, bins).item<double>(), -std::expm1(-bin(60)), 1e-4 * std::exp(-bin(60)));
   EXPECT_NEAR(two_hot_mean(torch::zeros({255}), bins).item<double>(), 0.0, 1e-5);
 }
 

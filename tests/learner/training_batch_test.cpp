@@ -25,8 +25,7 @@ TEST(PrepareBatch, FeedsThePreviousActionZeroAtIsFirstAndTransposesToTimeMajor) 
   input.is_truncated = torch::zeros({batch, steps}, torch::kBool);
 
   const auto prepared = prepare_batch(input, 8, torch::kCPU);
-  ASSERT_EQ(prepared.obs.sizes(),
-            (std::vector<int64_t>{steps, batch, packed2::kHeight, packed2::kBytesPerRow}));
+  ASSERT_EQ(prepared.obs.sizes(), (std::vector<int64_t>{steps, batch, packed2::kHeight, packed2::kBytesPerRow}));
   EXPECT_EQ(prepared.obs[3][1][0][0].item<int>(), 7);
   EXPECT_EQ(prepared.reward[4][1].item<float>(), 9.0f);
   EXPECT_EQ(prepared.is_terminal[2][1].item<float>(), 1.0f);

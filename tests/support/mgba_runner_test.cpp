@@ -62,9 +62,7 @@ TEST(MgbaRunner, ActionKeysFollowTheCodecOrder) {
   EXPECT_EQ(MgbaRunner::kActionKeys[7], MgbaRunner::kRight);
 }
 
-TEST(MgbaRunner, RejectsAMissingFile) {
-  EXPECT_THROW(MgbaRunner::from_file("/nonexistent/rom.gb"), Error);
-}
+TEST(MgbaRunner, RejectsAMissingFile) { EXPECT_THROW(MgbaRunner::from_file("/nonexistent/rom.gb"), Error); }
 
 }  // namespace
 }  // namespace dreamer::testing

@@ -43,12 +43,14 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--render" && i + 1 < argc) {
       options.render = argv[++i];
     } else if (arg.rfind("--", 0) == 0) {
-      throw Error("gb_bench: unknown option '" + arg + "' (usage: gb_bench [--frames N] [--render none|obs|full] ROM...)");
+      throw Error("gb_bench: unknown option '" + arg +
+                  "' (usage: gb_bench [--frames N] [--render none|obs|full] ROM...)");
     } else {
       options.roms.push_back(arg);
     }
   }
-  if (options.roms.empty()) throw Error("gb_bench: no ROM given (usage: gb_bench [--frames N] [--render none|obs|full] ROM...)");
+  if (options.roms.empty())
+    throw Error("gb_bench: no ROM given (usage: gb_bench [--frames N] [--render none|obs|full] ROM...)");
   if (options.frames <= 0) throw Error("gb_bench: --frames must be positive");
   if (options.render != "none" && options.render != "obs" && options.render != "full") {
     throw Error("gb_bench: --render must be none, obs or full");
@@ -69,10 +71,11 @@ nlohmann::json bench_ours(const std::string& path, const Options& options) {
   for (int frame = 0; frame < options.frames; ++frame) gb::run_frame(*console, rom.view(), sink);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const gb::Counters& counters = console->counters;
-  return {{"frames_per_s", options.frames / seconds},
-          {"instructions_per_s", static_cast<double>(counters.instructions) / seconds},
-          {"halt_fast_forward_share", static_cast<double>(counters.halt_skipped) / static_cast<double>(counters.cycles)},
-          {"seconds", seconds}};
+  return {
+      {"frames_per_s", options.frames / seconds},
+      {"instructions_per_s", static_cast<double>(counters.instructions) / seconds},
+      {"halt_fast_forward_share", static_cast<double>(counters.halt_skipped) / static_cast<double>(counters.cycles)},
+      {"seconds", seconds}};
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 namespace dreamer::gb::bench {
 
 struct MgbaRun {
-  double seconds = 0;   // wall time of the frame loop only
-  bool dmg = false;     // the core really ran as a DMG (0xFF4D reads 0xFF)
+  double seconds = 0;  // wall time of the frame loop only
+  bool dmg = false;    // the core really ran as a DMG (0xFF4D reads 0xFF)
 };
 
 // Throws dreamer::Error when mGBA cannot load the ROM.

@@ -4,8 +4,8 @@
 // project's own tasks and on conformance ROMs. Needs a GPU: skipped, saying
 // so, elsewhere. Sizes come from DREAMER_EQUIVALENCE_ENVS / _STEPS
 // (defaults 1024 x 500).
-#include <gtest/gtest.h>
 #include <cuda_runtime_api.h>
+#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <cstring>

@@ -33,39 +33,39 @@ std::uint64_t first_instruction_cycles(const std::vector<std::uint8_t>& program)
 
 TEST(CpuTiming, InstructionsTakeTheirDocumentedMachineCycles) {
   const std::vector<Case> cases = {
-      {{0x00}, 1},                // NOP
-      {{0x01, 0x34, 0x12}, 3},    // LD BC,d16
-      {{0x36, 0x55}, 3},          // LD (HL),d8
-      {{0x34}, 3},                // INC (HL)
-      {{0x03}, 2},                // INC BC
-      {{0x08, 0x00, 0xC0}, 5},    // LD (a16),SP
-      {{0x18, 0x00}, 3},          // JR e
-      {{0x20, 0x00}, 2},          // JR NZ,e (Z set: not taken)
-      {{0x28, 0x00}, 3},          // JR Z,e (taken)
-      {{0xC3, 0x00, 0x02}, 4},    // JP a16
-      {{0xC2, 0x00, 0x02}, 3},    // JP NZ (not taken)
-      {{0xCD, 0x00, 0x02}, 6},    // CALL a16
-      {{0xC4, 0x00, 0x02}, 3},    // CALL NZ (not taken)
-      {{0xCC, 0x00, 0x02}, 6},    // CALL Z (taken)
-      {{0xC9}, 4},                // RET
-      {{0xC0}, 2},                // RET NZ (not taken)
-      {{0xC8}, 5},                // RET Z (taken)
-      {{0xC5}, 4},                // PUSH BC
-      {{0xC1}, 3},                // POP BC
-      {{0xFF}, 4},                // RST 38
-      {{0xE8, 0x01}, 4},          // ADD SP,e
-      {{0xF8, 0x01}, 3},          // LD HL,SP+e
-      {{0xF9}, 2},                // LD SP,HL
-      {{0xE0, 0x80}, 3},          // LDH (a8),A
-      {{0xEA, 0x00, 0xC0}, 4},    // LD (a16),A
-      {{0xCB, 0x11}, 2},          // RL C
-      {{0xCB, 0x46}, 3},          // BIT 0,(HL)
-      {{0xCB, 0xC6}, 4},          // SET 0,(HL)
-      {{0xE9}, 1},                // JP HL
+      {{0x00}, 1},              // NOP
+      {{0x01, 0x34, 0x12}, 3},  // LD BC,d16
+      {{0x36, 0x55}, 3},        // LD (HL),d8
+      {{0x34}, 3},              // INC (HL)
+      {{0x03}, 2},              // INC BC
+      {{0x08, 0x00, 0xC0}, 5},  // LD (a16),SP
+      {{0x18, 0x00}, 3},        // JR e
+      {{0x20, 0x00}, 2},        // JR NZ,e (Z set: not taken)
+      {{0x28, 0x00}, 3},        // JR Z,e (taken)
+      {{0xC3, 0x00, 0x02}, 4},  // JP a16
+      {{0xC2, 0x00, 0x02}, 3},  // JP NZ (not taken)
+      {{0xCD, 0x00, 0x02}, 6},  // CALL a16
+      {{0xC4, 0x00, 0x02}, 3},  // CALL NZ (not taken)
+      {{0xCC, 0x00, 0x02}, 6},  // CALL Z (taken)
+      {{0xC9}, 4},              // RET
+      {{0xC0}, 2},              // RET NZ (not taken)
+      {{0xC8}, 5},              // RET Z (taken)
+      {{0xC5}, 4},              // PUSH BC
+      {{0xC1}, 3},              // POP BC
+      {{0xFF}, 4},              // RST 38
+      {{0xE8, 0x01}, 4},        // ADD SP,e
+      {{0xF8, 0x01}, 3},        // LD HL,SP+e
+      {{0xF9}, 2},              // LD SP,HL
+      {{0xE0, 0x80}, 3},        // LDH (a8),A
+      {{0xEA, 0x00, 0xC0}, 4},  // LD (a16),A
+      {{0xCB, 0x11}, 2},        // RL C
+      {{0xCB, 0x46}, 3},        // BIT 0,(HL)
+      {{0xCB, 0xC6}, 4},        // SET 0,(HL)
+      {{0xE9}, 1},              // JP HL
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(first_instruction_cycles(c.program), c.m_cycles) << "opcode 0x" << std::hex << int(c.program[0])
-                                                                << (c.program[0] == 0xCB ? int(c.program[1]) : 0);
+    EXPECT_EQ(first_instruction_cycles(c.program), c.m_cycles)
+        << "opcode 0x" << std::hex << int(c.program[0]) << (c.program[0] == 0xCB ? int(c.program[1]) : 0);
   }
 }
 

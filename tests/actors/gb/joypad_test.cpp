@@ -15,11 +15,11 @@ TEST(Joypad, SelectLinesChooseDirectionsOrButtonsActiveLow) {
   power_on(*console, rom.view());
   Bus bus{*console, rom.view(), nullptr};
   set_buttons(*console, kButtonA | kButtonStart | kButtonRight | kButtonDown);
-  bus_write(bus, 0xFF00, 0x20);  // P14 low: directions
+  bus_write(bus, 0xFF00, 0x20);                          // P14 low: directions
   EXPECT_EQ(bus_read(bus, 0xFF00), 0xC0 | 0x20 | 0x06);  // RIGHT (bit 0) and DOWN (bit 3) low
-  bus_write(bus, 0xFF00, 0x10);  // P15 low: buttons
+  bus_write(bus, 0xFF00, 0x10);                          // P15 low: buttons
   EXPECT_EQ(bus_read(bus, 0xFF00), 0xC0 | 0x10 | 0x06);  // A (bit 0) and START (bit 3) low
-  bus_write(bus, 0xFF00, 0x30);  // nothing selected
+  bus_write(bus, 0xFF00, 0x30);                          // nothing selected
   EXPECT_EQ(bus_read(bus, 0xFF00), 0xFF);
   bus_write(bus, 0xFF00, 0x00);  // both selected: AND of both groups
   EXPECT_EQ(bus_read(bus, 0xFF00), 0xC0 | 0x06);

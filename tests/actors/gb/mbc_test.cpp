@@ -86,9 +86,9 @@ TEST(Mbc3, ClockRegistersLatchAndAdvanceWithEmulatedTime) {
   EXPECT_EQ(cart.read(0xA000), 58);  // still the old latch
   cart.write(0x6000, 0);
   cart.write(0x6000, 1);
-  EXPECT_EQ(cart.read(0xA000), 1);   // 58 + 3 wraps to 1
+  EXPECT_EQ(cart.read(0xA000), 1);  // 58 + 3 wraps to 1
   cart.write(0x4000, 0x09);
-  EXPECT_EQ(cart.read(0xA000), 1);   // one minute carried
+  EXPECT_EQ(cart.read(0xA000), 1);  // one minute carried
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ namespace {
 
 class TimerTest : public ::testing::Test {
  protected:
-  TimerTest() : rom_(test::make_rom({0x00})), console_(std::make_unique<Console>()), bus_{*console_, rom_.view(), nullptr} {
+  TimerTest()
+      : rom_(test::make_rom({0x00})), console_(std::make_unique<Console>()), bus_{*console_, rom_.view(), nullptr} {
     power_on(*console_, rom_.view());
   }
   void idle(int m_cycles) {

@@ -16,9 +16,7 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes fragment(const std::string& source, std::uint16_t origin = 0x0150) {
-  return assemble_fragment(source, origin);
-}
+Bytes fragment(const std::string& source, std::uint16_t origin = 0x0150) { return assemble_fragment(source, origin); }
 
 // The error message of assembling `source` as a whole ROM ("" when none).
 std::string rom_error(const std::string& source) {
@@ -198,8 +196,8 @@ TEST(GbasmLabels, ForwardBackwardAndLocalLabelsResolve) {
     dw first.loop, second.loop
   )";
   // first=$0150, first.loop=$0153, second=$0155, second.loop=$0158
-  EXPECT_EQ(fragment(source), (Bytes{0xC3, 0x55, 0x01, 0x18, 0xFE, 0xCD, 0x50, 0x01, 0x18, 0xFE, 0x53,
-                                     0x01, 0x58, 0x01}));
+  EXPECT_EQ(fragment(source),
+            (Bytes{0xC3, 0x55, 0x01, 0x18, 0xFE, 0xCD, 0x50, 0x01, 0x18, 0xFE, 0x53, 0x01, 0x58, 0x01}));
 }
 
 TEST(GbasmLabels, IncludedFilesShareSymbolsAndReportTheirOwnLines) {
@@ -241,8 +239,7 @@ TEST(GbasmErrors, OutOfRangeJrIsReportedWithFileAndLine) {
 }
 
 TEST(GbasmErrors, BadInputGivesOneClearMessage) {
-  EXPECT_NE(fragment_error("nop\n  frob a\n").find("<fragment>:2: error: unknown mnemonic 'frob'"),
-            std::string::npos);
+  EXPECT_NE(fragment_error("nop\n  frob a\n").find("<fragment>:2: error: unknown mnemonic 'frob'"), std::string::npos);
   EXPECT_NE(fragment_error("ld a, hl").find(":1: error: bad operand(s) for 'ld'"), std::string::npos);
   EXPECT_NE(fragment_error("jp nowhere").find(":1: error: undefined symbol 'nowhere'"), std::string::npos);
   EXPECT_NE(fragment_error("x:\nnop\nx:\n").find(":3: error: duplicate symbol 'x'"), std::string::npos);

@@ -43,7 +43,8 @@ TEST(OwnRomHeaders, LogoSizeTypeAndChecksumsAreValid) {
     EXPECT_EQ(static_cast<std::size_t>(32768) << rom[0x148], rom.size());
     EXPECT_EQ(rom[0x143], 0x00) << "DMG-only (no CGB flag)";
     std::uint8_t header = 0;
-    for (std::size_t address = 0x134; address <= 0x14C; ++address) header = static_cast<std::uint8_t>(header - rom[address] - 1);
+    for (std::size_t address = 0x134; address <= 0x14C; ++address)
+      header = static_cast<std::uint8_t>(header - rom[address] - 1);
     EXPECT_EQ(rom[0x14D], header);
     std::uint32_t global = 0;
     for (std::size_t address = 0; address < rom.size(); ++address) {

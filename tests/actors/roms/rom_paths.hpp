@@ -6,8 +6,6 @@
 
 namespace dreamer::testing {
 
-inline std::filesystem::path own_rom(const std::string& name) {
-  return std::filesystem::path(DREAMER_ROMS_DIR) / name;
-}
+inline std::filesystem::path own_rom(const std::string& name) { return std::filesystem::path(DREAMER_ROMS_DIR) / name; }
 
 }  // namespace dreamer::testing
