@@ -43,6 +43,8 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/pip" install -q --disable-pip-version-check "$torch_spec" numpy h5py
 torch_cmake=$("$venv/bin/python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
 
+# ccache keys on compile lines: relative paths let checkouts share objects.
+export CCACHE_BASEDIR="$PWD"
 echo "== configuring $build_dir"
 # shellcheck disable=SC2086
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake" \
