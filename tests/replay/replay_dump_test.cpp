@@ -258,8 +258,13 @@ TEST_F(ReplayDump, H5dumpShowsTheDocumentedLayout) {
 }
 
 TEST_F(ReplayDump, H5pyReadsTheDumpAsDocumented) {
+  // The build's Python (launch/setup.sh puts h5py into .venv), else the
+  // environment's DREAMER_PYTHON, else python3.
   const char* configured = std::getenv("DREAMER_PYTHON");
-  const std::string python = configured != nullptr ? configured : "python3";
+  std::string python = configured != nullptr ? configured : "python3";
+#if defined(DREAMER_PYTHON_EXE)
+  if (configured == nullptr) python = DREAMER_PYTHON_EXE;
+#endif
   int status = 0;
   run_command(python + " -c 'import h5py' >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "'" << python << "' cannot import h5py (set DREAMER_PYTHON to a python that can)";
