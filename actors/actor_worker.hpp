@@ -12,6 +12,7 @@
 // the gate receives with each report.
 //
 // Not thread-safe: one thread drives an ActorWorker.
+#include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -25,10 +26,6 @@
 #include "learner/dreamer_options.hpp"
 #include "replay/trajectory_chunk.hpp"
 
-namespace torch {
-class Tensor;
-}
-
 namespace dreamer::learner {
 class Player;
 }
@@ -36,7 +33,7 @@ class Player;
 namespace dreamer::actors {
 
 // The wire form of Player weights for load_flat_weights().
-std::vector<std::uint8_t> flatten_weights(const std::vector<torch::Tensor>& weights, std::int64_t version);
+std::vector<std::uint8_t> flatten_weights(const std::vector<at::Tensor>& weights, std::int64_t version);
 
 struct ActorWorkerOptions {
   int actor_index = 0;
@@ -65,7 +62,7 @@ class ActorWorker {
   const replay::TrajectoryChunk& collect_chunk();
 
   // New Player weights from the learner (player_parameters() order).
-  void load_weights(const std::vector<torch::Tensor>& weights, std::int64_t version);
+  void load_weights(const std::vector<at::Tensor>& weights, std::int64_t version);
   // The same from the wire form: int64 version, then every weight as float32,
   // flattened in player_parameters() order (see flatten_weights()).
   void load_flat_weights(std::span<const std::uint8_t> bytes);
