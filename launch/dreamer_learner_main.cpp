@@ -82,7 +82,6 @@ RunConfig default_config() {
   config.replay.safety_margin = 8;
   config.replay.train_ratio = 16.0;
   config.replay.min_size_to_sample = 256;
-  config.replay.error_buffer = 4096.0;
   config.replay.max_samplers = 2;
   return config;
 }
@@ -97,10 +96,12 @@ RunConfig build_config(CommandLine& line) {
   else if (config.standing_still())
     config.task.stage = "static_screen";
   config.replay.safety_margin = defaults.replay.safety_margin;
+  // The limiter's tolerance: twice the smallest window that lets one side
+  // always proceed (one update plus one chunk's worth of owed replay), so the
+  // observed train ratio stays close to its target even in short runs.
   config.replay.error_buffer =
-      std::max(defaults.replay.error_buffer,
-               2.0 * config.replay.train_ratio * config.envs_per_actor * config.actors * config.replay.commit_stride +
-                   2.0 * config.model.train.batch_size * config.model.train.seq_len);
+      static_cast<double>(config.model.train.batch_size) * config.model.train.seq_len +
+      static_cast<double>(config.replay.commit_stride) * config.envs_per_actor * config.replay.train_ratio;
   config.replay.max_samplers = defaults.replay.max_samplers;
   derive_replay_layout(config);
   config.validate();
