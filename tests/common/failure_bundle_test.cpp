@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "common/error.hpp"
@@ -14,7 +16,8 @@ namespace {
 class FailureBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / "dreamer_failure_bundle_test";
+    // One folder per test process: ctest runs the cases in parallel.
+    dir_ = std::filesystem::temp_directory_path() / ("dreamer_failure_bundle_test_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

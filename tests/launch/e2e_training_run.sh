@@ -21,7 +21,7 @@ mpirun=("$@")
 
 work=$(mktemp -d /tmp/dreamer_e2e_${scenario}.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-common=(--preset tiny --envs-per-actor 4 --runs-root "$work/runs" --output-tag "$scenario" --seed 3
+common=(--preset tiny --envs-per-actor 4 --runs-root "$work/runs" --seed 3
         --log-every 2 --weight-sync-every 2 --train-ratio 16 --min-replay 64)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -30,7 +30,7 @@ records() { grep -c . "$1/metrics.jsonl" || true; }
 
 case "$scenario" in
   mpi4)
-    "${mpirun[@]}" -np 4 "$learner" "${common[@]}" --total-env-steps 768 > "$work/log.txt" 2>&1 \
+    "${mpirun[@]}" -np 4 "$learner" "${common[@]}" --output-tag "$scenario" --total-env-steps 768 > "$work/log.txt" 2>&1 \
       || { cat "$work/log.txt"; fail "dreamer_learner exited non-zero"; }
     dir=$(run_dir)
     [ "$(records "$dir")" -ge 3 ] || { cat "$work/log.txt"; fail "expected >= 3 metric records at the gate"; }
@@ -43,7 +43,8 @@ case "$scenario" in
       || { cat "$work/verdict.json"; fail "smoke rules failed"; }
     ;;
   sigterm)
-    "${mpirun[@]}" -np 4 "$learner" "${common[@]}" --total-env-steps 100000 > "$work/log.txt" 2>&1 &
+    "${mpirun[@]}" -np 4 "$learner" "${common[@]}" --output-tag "$scenario" --total-env-steps 100000 \
+      > "$work/log.txt" 2>&1 &
     pid=$!
     for _ in $(seq 1 600); do
       dir=$(run_dir 2>/dev/null || true)
@@ -51,7 +52,8 @@ case "$scenario" in
       sleep 0.5
     done
     [ -n "${dir:-}" ] || { kill -9 $pid; cat "$work/log.txt"; fail "the run never reported"; }
-    kill -TERM $pid
+    # Slurm signals every rank of the job step: do the same (not mpirun itself).
+    pkill -TERM -f "^$learner .*$work/runs" || fail "no dreamer_learner rank to signal"
     wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
     grep -q "stopped by signal" "$work/log.txt" || { cat "$work/log.txt"; fail "no stop message"; }
     [ -f "$dir/checkpoints/latest" ] || fail "no checkpoint after SIGTERM"

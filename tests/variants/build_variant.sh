@@ -18,6 +18,9 @@ build_dir=$3
 torch_prefix=$4
 shared_dir=$5
 jobs=${DREAMER_VARIANT_JOBS:-2}
+# Own temporary folder: the main test run uses the same file names at the same time.
+export TMPDIR="$build_dir.tmp"
+mkdir -p "$TMPDIR"
 
 case "$variant" in
   cpu_only)

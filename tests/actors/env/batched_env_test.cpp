@@ -4,6 +4,7 @@
 #include "actors/env/batched_env.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -22,7 +23,8 @@ const std::filesystem::path kRoms = DREAMER_ROMS_DIR;
 class ExitRoomEnv : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stage_dir_ = std::filesystem::temp_directory_path() / "dreamer_env_test_exit_room";
+    // One folder per test process: ctest runs the cases in parallel.
+    stage_dir_ = std::filesystem::temp_directory_path() / ("dreamer_env_test_exit_room_" + std::to_string(::getpid()));
     std::filesystem::remove_all(stage_dir_);
     build_exit_room_stage(kRoms / "exit_room.gb", stage_dir_, StepSchedule{});
   }
@@ -137,7 +139,7 @@ TEST_F(ExitRoomEnv, ObservationsGoStraightIntoStridedSlots) {
 }
 
 TEST(StaticScreenEnv, ConstantActionGivesIdenticalFramesStepAfterStep) {
-  const auto stage = std::filesystem::temp_directory_path() / "dreamer_env_test_static";
+  const auto stage = std::filesystem::temp_directory_path() / ("dreamer_env_test_static_" + std::to_string(::getpid()));
   build_static_screen_stage(kRoms / "static_screen.gb", stage, StepSchedule{});
   TaskSpec spec;
   spec.rom = kRoms / "static_screen.gb";
@@ -177,7 +179,8 @@ TEST(TaskLoading, RefusesBadInputsWithOneError) {
 }
 
 TEST(TaskLoading, RefusesAGoalMadeForAnotherSchedule) {
-  const auto stage = std::filesystem::temp_directory_path() / "dreamer_env_test_schedule";
+  const auto stage =
+      std::filesystem::temp_directory_path() / ("dreamer_env_test_schedule_" + std::to_string(::getpid()));
   build_exit_room_stage(kRoms / "exit_room.gb", stage, StepSchedule{});
   TaskSpec spec;
   spec.rom = kRoms / "exit_room.gb";
