@@ -317,6 +317,8 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
   std::unique_ptr<replay::ReplayService> replay;
   std::int64_t env_steps_before = 0;
   if (layout.learner_index(rank) >= 0) {
+    // Every learner starts from the same weights (their gradients are averaged).
+    torch::manual_seed(config.seed);
     const torch::Device device(learner_device(config, layout.learner_index(rank)));
     auto reducer = layout.learners() > 1 ? learner::make_gradient_all_reducer(learners, device) : nullptr;
     learner = std::make_unique<learner::LearnerWorker>(config.model, device, std::move(reducer), learners);

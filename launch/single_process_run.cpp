@@ -19,6 +19,7 @@ namespace dreamer {
 
 RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, bool resume) {
   const env::Task task = env::Task::load(resolve_task(config.task));
+  torch::manual_seed(config.seed);  // the learner's initial weights and every sample after them
   replay::ReplayService replay(config.replay);
   learner::LearnerWorker learner(config.model, torch::Device(learner_device(config, 0)), nullptr, MPI_COMM_NULL);
   gates::MetricsAggregator gate(run.metrics_jsonl());
