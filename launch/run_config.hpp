@@ -48,7 +48,6 @@ struct RunConfig {
   int standing_still_action = 0;     // the constant action in standing_still mode
   bool greedy = false;
   std::uint64_t seed = 1;
-  std::string inject_nan_at_update;  // test-only: "N" poisons update N's batch with a NaN reward
   learner::DreamerOptions model;
   replay::ReplayOptions replay;
 
@@ -58,8 +57,8 @@ struct RunConfig {
             CEREAL_NVP(task), CEREAL_NVP(actors), CEREAL_NVP(learners), CEREAL_NVP(envs_per_actor),
             CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps), CEREAL_NVP(log_every_updates),
             CEREAL_NVP(weight_sync_every_updates), CEREAL_NVP(checkpoint_every_updates),
-            CEREAL_NVP(standing_still_action), CEREAL_NVP(greedy), CEREAL_NVP(seed), CEREAL_NVP(inject_nan_at_update),
-            CEREAL_NVP(model), CEREAL_NVP(replay));
+            CEREAL_NVP(standing_still_action), CEREAL_NVP(greedy), CEREAL_NVP(seed), CEREAL_NVP(model),
+            CEREAL_NVP(replay));
   }
   void validate() const;
   bool standing_still() const { return mode == "standing_still"; }
