@@ -20,6 +20,10 @@ namespace dreamer {
 RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, bool resume) {
   const env::Task task = env::Task::load(resolve_task(config.task));
   torch::manual_seed(config.seed);  // the learner's initial weights and every sample after them
+  // One intra-op thread on CPU: multi-threaded CPU kernels may split their
+  // reductions differently from run to run, and this mode promises
+  // bit-identical reruns.
+  if (config.device == "cpu") torch::set_num_threads(1);
   replay::ReplayService replay(config.replay);
   learner::LearnerWorker learner(config.model, torch::Device(learner_device(config, 0)), nullptr, MPI_COMM_NULL);
   gates::MetricsAggregator gate(run.metrics_jsonl());
