@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the CUDA configuration on a lent GPU machine (Ubuntu 24.04 image:
+# torch 2.11 in python3, system Open MPI/HDF5/CLI11/GTest, NCCL from the torch
+# wheel's nvidia packages, cereal and test ROMs carried in .carry/ by
+# prepare_carry.sh) and runs the named steps. Logs and JSON go to $OUT.
+#
+#   bash launch/gpu/build_and_run.sh STEP...
+#
+# Steps: build, cuda-tests, env-bench, learner-bench, ncu-env, nccl-tests,
+# multi-learner, gate. Each step runs under `timeout` (STEP_TIMEOUT seconds,
+# default 240; a step may be named step:seconds). A step's failure is recorded
+# in steps.txt and the next step still runs; the exit status is non-zero if any
+# step failed. Every log and run directory ends up in $OUT/results.tgz (the
+# device returns few files), rewritten after each step.
+#
+# Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes),
+# ENV_BENCH_ENVS, ENV_BENCH_STEPS.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out=/tmp/gpu_results
+[ "${1:-}" = "--one" ] || { rm -rf "$out" && mkdir -p "$out"; }
+build=build-cuda
+bin=$build/launch
+export NCCL_NVLS_ENABLE=0  # NVLink multicast stays off (DESIGN.md, device notes)
+failed=0
+if [ "${1:-}" = "--one" ]; then  # one step, run under timeout by the loop below
+  set -- "$2"
+  one_step=1
+fi
+
+step_build() {
+  local torch_cmake nccl_root
+  torch_cmake=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+  nccl_root=$(python3 -c 'import nvidia.nccl as m; print(list(m.__path__)[0])')
+  cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
+    -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 &&
+    cmake --build $build -j "$(nproc)" --target dreamer_learner dreamer_bench dreamer_gate dreamer_make_stages \
+      env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test
+}
+step_cuda_tests() { ctest --test-dir $build --output-on-failure -R '_CUDA|DeviceReplayRing' --timeout 600; }
+step_env_bench() {
+  local rom
+  for rom in exit_room $build/roms/micro_input.gb; do
+    $bin/dreamer_bench env --backend cuda --envs "${ENV_BENCH_ENVS:-1024,4096,16384,65536}" \
+      --steps "${ENV_BENCH_STEPS:-30}" --rom "$rom" || return 1
+    $bin/dreamer_bench env --backend cpu --threads "$(nproc)" --envs 1024,4096 --steps 5 --rom "$rom" || return 1
+  done
+}
+step_learner_bench() {
+  $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 &&
+    $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 --bf16 &&
+    $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 &&
+    $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 --bf16
+}
+step_ncu_env() {
+  ncu --launch-skip 2 --launch-count 1 --section SpeedOfLight --section Occupancy --section LaunchStats \
+    --section WarpStateStats --section MemoryWorkloadAnalysis --section SchedulerStats \
+    $bin/dreamer_bench env --backend cuda --envs 65536 --steps 3
+}
+step_nccl_tests() { ctest --test-dir $build --output-on-failure -R 'Nccl' --timeout 300; }
+step_multi_learner() {
+  local gpus
+  gpus=$(nvidia-smi -L | wc -l)
+  mpirun --allow-run-as-root --oversubscribe -x NCCL_NVLS_ENABLE -np $((2 + 1 + gpus)) $bin/dreamer_learner \
+    --actors 1 --learners "$gpus" --device cuda --preset default --envs-per-actor 64 --min-replay 2048 --total-env-steps 8192 \
+    --output-tag "gpu_learners$gpus" --runs-root "$out/runs"
+}
+step_gate() { $bin/dreamer_gate run gpu-main --build-dir $build --output "$out/gate"; }
+
+if [ -n "${one_step:-}" ]; then
+  "step_${1//-/_}"
+  exit
+fi
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+for spec in "$@"; do
+  step=${spec%%:*}
+  limit=${STEP_TIMEOUT:-240}
+  [ "$spec" != "$step" ] && limit=${spec#*:}
+  start=$(date +%s)
+  if timeout "$limit" bash "$0" --one "$step" >"$out/$step.log" 2>&1; then status=ok; else status=FAILED; failed=1; fi
+  echo "$step $status $(($(date +%s) - start))s" | tee -a "$out/steps.txt"
+  tail -n 25 "$out/$step.log"
+  tar czf "${OUT:-$PWD}/results.tgz" -C "$out" .  # after every step: a run cut off still returns
+done
+exit $failed
