@@ -8,6 +8,9 @@
 //                         forward ms per env step
 //   dreamer_bench replay-mpi  (under mpirun -np 2) packed2 insert throughput and
 //                         sample latency p50/p99 between two ranks over MPI
+//   dreamer_bench gb      [--rom R ...] [--frames N] [--render none|obs|full] [--mgba]
+//                         frames/s of the emulator core on one thread, beside
+//                         mGBA with --mgba (launch/gb_bench.hpp)
 //
 // Every figure is a wall-clock mean over the timed iterations after warm-up.
 #include <torch/torch.h>
@@ -25,6 +28,7 @@
 #include "actors/env/task.hpp"
 #include "common/error.hpp"
 #include "common/mpi_session.hpp"
+#include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_setup.hpp"
 #include "learner/dreamer_agent.hpp"
@@ -57,15 +61,21 @@ struct EnvBenchArgs {
   std::string rom = "exit_room";  // a stage id, or a ROM path
 };
 
-nlohmann::json bench_env(const EnvBenchArgs& args) {
-  TaskConfig task_config;
-  env::TaskSpec spec;
-  if (args.rom.find(".gb") != std::string::npos) {
-    spec.rom = args.rom;
-  } else {
-    task_config.stage = args.rom;
-    spec = resolve_task(task_config);
+// A stage id (exit_room, static_screen) names the project's task; anything
+// ending in .gb is a ROM file run from power-on.
+env::TaskSpec task_spec_for(const std::string& rom) {
+  if (rom.find(".gb") != std::string::npos) {
+    env::TaskSpec spec;
+    spec.rom = rom;
+    return spec;
   }
+  TaskConfig task_config;
+  task_config.stage = rom;
+  return resolve_task(task_config);
+}
+
+nlohmann::json bench_env(const EnvBenchArgs& args) {
+  const env::TaskSpec spec = task_spec_for(args.rom);
   const env::Task task = env::Task::load(spec);
   const bool cuda = args.backend == "cuda";
   nlohmann::json result = {{"mode", "env"},
@@ -264,6 +274,13 @@ int main(int argc, char** argv) {
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks);
   replay_mpi->add_option("--samples", samples);
+  dreamer::GbBenchArgs gb_args;
+  std::vector<std::string> gb_roms = {"exit_room"};
+  auto* gb = app.add_subcommand("gb", "emulator core frames/s on one thread (and mGBA's with --mgba)");
+  gb->add_option("--rom", gb_roms, "stage ids or .gb paths (repeatable)")->capture_default_str();
+  gb->add_option("--frames", gb_args.frames, "frames per ROM from power-on")->capture_default_str();
+  gb->add_option("--render", gb_args.render, "none, obs or full")->check(CLI::IsMember({"none", "obs", "full"}));
+  gb->add_flag("--mgba", gb_args.mgba, "also time mGBA 0.10.1 forced to DMG (builds with libmgba)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -274,6 +291,10 @@ int main(int argc, char** argv) {
     if (env->parsed()) result = dreamer::bench_env(env_args);
     if (learner->parsed()) result = dreamer::bench_learner(learner_args);
     if (replay_mpi->parsed()) result = dreamer::bench_replay_mpi(chunks, samples);
+    if (gb->parsed()) {
+      for (const std::string& rom : gb_roms) gb_args.roms.push_back(dreamer::task_spec_for(rom).rom);
+      result = dreamer::bench_gb(gb_args);
+    }
     if (!result.empty()) std::cout << result.dump(2) << std::endl;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "dreamer_bench: %s\n", error.what());

@@ -1,7 +1,9 @@
 #pragma once
 // MgbaRunner: mGBA (Debian's libmgba 0.10.1) driven as an independent DMG
-// emulator, for tests only: the project's ROM tests and the emulator-oracle
-// (lockstep) tests use it to check behaviour against a second implementation.
+// emulator: the project's ROM tests and the emulator-oracle (lockstep) tests
+// use it to check behaviour against a second implementation, and
+// `dreamer_bench gb --mgba` (launch/gb_bench.cpp) times it as the speed
+// reference. Built only where libmgba is found.
 //
 //   MgbaRunner runner(rom_bytes);          // DMG model, no boot ROM
 //   runner.run_frame(MgbaRunner::kUp);     // one frame with UP held
