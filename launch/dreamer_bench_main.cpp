@@ -25,6 +25,7 @@
 #include "actors/env/task.hpp"
 #include "common/error.hpp"
 #include "common/mpi_session.hpp"
+#include "common/percentile.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_setup.hpp"
 #include "learner/dreamer_agent.hpp"
@@ -42,12 +43,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-double percentile(std::vector<double> values, double q) {
-  if (values.empty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size() - 1)))];
-}
 
 struct EnvBenchArgs {
   std::string backend = "cpu";
@@ -263,7 +258,7 @@ int main(int argc, char** argv) {
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks);
-  replay_mpi->add_option("--samples", samples);
+  replay_mpi->add_option("--samples", samples)->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
