@@ -258,7 +258,7 @@ int main(int argc, char** argv) {
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks);
-  replay_mpi->add_option("--samples", samples)->check(CLI::PositiveNumber);
+  replay_mpi->add_option("--samples", samples)->check(CLI::Range(1, 1000000));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
