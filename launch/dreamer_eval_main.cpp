@@ -95,6 +95,14 @@ double shortest(float value) {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// Output files are checked before the episodes run, not after.
+void require_output_folder(const std::string& option, const std::string& path) {
+  if (path.empty()) return;
+  const fs::path folder = fs::path(path).parent_path();
+  if (!folder.empty() && !fs::is_directory(folder))
+    throw Error(option + ": folder '" + folder.string() + "' does not exist");
+}
+
 LoadedPolicy read_policy(const CommandLine& line) {
   silence_hdf5_errors();
   const learner::CheckpointConfig stored = learner::read_checkpoint_config(line.checkpoint);
@@ -152,10 +160,11 @@ Evaluation run_episodes(const env::Task& task, learner::Player& player, bool gre
       const StepRecord step{actions[index], batch.reward[index], batch.dist[index], batch.terminated[index] != 0,
                             batch.truncated[index] != 0};
       evaluation.episodes[index].push_back(step);
+      // Statistics of the values as the trajectory file prints them.
       actors::EpisodeOutcome& outcome = evaluation.outcomes[index];
-      outcome.episode_return += step.reward;
+      outcome.episode_return += shortest(step.reward);
       outcome.length += 1;
-      outcome.end_dist = step.dist;
+      outcome.end_dist = shortest(step.dist);
       if (step.terminated || step.truncated) {
         outcome.success = step.terminated;
         ended[index] = true;
@@ -273,11 +282,15 @@ int run(const CommandLine& line) {
     return 2;
   }
 #endif
-  // Bad input: the checkpoint, its config, the task it names, the device.
+  // Bad input: output folders, the checkpoint, its config, the task it
+  // names, the device.
   LoadedPolicy policy;
   std::unique_ptr<env::Task> task;
   std::unique_ptr<learner::Player> player;
   try {
+    require_output_folder("--trajectory", line.trajectory);
+    require_output_folder("--output", line.output);
+    require_output_folder("--gif", line.gif);
     policy = read_policy(line);
     task = std::make_unique<env::Task>(env::Task::load(resolve_task(policy.config.task)));
     // One intra-op thread on CPU: reruns with one seed give the same summary.
