@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "actors/episode_statistics.hpp"
 #include "common/error.hpp"
 #include "learner/player.hpp"
 
@@ -14,13 +15,6 @@ namespace {
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double percentile(std::vector<float> values, double q) {
-  if (values.empty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  const std::size_t index = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
 }
 
 replay::ChunkHeader chunk_header(const ActorWorkerOptions& options) {
@@ -85,11 +79,7 @@ const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
       episode_return_[e] += chunk_.reward(t)[e];
       episode_length_[e] += 1;
       if (chunk_.is_terminal(t)[e] != 0 || chunk_.is_truncated(t)[e] != 0) {
-        episodes_ += 1;
-        successes_ += chunk_.is_terminal(t)[e] != 0 ? 1 : 0;
-        return_sum_ += episode_return_[e];
-        length_sum_ += episode_length_[e];
-        end_dist_.push_back(dist[e]);
+        finished_.push_back({episode_return_[e], episode_length_[e], dist[e], chunk_.is_terminal(t)[e] != 0});
         episode_return_[e] = 0.0f;
         episode_length_[e] = 0;
       }
@@ -151,23 +141,20 @@ nlohmann::json ActorWorker::take_report() {
                            {"actor_env_steps", env_steps_},
                            {"policy_version", policy_version()},
                            {"sps", static_cast<double>(report_env_steps_) / elapsed},
-                           {"episodes", episodes_}};
-  if (episodes_ > 0) {
-    report["success_rate"] = static_cast<double>(successes_) / static_cast<double>(episodes_);
-    report["mean_return"] = return_sum_ / static_cast<double>(episodes_);
-    report["ep_len_mean"] = length_sum_ / static_cast<double>(episodes_);
-    report["dist_p10"] = percentile(end_dist_, 0.10);
-    report["dist_p50"] = percentile(end_dist_, 0.50);
-    report["dist_p90"] = percentile(end_dist_, 0.90);
+                           {"episodes", static_cast<std::int64_t>(finished_.size())}};
+  // done_rate counts env steps as replay does (reset rows included).
+  const EpisodeStatistics stats = summarize_episodes(finished_, max_steps_, report_env_steps_);
+  if (stats.episodes > 0) {
+    report["success_rate"] = stats.success_rate;
+    report["mean_return"] = stats.mean_return;
+    report["ep_len_mean"] = stats.episode_length_mean;
+    report["dist_p10"] = stats.dist_p10;
+    report["dist_p50"] = stats.dist_p50;
+    report["dist_p90"] = stats.dist_p90;
   }
-  // Finished episodes per env step, scaled by max_steps: 1.0 means every env
-  // finished one episode per max_steps steps.
-  report["done_rate"] = report_env_steps_ > 0
-                            ? static_cast<double>(episodes_) * max_steps_ / static_cast<double>(report_env_steps_)
-                            : 0.0;
-  episodes_ = successes_ = report_env_steps_ = 0;
-  return_sum_ = length_sum_ = 0.0;
-  end_dist_.clear();
+  report["done_rate"] = stats.done_rate;
+  report_env_steps_ = 0;
+  finished_.clear();
   report_started_ = now;
   return report;
 }

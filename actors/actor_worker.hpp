@@ -9,7 +9,7 @@
 //
 // Episode ends (terminated or truncated) are tallied into episode metrics
 // (success_rate, done_rate, dist_p10/p50/p90, mean_return, ep_len_mean) that
-// the gate receives with each report.
+// the gate receives with each report (actors/episode_statistics.hpp).
 //
 // Not thread-safe: one thread drives an ActorWorker.
 #include <ATen/core/Tensor.h>
@@ -23,6 +23,7 @@
 
 #include "actors/env/batched_env.hpp"
 #include "actors/env/task.hpp"
+#include "actors/episode_statistics.hpp"
 #include "learner/dreamer_options.hpp"
 #include "replay/trajectory_chunk.hpp"
 
@@ -85,9 +86,8 @@ class ActorWorker {
   // Tallies since the last report.
   std::vector<float> episode_return_;
   std::vector<std::int32_t> episode_length_;
-  std::vector<float> end_dist_;
-  std::int64_t episodes_ = 0, successes_ = 0, report_env_steps_ = 0;
-  double return_sum_ = 0.0, length_sum_ = 0.0;
+  std::vector<EpisodeOutcome> finished_;
+  std::int64_t report_env_steps_ = 0;
   double report_started_ = 0.0;
 };
 

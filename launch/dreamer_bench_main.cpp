@@ -28,6 +28,7 @@
 #include "actors/env/task.hpp"
 #include "common/error.hpp"
 #include "common/mpi_session.hpp"
+#include "common/percentile.hpp"
 #include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_setup.hpp"
@@ -46,12 +47,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-double percentile(std::vector<double> values, double q) {
-  if (values.empty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size() - 1)))];
-}
 
 struct EnvBenchArgs {
   std::string backend = "cpu";
@@ -273,7 +268,7 @@ int main(int argc, char** argv) {
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks);
-  replay_mpi->add_option("--samples", samples);
+  replay_mpi->add_option("--samples", samples)->check(CLI::Range(1, 1000000));
   dreamer::GbBenchArgs gb_args;
   std::vector<std::string> gb_roms = {"exit_room"};
   auto* gb = app.add_subcommand("gb", "emulator core frames/s on one thread (and mGBA's with --mgba)");

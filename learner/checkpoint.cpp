@@ -729,14 +729,19 @@ std::vector<StagedParamGroup> stage_optimizer(hid_t optimizers_group, const Name
   return groups;
 }
 
+CheckpointInfo read_supported_meta(hid_t file, const fs::path& path) {
+  CheckpointInfo info = read_meta(file, path);
+  if (info.schema_version != kCheckpointSchemaVersion) {
+    throw Error("schema_version " + std::to_string(info.schema_version) + ", this build reads " +
+                std::to_string(kCheckpointSchemaVersion));
+  }
+  return info;
+}
+
 Staged stage_checkpoint(const fs::path& path, const CheckpointState& state, const CheckpointLoadOptions& options) {
   Hid file = open_checkpoint_file(path);
   Staged staged;
-  staged.info = read_meta(file.get(), path);
-  if (staged.info.schema_version != kCheckpointSchemaVersion) {
-    throw Error("schema_version " + std::to_string(staged.info.schema_version) + ", this build reads " +
-                std::to_string(kCheckpointSchemaVersion));
-  }
+  staged.info = read_supported_meta(file.get(), path);
   {
     Hid modules = open_group(file.get(), "modules", "/modules");
     for (const NamedModule& named : state.modules) stage_module(modules.get(), named, staged);
@@ -891,6 +896,19 @@ CheckpointInfo load_checkpoint(const fs::path& file_or_directory, CheckpointStat
     throw Error("checkpoint '" + file.string() + "': " + e.what());
   }
   return staged.info;
+}
+
+CheckpointConfig read_checkpoint_config(const fs::path& file_or_directory) {
+  const fs::path file = resolve_file(file_or_directory);
+  CheckpointConfig result;
+  try {
+    Hid file_id = open_checkpoint_file(file);
+    result.info = read_supported_meta(file_id.get(), file);
+    result.config_json = read_string_dataset(file_id.get(), "config_json", "/config_json");
+  } catch (const std::exception& e) {
+    throw Error("checkpoint '" + file.string() + "': " + e.what());
+  }
+  return result;
 }
 
 CheckpointListing inspect_checkpoint(const fs::path& file_or_directory) {

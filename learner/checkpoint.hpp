@@ -102,6 +102,15 @@ std::optional<std::filesystem::path> find_latest_checkpoint(const std::filesyste
 CheckpointInfo load_checkpoint(const std::filesystem::path& file_or_directory, CheckpointState& state,
                                const CheckpointLoadOptions& options = {});
 
+// The config JSON a checkpoint holds, with its /meta, read without touching
+// any tensor: tools (dreamer_eval) rebuild the model from it before they
+// load_checkpoint(). Checks the schema version; errors as load_checkpoint's.
+struct CheckpointConfig {
+  CheckpointInfo info;
+  std::string config_json;
+};
+CheckpointConfig read_checkpoint_config(const std::filesystem::path& file_or_directory);
+
 // Read-only listing for tools: every dataset with its dtype and shape. Works
 // on any HDF5 file; `info` stays default for files without /meta.
 struct CheckpointDatasetInfo {

@@ -181,6 +181,27 @@ TEST_F(CheckpointTest, TruncatedFileGivesOneClearErrorNamingTheFile) {
   EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
 }
 
+TEST_F(CheckpointTest, ReadingTheConfigTouchesNoTensorAndFollowsLatest) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  const CheckpointConfig config = read_checkpoint_config(directory_);
+  EXPECT_EQ(config.config_json, R"({"preset": "tiny", "hidden": 16})");
+  EXPECT_EQ(config.info.file, file);
+  EXPECT_EQ(config.info.opt_steps, kStepsBeforeSave);
+}
+
+TEST_F(CheckpointTest, ReadingTheConfigOfATruncatedFileGivesOneClearError) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  fs::resize_file(file, fs::file_size(file) / 2);
+  try {
+    read_checkpoint_config(file);
+    FAIL() << "a truncated checkpoint was read";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind("checkpoint '" + file.string() + "': ", 0), 0u) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
 TEST_F(CheckpointTest, ForeignHdf5FileGivesOneClearError) {
   const fs::path file = directory_ / "foreign.h5";
   const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
