@@ -276,6 +276,8 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
     const auto started = std::chrono::steady_clock::now();
     const learner::UpdateMetrics metrics = learner.update(batch);
     ++updates_since_report;
+    // Collective, so before the lead-only part; the digest covers every update.
+    if (learner.updates() % config.log_every_updates == 0) learner.check_identical_gradients();
     if (!lead) continue;
     const std::int64_t updates = learner.updates();
     if (updates % config.weight_sync_every_updates == 0) weights->offer(learner.player_weights(), updates);

@@ -57,6 +57,8 @@ class GradientAllReducer {
   virtual AllReduceStats average_gradients(const std::vector<at::Tensor>& parameters) = 0;
 
   virtual AllReduceBackend backend() const = 0;
+  // Digest of every averaged gradient so far (GradientAllReduceBuffer::digest).
+  virtual const at::Tensor& digest() const = 0;
   virtual int rank() const = 0;
   virtual int world_size() const = 0;
 };

@@ -70,6 +70,9 @@ void GradientAllReduceBuffer::scatter(const std::vector<at::Tensor>& parameters)
     }
   }
   if (!gradients.empty()) at::_foreach_copy_(gradients, pieces);
+  const at::Tensor bits = buffer_.element_size() == 4 ? buffer_.view(at::kInt) : buffer_.view(at::kShort);
+  const at::Tensor sum = bits.sum(at::kLong);
+  digest_ = digest_.defined() && digest_.device() == sum.device() ? digest_ * 1000003 + sum : sum;
 }
 
 }  // namespace dreamer::learner

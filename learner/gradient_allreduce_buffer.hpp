@@ -34,9 +34,15 @@ class GradientAllReduceBuffer {
   // Copies the reduced buffer back into the gradients of the parameters
   // gather() read.
   void scatter(const std::vector<at::Tensor>& parameters);
+  // A running digest of every reduced buffer: the exact int64 sum of its bit
+  // patterns, chained over scatter() calls, kept on the buffer's device (no
+  // host sync). Learners that applied the same averaged gradients at every
+  // update hold the same digest; undefined before the first scatter().
+  const at::Tensor& digest() const { return digest_; }
 
  private:
   at::Tensor buffer_;
+  at::Tensor digest_;
   std::vector<int64_t> numels_;
   std::vector<bool> missing_;  // per parameter: no gradient on this rank at gather()
   int64_t gradient_elements_ = 0;

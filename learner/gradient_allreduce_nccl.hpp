@@ -33,6 +33,7 @@ class NcclGradientAllReducer final : public GradientAllReducer {
 
   AllReduceStats average_gradients(const std::vector<at::Tensor>& parameters) override;
   AllReduceBackend backend() const override { return AllReduceBackend::kNccl; }
+  const at::Tensor& digest() const override { return buffer_.digest(); }
   int rank() const override { return rank_; }
   int world_size() const override { return world_size_; }
 

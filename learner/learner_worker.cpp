@@ -1,5 +1,8 @@
 #include "learner/learner_worker.hpp"
 
+#include <string>
+
+#include "common/error.hpp"
 #include "common/mpi_check.hpp"
 #include "learner/checkpoint.hpp"
 
@@ -47,6 +50,17 @@ LearnerWorker::LearnerWorker(const DreamerOptions& options, torch::Device device
                                     MPI_SUM, learners_));
     quantiles = (host / static_cast<float>(size)).to(quantiles.device());
   });
+}
+
+void LearnerWorker::check_identical_gradients() const {
+  if (!reducer_ || !reducer_->digest().defined()) return;
+  const std::int64_t local = reducer_->digest().item<std::int64_t>();
+  std::int64_t low = 0, high = 0;
+  DREAMER_CHECK_MPI(MPI_Allreduce(&local, &low, 1, MPI_INT64_T, MPI_MIN, learners_));
+  DREAMER_CHECK_MPI(MPI_Allreduce(&local, &high, 1, MPI_INT64_T, MPI_MAX, learners_));
+  if (low != high)
+    throw Error("learners applied different averaged gradients by update " + std::to_string(updates()) +
+                " (gradient digests " + std::to_string(low) + " vs " + std::to_string(high) + ")");
 }
 
 TrainingBatch LearnerWorker::to_training_batch(const replay::SampleBatch& batch) const {

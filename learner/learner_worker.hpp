@@ -44,6 +44,10 @@ class LearnerWorker {
   DreamerAgent& agent() { return agent_; }
   // Seconds and bytes of the last update's all-reduces (zero without one).
   const AllReduceStats& last_allreduce() const { return last_allreduce_; }
+  // Collective over the learners: throws dreamer::Error unless every learner
+  // applied bit-identical averaged gradients at every update so far (their
+  // gradient digests agree). One host read; a no-op without a reducer.
+  void check_identical_gradients() const;
 
   // Checkpoints hold the agent plus the caller's counters and config.
   std::filesystem::path save(const std::filesystem::path& directory,

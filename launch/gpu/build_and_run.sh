@@ -14,12 +14,13 @@
 # device returns few files), rewritten after each step.
 #
 # Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes),
-# ENV_BENCH_ENVS, ENV_BENCH_STEPS.
+# ENV_BENCH_ENVS, ENV_BENCH_STEPS, LEARNERS, MULTI_ENV_STEPS, BUILD_DIR (default build-cuda), CMAKE_EXTRA
+# (more configure arguments).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=/tmp/gpu_results
 [ "${1:-}" = "--one" ] || { rm -rf "$out" && mkdir -p "$out"; }
-build=build-cuda
+build=${BUILD_DIR:-build-cuda}
 bin=$build/launch
 export NCCL_NVLS_ENABLE=0  # NVLink multicast stays off (DESIGN.md, device notes)
 failed=0
@@ -33,7 +34,7 @@ step_build() {
   torch_cmake=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
   nccl_root=$(python3 -c 'import nvidia.nccl as m; print(list(m.__path__)[0])')
   cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
-    -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 &&
+    -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 ${CMAKE_EXTRA:-} &&
     cmake --build $build -j "$(nproc)" --target dreamer_learner dreamer_bench dreamer_gate dreamer_make_stages \
       env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test
 }
@@ -59,11 +60,17 @@ step_ncu_env() {
 }
 step_nccl_tests() { ctest --test-dir $build --output-on-failure -R 'Nccl' --timeout 300; }
 step_multi_learner() {
-  local gpus
-  gpus=$(nvidia-smi -L | wc -l)
-  mpirun --allow-run-as-root --oversubscribe -x NCCL_NVLS_ENABLE -np $((2 + 1 + gpus)) $bin/dreamer_learner \
-    --actors 1 --learners "$gpus" --device cuda --preset default --envs-per-actor 64 --min-replay 2048 --total-env-steps 8192 \
-    --output-tag "gpu_learners$gpus" --runs-root "$out/runs"
+  # gate + replay + one actor + n learners, one learner per GPU; n from
+  # LEARNERS (e.g. "1 2"), default every GPU.
+  local n t0
+  for n in ${LEARNERS:-$(nvidia-smi -L | wc -l)}; do
+    t0=$SECONDS
+    mpirun --allow-run-as-root --oversubscribe -x NCCL_NVLS_ENABLE \
+      -np $((3 + n)) $bin/dreamer_learner --actors 1 --learners "$n" --device cuda --preset default \
+      --envs-per-actor 64 --min-replay 2048 --total-env-steps "${MULTI_ENV_STEPS:-8192}" \
+      --output-tag "gpu_learners$n" --runs-root "$out/runs" || return 1
+    echo "learners=$n wall_s=$((SECONDS - t0))"
+  done
 }
 step_gate() { $bin/dreamer_gate run gpu-main --build-dir $build --output "$out/gate"; }
 

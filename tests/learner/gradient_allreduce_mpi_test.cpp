@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <vector>
 
 #include "common/error.hpp"
@@ -98,6 +99,12 @@ TEST(GradientAllReduceTwoRanks, DifferentAndMissingGradientsAreAveraged) {
     EXPECT_TRUE(torch::equal(used_on_rank_0.grad(), torch::full({2}, 2.0))) << "rank " << rank;
     EXPECT_FALSE(unused.grad().defined()) << "a gradient no rank has must stay missing";
   }
+  // Both ranks applied the same averaged gradients: their digests agree.
+  const int64_t digest = reducer->digest().item<int64_t>();
+  int64_t low = 0, high = 0;
+  MPI_Allreduce(&digest, &low, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Allreduce(&digest, &high, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  EXPECT_EQ(low, high);
 }
 
 TEST(AllReduceStats, BusBandwidthFollowsTheNcclTestsFormula) {
@@ -116,6 +123,24 @@ TEST(GradientAllReduceOneRank, ReducerIsTheIdentity) {
   for (size_t i = 0; i < parameters.size(); ++i) {
     EXPECT_TRUE(torch::equal(parameters[i].grad(), before[i])) << "parameter " << i;
   }
+}
+
+TEST(GradientAllReduceOneRank, DigestChainsEveryCallAndSeesOneFlippedBit) {
+  const auto digest_after = [](const std::vector<float>& values, int calls) {
+    auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
+    const torch::Tensor weight = torch::zeros({static_cast<int64_t>(values.size())}, torch::requires_grad());
+    for (int call = 0; call < calls; ++call) {
+      weight.mutable_grad() = torch::tensor(values);
+      reducer->average_gradients({weight});
+    }
+    return reducer->digest().item<int64_t>();
+  };
+  const std::vector<float> values = {0.5f, -2.0f, 3.25f};
+  std::vector<float> flipped = values;
+  flipped[1] = std::nextafter(flipped[1], 0.0f);  // one ulp: the lowest mantissa bit
+  EXPECT_EQ(digest_after(values, 2), digest_after(values, 2));
+  EXPECT_NE(digest_after(values, 1), digest_after(flipped, 1));
+  EXPECT_NE(digest_after(values, 1), digest_after(values, 2)) << "the digest must cover every call";
 }
 
 TEST(GradientAllReduceOneRank, MixedGradientDtypesAreRefused) {

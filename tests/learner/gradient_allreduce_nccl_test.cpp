@@ -64,6 +64,12 @@ TEST_F(GradientAllReduceNccl, AveragedHalfBatchGradientsEqualTheFullBatchGradien
     const double scale = full[i].abs().max().item<double>();
     EXPECT_LE(error, 1e-6 * scale) << "parameter " << i << " on rank " << reducer_->rank();
   }
+  // Both GPUs hold bit-identical averaged gradients: their digests agree.
+  const int64_t digest = reducer_->digest().item<int64_t>();
+  int64_t low = 0, high = 0;
+  MPI_Allreduce(&digest, &low, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Allreduce(&digest, &high, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  EXPECT_EQ(low, high);
 }
 
 TEST_F(GradientAllReduceNccl, DifferentGradientsAreAveraged_CUDA) {
