@@ -87,6 +87,7 @@ for spec in "$@"; do
   if timeout "$limit" bash "$0" --one "$step" >"$out/$step.log" 2>&1; then status=ok; else status=FAILED; failed=1; fi
   echo "$step $status $(($(date +%s) - start))s" | tee -a "$out/steps.txt"
   tail -n 25 "$out/$step.log"
-  tar czf "${OUT:-$PWD}/results.tgz" -C "$out" .  # after every step: a run cut off still returns
+  # after every step, so a run cut off still returns; checkpoints and replay dumps stay behind
+  tar czf "${OUT:-$PWD}/results.tgz" --exclude='*.h5' -C "$out" .
 done
 exit $failed
