@@ -10,7 +10,7 @@
 //   dreamer_gate smoke --metrics F.jsonl [--warmup-updates W] [--recon-within-updates N]
 //                      [--goal-task] [--replay-ratio-target R [--replay-ratio-tolerance T]]
 //                      [--verdict out.json] [--gate NAME]
-//   dreamer_gate run <gate> [--output DIR] [--build-dir DIR]
+//   dreamer_gate run <gate> [--output DIR] [--build-dir DIR] [--test-label L] [--test-regex R]
 //   dreamer_gate plot --metrics F.jsonl [--keys k1,k2] --output plot.png
 //   dreamer_gate list
 //
@@ -144,6 +144,10 @@ int run_main(int argc, char** argv) {
   run->add_option("gate", run_gate_name, "gate name (see `dreamer_gate list`)")->required();
   run->add_option("--output", run_output, "gate folder (default bench/gates/<gate>__<utc>)");
   run->add_option("--build-dir", build_dir, "build tree for the test steps");
+  std::string test_label;
+  std::string test_regex;
+  run->add_option("--test-label", test_label, "test steps run only the ctest tests with this label (ctest -L)");
+  run->add_option("--test-regex", test_regex, "test steps run only the ctest tests matching this regex (ctest -R)");
 
   std::string plot_metrics;
   std::vector<std::string> plot_keys = default_plot_keys();
@@ -229,6 +233,8 @@ int run_main(int argc, char** argv) {
   context.bin_dir = std::filesystem::canonical("/proc/self/exe").parent_path();
   context.build_dir = build_dir;
   context.source_dir = DREAMER_SOURCE_DIR;
+  if (!test_label.empty()) context.test_filter.insert(context.test_filter.end(), {"-L", test_label});
+  if (!test_regex.empty()) context.test_filter.insert(context.test_filter.end(), {"-R", test_regex});
   const Verdict verdict = run_gate(*gate, context);
   return finish(verdict, (context.gate_dir / "verdict.json").string());
 }
