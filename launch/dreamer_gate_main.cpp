@@ -4,6 +4,8 @@
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--keys k1,k2] [--threshold-pct P] [--abs-tol T]
 //                        --output baseline.json
+//     (source_meta records the capture command and, from the run's meta.json,
+//     the run's command line and git commit)
 //   dreamer_gate compare --baseline B.json --metrics F.jsonl | --summary F.json
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--max-nonfinite-run K] [--verdict out.json] [--gate NAME]
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/repro_script.hpp"
 #include "gates/baseline.hpp"
 #include "gates/gate_definitions.hpp"
 #include "gates/metric_source.hpp"
@@ -182,7 +185,10 @@ int run_main(int argc, char** argv) {
     options.keys = capture_keys;
     options.threshold_pct = threshold_pct;
     options.abs_tol = abs_tol;
-    const Baseline baseline = capture_baseline(load_input(capture_input), options);
+    Baseline baseline = capture_baseline(load_input(capture_input), options);
+    baseline.source_meta =
+        capture_input.metrics.empty() ? nlohmann::ordered_json::object() : describe_run_source(capture_input.metrics);
+    baseline.source_meta["capture_command"] = shell_command_line(std::vector<std::string>(argv, argv + argc));
     write_baseline(capture_output, baseline);
     std::cout << "baseline " << capture_output << ": " << baseline.metrics.size() << " keys from " << baseline.count
               << (baseline.count == 1 ? " record" : " records") << ", " << baseline.missing_keys.size() << " missing\n";

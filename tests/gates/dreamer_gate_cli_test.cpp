@@ -50,6 +50,9 @@ TEST_F(DreamerGateCli, CaptureThenCompareTheSameRunPasses) {
   const auto baseline = dir_ / "baseline.json";
   ASSERT_EQ(gate("capture --metrics " + run.string() + " --last 3 --output " + baseline.string()), 0) << err_;
   ASSERT_TRUE(std::filesystem::exists(baseline));
+  const auto frozen = nlohmann::json::parse(read_file_text(baseline));
+  EXPECT_EQ(frozen["source_meta"]["capture_command"],
+            kGate + " capture --metrics " + run.string() + " --last 3 --output " + baseline.string());
   const auto verdict = dir_ / "verdict.json";
   EXPECT_EQ(gate("compare --baseline " + baseline.string() + " --metrics " + run.string() + " --gate cpu-daily" +
                  " --verdict " + verdict.string()),
