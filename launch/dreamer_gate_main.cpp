@@ -13,6 +13,7 @@
 //                      [--goal-task] [--replay-ratio-target R [--replay-ratio-tolerance T]]
 //                      [--verdict out.json] [--gate NAME]
 //   dreamer_gate run <gate> [--output DIR] [--build-dir DIR] [--test-label L] [--test-regex R]
+//                    [--test-exclude R]
 //   dreamer_gate plot --metrics F.jsonl [--keys k1,k2] --output plot.png
 //   dreamer_gate list
 //
@@ -149,8 +150,10 @@ int run_main(int argc, char** argv) {
   run->add_option("--build-dir", build_dir, "build tree for the test steps");
   std::string test_label;
   std::string test_regex;
+  std::string test_exclude;
   run->add_option("--test-label", test_label, "test steps run only the ctest tests with this label (ctest -L)");
   run->add_option("--test-regex", test_regex, "test steps run only the ctest tests matching this regex (ctest -R)");
+  run->add_option("--test-exclude", test_exclude, "test steps skip the ctest tests matching this regex (ctest -E)");
 
   std::string plot_metrics;
   std::vector<std::string> plot_keys = default_plot_keys();
@@ -241,6 +244,7 @@ int run_main(int argc, char** argv) {
   context.source_dir = DREAMER_SOURCE_DIR;
   if (!test_label.empty()) context.test_filter.insert(context.test_filter.end(), {"-L", test_label});
   if (!test_regex.empty()) context.test_filter.insert(context.test_filter.end(), {"-R", test_regex});
+  if (!test_exclude.empty()) context.test_filter.insert(context.test_filter.end(), {"-E", test_exclude});
   const Verdict verdict = run_gate(*gate, context);
   return finish(verdict, (context.gate_dir / "verdict.json").string());
 }
