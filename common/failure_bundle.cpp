@@ -6,17 +6,11 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/repro_script.hpp"
 #include "common/run_meta.hpp"
 
 namespace dreamer {
 namespace {
-
-// Single-quotes a string for /bin/sh.
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -48,10 +42,8 @@ std::filesystem::path write_failure_bundle(const std::filesystem::path& failures
     write_text(temp / "last_metrics.jsonl", metrics);
     write_text(temp / "config.json", report.config_json);
 
-    std::string repro = "#!/bin/sh\n# Reproduces: " + report.reason + "\nset -e\n";
-    if (!report.working_directory.empty()) repro += "cd " + shell_quote(report.working_directory) + "\n";
-    repro += report.repro_command + "\n";
-    write_text(temp / "repro.sh", repro);
+    write_text(temp / "repro.sh",
+               repro_script_text("Reproduces: " + report.reason, report.repro_command, report.working_directory));
     std::filesystem::permissions(
         temp / "repro.sh",
         std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,

@@ -4,7 +4,11 @@
 //   bench/runs/rl/<UTC yyyymmdd_HHMMSS>__dreamer_v3__<rom stem>__<tag>/
 //     meta.json       what ran where: hashes, versions, git, host, rank layout
 //     config.json     the full, validated config
+//     repro.sh        reruns the command that created the run (common/repro_script.hpp)
 //     metrics.jsonl   one record per line (common/metrics_log.hpp)
+//     events.out.tfevents.*  the same records for TensorBoard (when built with protobuf)
+//     metrics.png     loss, KL and entropy curves, drawn at the end of the run
+//     recon.gif       original | decoded frames of a replay batch, at the end (giflib builds)
 //     checkpoints/    HDF5 checkpoints + `latest`
 //     failures/       failure bundles (common/failure_bundle.hpp)
 #include <chrono>
@@ -18,7 +22,10 @@ struct RunDirectory {
 
   std::filesystem::path meta_json() const { return root / "meta.json"; }
   std::filesystem::path config_json() const { return root / "config.json"; }
+  std::filesystem::path repro_sh() const { return root / "repro.sh"; }
   std::filesystem::path metrics_jsonl() const { return root / "metrics.jsonl"; }
+  std::filesystem::path metrics_png() const { return root / "metrics.png"; }
+  std::filesystem::path recon_gif() const { return root / "recon.gif"; }
   std::filesystem::path checkpoints() const { return root / "checkpoints"; }
   std::filesystem::path failures() const { return root / "failures"; }
 };

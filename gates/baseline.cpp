@@ -221,6 +221,10 @@ Baseline baseline_from_json(const nlohmann::ordered_json& root, const std::strin
   if (!(baseline.threshold_pct >= 0.0) || !(baseline.abs_tol >= 0.0)) {
     throw Error(source + ": threshold_pct and abs_tol must be non-negative");
   }
+  if (const auto meta = root.find("source_meta"); meta != root.end()) {
+    if (!meta->is_object()) throw Error(source + ": field 'source_meta' must be an object");
+    baseline.source_meta = *meta;
+  }
   return baseline;
 }
 
@@ -240,6 +244,7 @@ nlohmann::ordered_json baseline_to_json(const Baseline& baseline) {
   root["missing_keys"] = baseline.missing_keys;
   root["threshold_pct"] = baseline.threshold_pct;
   root["abs_tol"] = baseline.abs_tol;
+  if (!baseline.source_meta.is_null()) root["source_meta"] = baseline.source_meta;
   return root;
 }
 
@@ -255,6 +260,30 @@ Baseline read_baseline(const std::filesystem::path& path) {
 
 void write_baseline(const std::filesystem::path& path, const Baseline& baseline) {
   write_file_atomic(path, baseline_to_json(baseline).dump(2) + "\n");
+}
+
+nlohmann::ordered_json describe_run_source(const std::filesystem::path& metrics_jsonl) {
+  nlohmann::ordered_json described = nlohmann::ordered_json::object();
+  const std::filesystem::path meta_path = metrics_jsonl.parent_path() / "meta.json";
+  if (!std::filesystem::exists(meta_path)) return described;
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(read_file_text(meta_path));
+  } catch (const nlohmann::json::parse_error& error) {
+    throw Error(meta_path.string() + ": invalid JSON: " + error.what());
+  }
+  if (!meta.is_object()) throw Error(meta_path.string() + ": must be a JSON object");
+  const auto copy = [&](const char* to, const nlohmann::json::json_pointer& from) {
+    if (meta.contains(from)) described[to] = meta.at(from);
+  };
+  copy("run_command", "/command_line"_json_pointer);
+  copy("git_commit", "/git/commit"_json_pointer);
+  copy("git_dirty", "/git/dirty"_json_pointer);
+  copy("run_created_utc", "/created_utc"_json_pointer);
+  copy("host", "/host"_json_pointer);
+  copy("device", "/device"_json_pointer);
+  copy("torch", "/versions/torch"_json_pointer);
+  return described;
 }
 
 Baseline capture_baseline(const MetricSource& source, const CaptureOptions& options) {

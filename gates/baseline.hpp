@@ -16,8 +16,12 @@
 //     "metrics": {"key": value, ...},   lower median per key, capture order
 //     "missing_keys": [...],            asked for, but no finite value
 //     "threshold_pct": 0.15,
-//     "abs_tol": 1e-06
-//   }
+//     "abs_tol": 1e-06,
+//     "source_meta": {...}              optional (ours): how the source was
+//   }                                   produced, see describe_run_source()
+//
+// source_meta is written only when set, so the predecessor's files still
+// round-trip byte for byte.
 //
 // Comparison: for each baseline key the observed value is the lower median
 // over the same kind of window of the new run (by default the last `count`
@@ -66,6 +70,7 @@ struct Baseline {
   std::vector<std::string> missing_keys;
   double threshold_pct = kDefaultThresholdPct;
   double abs_tol = kDefaultAbsTol;
+  nlohmann::ordered_json source_meta;  // null: absent; else an object
 
   // The frozen value of `key` or of an alias of it.
   std::optional<double> metric(std::string_view key) const;
@@ -83,6 +88,14 @@ void write_baseline(const std::filesystem::path& path, const Baseline& baseline)
 std::span<const std::string_view> default_jsonl_keys();
 // ... and captured only when present (goal-task and newer metrics).
 std::span<const std::string_view> optional_jsonl_keys();
+
+// Provenance of a run's metrics.jsonl for source_meta, from the meta.json of
+// its run directory (DESIGN.md §9) when there is one:
+//   {"run_command": ..., "git_commit": ..., "git_dirty": ..., "run_created_utc": ...,
+//    "host": ..., "device": ..., "torch": ...}
+// An empty object when the folder holds no meta.json; throws dreamer::Error
+// on a malformed one.
+nlohmann::ordered_json describe_run_source(const std::filesystem::path& metrics_jsonl);
 
 struct CaptureOptions {
   MetricWindow window;            // jsonl only

@@ -11,9 +11,11 @@
 //     verdict.json
 //
 // Placeholders in commands and paths: {gate_dir}, {step_dir}, {bin_dir}
-// (folder of dreamer_gate), {build_dir}, {source_dir}. In a metrics path, a
-// folder name with '*' picks the newest (greatest) match, for run
-// directories named <utc>__dreamer_v3__<rom>__<tag>.
+// (folder of dreamer_gate), {build_dir}, {source_dir}. A command word that is
+// exactly {test_filter} becomes the context's test_filter words (none by
+// default), so that `dreamer_gate run --test-label L` narrows a ctest step.
+// In a metrics path, a folder name with '*' picks the newest (greatest)
+// match, for run directories named <utc>__dreamer_v3__<rom>__<tag>.
 //
 // Every step yields a "step_runs" rule: PASS on exit status 0, FAIL
 // otherwise, MISSING when its executable is not built. A step whose command
@@ -31,11 +33,14 @@
 
 namespace dreamer::gates {
 
+inline constexpr const char* kTestFilterWord = "{test_filter}";
+
 struct GateContext {
   std::filesystem::path gate_dir;
   std::filesystem::path bin_dir;
   std::filesystem::path build_dir;
   std::filesystem::path source_dir;
+  std::vector<std::string> test_filter;  // extra ctest words, e.g. {"-L", "gates"}; empty: every test
 };
 
 struct GateStep {
@@ -58,6 +63,9 @@ const GateDefinition* find_gate(std::string_view name);
 
 std::string expand_placeholders(const std::string& text, const GateContext& context,
                                 const std::filesystem::path& step_dir);
+// A step's argv with placeholders expanded and {test_filter} spliced in.
+std::vector<std::string> expand_command(const std::vector<std::string>& command, const GateContext& context,
+                                        const std::filesystem::path& step_dir);
 
 // `pattern` may hold '*' in folder names (not in the file name); returns the
 // greatest match, or the pattern itself when it has no '*'; empty when

@@ -1,6 +1,11 @@
 #include "gates/metrics_aggregator.hpp"
 
 #include <chrono>
+#include <string>
+
+#ifdef DREAMER_HAS_TENSORBOARD
+#include "common/tensorboard_writer.hpp"
+#endif
 
 namespace dreamer::gates {
 namespace {
@@ -9,10 +14,44 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+#ifdef DREAMER_HAS_TENSORBOARD
+// Every number of a record (booleans and strings aside), by key.
+std::map<std::string, double> scalars_of(const nlohmann::json& record) {
+  std::map<std::string, double> scalars;
+  for (const auto& [key, value] : record.items()) {
+    if (value.is_number()) scalars[key] = value.get<double>();
+  }
+  return scalars;
+}
+#endif
+
 }  // namespace
 
 MetricsAggregator::MetricsAggregator(const std::filesystem::path& metrics_jsonl)
-    : log_(metrics_jsonl), started_(now_seconds()) {}
+    : log_(metrics_jsonl), started_(now_seconds()) {
+#ifdef DREAMER_HAS_TENSORBOARD
+  tensorboard_ = std::make_unique<TensorBoardWriter>(metrics_jsonl.parent_path().empty() ? std::filesystem::path(".")
+                                                                                         : metrics_jsonl.parent_path());
+#endif
+}
+
+MetricsAggregator::~MetricsAggregator() = default;
+
+bool MetricsAggregator::writes_tensorboard() {
+#ifdef DREAMER_HAS_TENSORBOARD
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::filesystem::path MetricsAggregator::tensorboard_path() const {
+#ifdef DREAMER_HAS_TENSORBOARD
+  return tensorboard_->path();
+#else
+  return {};
+#endif
+}
 
 void MetricsAggregator::on_actor_report(const nlohmann::json& report) {
   actor_latest_[report.value("actor", 0)] = report;
@@ -54,6 +93,9 @@ const nlohmann::json& MetricsAggregator::on_learner_report(const nlohmann::json&
   actor_window_.clear();
 
   log_.append(record);
+#ifdef DREAMER_HAS_TENSORBOARD
+  tensorboard_->add_scalars(record.value("opt_steps", std::int64_t{0}), scalars_of(record));
+#endif
   records_.push_back(std::move(record));
   return records_.back();
 }

@@ -2,9 +2,14 @@
 // MetricsAggregator: the gate role's collector. Every other role reports to
 // it (actors: episode and throughput tallies; replay: ring and limiter
 // metrics; learner 0: update metrics); at each learner report it writes one
-// combined record to metrics.jsonl (and TensorBoard when given a writer):
+// combined record to metrics.jsonl:
 //
 //   {env_steps, opt_steps, <learner keys>, <replay keys>, <actor keys>, wall_s}
+//
+// In builds with the TensorBoard writer (DREAMER_HAS_TENSORBOARD) the same
+// record also goes to an event file beside metrics.jsonl
+// (events.out.tfevents.*, common/tensorboard_writer.hpp): every number as a
+// scalar tagged with its key, at step opt_steps.
 //
 // Actor keys are combined over every actor report since the previous record
 // (episode-weighted means; sps summed over actors, last value of each).
@@ -19,11 +24,23 @@
 
 #include "common/metrics_log.hpp"
 
+namespace dreamer {
+class TensorBoardWriter;
+}
+
 namespace dreamer::gates {
 
 class MetricsAggregator {
  public:
   explicit MetricsAggregator(const std::filesystem::path& metrics_jsonl);
+  ~MetricsAggregator();
+  MetricsAggregator(const MetricsAggregator&) = delete;
+  MetricsAggregator& operator=(const MetricsAggregator&) = delete;
+
+  // Whether this build writes TensorBoard event files.
+  static bool writes_tensorboard();
+  // The event file, empty when this build has none.
+  std::filesystem::path tensorboard_path() const;
 
   void on_actor_report(const nlohmann::json& report);
   void on_replay_report(const nlohmann::json& report);
@@ -36,6 +53,9 @@ class MetricsAggregator {
 
  private:
   MetricsLog log_;
+#ifdef DREAMER_HAS_TENSORBOARD
+  std::unique_ptr<TensorBoardWriter> tensorboard_;
+#endif
   std::map<int, nlohmann::json> actor_latest_;  // by actor index
   std::vector<nlohmann::json> actor_window_;    // reports since the last record
   nlohmann::json replay_latest_ = nlohmann::json::object();

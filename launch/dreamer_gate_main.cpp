@@ -4,13 +4,16 @@
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--keys k1,k2] [--threshold-pct P] [--abs-tol T]
 //                        --output baseline.json
+//     (source_meta records the capture command and, from the run's meta.json,
+//     the run's command line and git commit)
 //   dreamer_gate compare --baseline B.json --metrics F.jsonl | --summary F.json
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--max-nonfinite-run K] [--verdict out.json] [--gate NAME]
 //   dreamer_gate smoke --metrics F.jsonl [--warmup-updates W] [--recon-within-updates N]
 //                      [--goal-task] [--replay-ratio-target R [--replay-ratio-tolerance T]]
 //                      [--verdict out.json] [--gate NAME]
-//   dreamer_gate run <gate> [--output DIR] [--build-dir DIR]
+//   dreamer_gate run <gate> [--output DIR] [--build-dir DIR] [--test-label L] [--test-regex R]
+//                    [--test-exclude R]
 //   dreamer_gate plot --metrics F.jsonl [--keys k1,k2] --output plot.png
 //   dreamer_gate list
 //
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/repro_script.hpp"
 #include "gates/baseline.hpp"
 #include "gates/gate_definitions.hpp"
 #include "gates/metric_source.hpp"
@@ -144,6 +148,12 @@ int run_main(int argc, char** argv) {
   run->add_option("gate", run_gate_name, "gate name (see `dreamer_gate list`)")->required();
   run->add_option("--output", run_output, "gate folder (default bench/gates/<gate>__<utc>)");
   run->add_option("--build-dir", build_dir, "build tree for the test steps");
+  std::string test_label;
+  std::string test_regex;
+  std::string test_exclude;
+  run->add_option("--test-label", test_label, "test steps run only the ctest tests with this label (ctest -L)");
+  run->add_option("--test-regex", test_regex, "test steps run only the ctest tests matching this regex (ctest -R)");
+  run->add_option("--test-exclude", test_exclude, "test steps skip the ctest tests matching this regex (ctest -E)");
 
   std::string plot_metrics;
   std::vector<std::string> plot_keys = default_plot_keys();
@@ -178,7 +188,10 @@ int run_main(int argc, char** argv) {
     options.keys = capture_keys;
     options.threshold_pct = threshold_pct;
     options.abs_tol = abs_tol;
-    const Baseline baseline = capture_baseline(load_input(capture_input), options);
+    Baseline baseline = capture_baseline(load_input(capture_input), options);
+    baseline.source_meta =
+        capture_input.metrics.empty() ? nlohmann::ordered_json::object() : describe_run_source(capture_input.metrics);
+    baseline.source_meta["capture_command"] = shell_command_line(std::vector<std::string>(argv, argv + argc));
     write_baseline(capture_output, baseline);
     std::cout << "baseline " << capture_output << ": " << baseline.metrics.size() << " keys from " << baseline.count
               << (baseline.count == 1 ? " record" : " records") << ", " << baseline.missing_keys.size() << " missing\n";
@@ -229,6 +242,9 @@ int run_main(int argc, char** argv) {
   context.bin_dir = std::filesystem::canonical("/proc/self/exe").parent_path();
   context.build_dir = build_dir;
   context.source_dir = DREAMER_SOURCE_DIR;
+  if (!test_label.empty()) context.test_filter.insert(context.test_filter.end(), {"-L", test_label});
+  if (!test_regex.empty()) context.test_filter.insert(context.test_filter.end(), {"-R", test_regex});
+  if (!test_exclude.empty()) context.test_filter.insert(context.test_filter.end(), {"-E", test_exclude});
   const Verdict verdict = run_gate(*gate, context);
   return finish(verdict, (context.gate_dir / "verdict.json").string());
 }

@@ -6,18 +6,25 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "common/config_json.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/mpi_check.hpp"
 #include "common/mpi_session.hpp"
+#include "common/repro_script.hpp"
 #include "common/run_directory.hpp"
 #include "common/run_meta.hpp"
 #include "common/sha256.hpp"
 #include "launch/role_layout.hpp"
+#include "launch/run_artifacts.hpp"
 #include "launch/run_config.hpp"
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
@@ -31,6 +38,8 @@ struct CommandLine {
   std::string preset = "tiny";
   std::string resume;
   std::string stage;
+  std::optional<double> model_lr;
+  std::int64_t inject_nan_at_update = 0;
 };
 
 void add_options(CLI::App& app, CommandLine& line) {
@@ -71,6 +80,12 @@ void add_options(CLI::App& app, CommandLine& line) {
       ->capture_default_str();
   app.add_flag("--greedy", c.greedy, "Actors act greedily (argmax) instead of sampling");
   app.add_option("--seed", c.seed, "Random seed")->capture_default_str();
+  app.add_option("--model-lr", line.model_lr, "World-model learning rate (default: the preset's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--inject-nan-at-update", line.inject_nan_at_update,
+                 "TEST ONLY: give update K's batch a NaN reward, to exercise the non-finite check and its "
+                 "failure bundle (0: never)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
 }
 
@@ -91,6 +106,7 @@ RunConfig build_config(CommandLine& line) {
   const RunConfig defaults = default_config();
   config.preset = line.preset;
   config.model = learner::DreamerOptions::preset(line.preset);
+  if (line.model_lr) config.model.train.model_lr = *line.model_lr;
   if (!line.stage.empty())
     config.task.stage = line.stage;
   else if (config.standing_still())
@@ -145,12 +161,26 @@ std::string broadcast_string(std::string text, int root) {
   return text;
 }
 
+// The exact command, for repro.sh and failure bundles: this executable by
+// its absolute path, then the arguments as given.
+RunInvocation describe_invocation(int argc, char** argv, const CommandLine& line) {
+  std::vector<std::string> words = {std::filesystem::canonical("/proc/self/exe").string()};
+  for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
+  RunInvocation invocation;
+  invocation.resume = !line.resume.empty();
+  invocation.command_line = shell_command_line(words);
+  invocation.working_directory = std::filesystem::current_path().string();
+  invocation.inject_nan_at_update = line.inject_nan_at_update;
+  return invocation;
+}
+
 int run(int argc, char** argv, CommandLine& line) {
   const CommandLine& parsed = line;
   MpiSession mpi;
   check_world_matches_launcher(mpi.world_size(), launcher_world_size());
   install_stop_handlers();
   const int rank = mpi.world_rank();
+  const RunInvocation invocation = describe_invocation(argc, argv, line);
   try {
     // Rank 0 builds (or, on --resume, reads) the config and the run directory;
     // every rank then uses the same config text.
@@ -172,6 +202,7 @@ int run(int argc, char** argv, CommandLine& line) {
           config_text = config_to_json(config);
           write_file_atomic(run_dir.config_json(), config_text);
           write_file_atomic(run_dir.meta_json(), to_json(describe_run(config, layout, argc, argv)).dump(2) + "\n");
+          write_run_repro_script(run_dir, invocation);
           run_root = run_dir.root.string();
         }
       } catch (const std::exception& caught) {
@@ -188,9 +219,8 @@ int run(int argc, char** argv, CommandLine& line) {
     const RunConfig config = config_from_json<RunConfig>(config_text, run_root + "/config.json");
     const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
     const RunDirectory run_dir{run_root};
-    const bool resume = !parsed.resume.empty();
-    const RunOutcome outcome = layout.single_process() ? run_single_process(config, run_dir, resume)
-                                                       : run_mpi_roles(config, run_dir, layout, rank, resume);
+    const RunOutcome outcome = layout.single_process() ? run_single_process(config, run_dir, invocation)
+                                                       : run_mpi_roles(config, run_dir, layout, rank, invocation);
     if (rank == 0) {
       std::printf("dreamer_learner: %s after %lld env steps, %lld updates; run directory %s\n",
                   outcome.stopped_by_signal ? "stopped by signal" : "finished",

@@ -11,14 +11,17 @@
 #include "actors/actor_worker.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/metrics_log.hpp"
 #include "common/mpi_check.hpp"
 #include "gates/metrics_aggregator.hpp"
 #include "launch/learner_report.hpp"
 #include "launch/progress_line.hpp"
 #include "launch/role_messages.hpp"
+#include "launch/run_artifacts.hpp"
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
+#include "launch/update_guard.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/replay_service.hpp"
 
@@ -80,6 +83,7 @@ RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const Role
   }
   outcome.env_steps = gate.env_steps();
   gate.sync();
+  write_run_metrics_plot(run, read_metrics_log(run.metrics_jsonl()));
   return outcome;
 }
 
@@ -237,9 +241,11 @@ class WeightSender {
 };
 
 RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
-                       MPI_Comm learners, learner::LearnerWorker& learner) {
+                       MPI_Comm learners, learner::LearnerWorker& learner, const RunInvocation& invocation) {
   const bool lead = layout.learner_index(rank) == 0;
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
+  UpdateGuard guard(run, invocation, read_file_text(run.config_json()), layout.learner_index(rank));
+  bool updated = false;
   std::vector<std::uint8_t> reply(4 + batch.size_bytes());
   std::optional<WeightSender> weights;
   if (lead) {
@@ -274,8 +280,10 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
     DREAMER_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT32_T, MPI_MAX, learners));
     if (stop) break;
     const auto started = std::chrono::steady_clock::now();
-    const learner::UpdateMetrics metrics = learner.update(batch);
+    if (learner.updates() + 1 == invocation.inject_nan_at_update) poison_batch_with_nan(batch);
+    const learner::UpdateMetrics metrics = guard.update(learner, batch);
     ++updates_since_report;
+    updated = true;
     // Collective, so before the lead-only part; the digest covers every update.
     if (learner.updates() % config.log_every_updates == 0) learner.check_identical_gradients();
     if (!lead) continue;
@@ -293,6 +301,7 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
       nlohmann::json report = learner_report(metrics, inputs);
       report["role"] = "learner";
       send_json(report, 0, kReport);
+      guard.remember(report);
       report_start = now;
       updates_since_report = 0;
     }
@@ -302,6 +311,7 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
   if (lead) {
     learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
     weights->finish();
+    if (updated) write_reconstruction_gif(run, learner.reconstruct(batch));
   }
   const nlohmann::json final_report = {
       {"role", "learner"}, {"opt_steps", learner.updates()}, {"stopped_by_signal", signalled}};
@@ -313,7 +323,8 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
 }  // namespace
 
 RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
-                         bool resume) {
+                         const RunInvocation& invocation) {
+  const bool resume = invocation.resume;
   MPI_Comm learners = split_learners(layout, rank);
   std::unique_ptr<learner::LearnerWorker> learner;
   std::unique_ptr<replay::ReplayService> replay;
@@ -346,7 +357,7 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
       outcome = run_actor(config, layout, rank, env_steps_before);
       break;
     case Role::kLearner:
-      outcome = run_learner(config, run, layout, rank, learners, *learner);
+      outcome = run_learner(config, run, layout, rank, learners, *learner, invocation);
       break;
   }
   learner.reset();

@@ -6,18 +6,22 @@
 #include "actors/actor_worker.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/metrics_log.hpp"
 #include "gates/metrics_aggregator.hpp"
 #include "launch/learner_report.hpp"
 #include "launch/progress_line.hpp"
+#include "launch/run_artifacts.hpp"
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
+#include "launch/update_guard.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/replay_service.hpp"
 
 namespace dreamer {
 
-RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, bool resume) {
+RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, const RunInvocation& invocation) {
+  const bool resume = invocation.resume;
   const env::Task task = env::Task::load(resolve_task(config.task));
   torch::manual_seed(config.seed);  // the learner's initial weights and every sample after them
   // One intra-op thread on CPU: multi-threaded CPU kernels may split their
@@ -29,6 +33,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   gates::MetricsAggregator gate(run.metrics_jsonl());
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
   const std::filesystem::path replay_dump = run.root / "replay.h5";
+  UpdateGuard guard(run, invocation, read_file_text(run.config_json()));
 
   actors::ActorWorkerOptions options = actor_options(config, 0);
   if (resume) {
@@ -43,10 +48,13 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   const auto now = [] { return std::chrono::steady_clock::now(); };
   auto report_start = now();
   std::int64_t updates_since_report = 0;
+  bool updated = false;
   const auto update_once = [&] {
     const auto started = now();
-    const learner::UpdateMetrics metrics = learner.update(batch);
+    if (learner.updates() + 1 == invocation.inject_nan_at_update) poison_batch_with_nan(batch);
+    const learner::UpdateMetrics metrics = guard.update(learner, batch);
     ++updates_since_report;
+    updated = true;
     const std::int64_t updates = learner.updates();
     if (updates % config.weight_sync_every_updates == 0) actor.load_weights(learner.player_weights(), updates);
     if (updates % config.log_every_updates == 0) {
@@ -59,6 +67,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
       gate.on_actor_report(actor.take_report());
       gate.on_replay_report(replay.metrics());
       const nlohmann::json& record = gate.on_learner_report(learner_report(metrics, inputs));
+      guard.remember(record);
       std::printf("%s\n", progress_line(record, config.total_env_steps).c_str());
       std::fflush(stdout);
       report_start = now();
@@ -88,6 +97,9 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
   replay.dump(replay_dump);
   gate.sync();
+  write_run_metrics_plot(run, read_metrics_log(run.metrics_jsonl()));
+  // The last sampled batch; none when this process made no update.
+  if (updated) write_reconstruction_gif(run, learner.reconstruct(batch));
   return outcome;
 }
 

@@ -11,9 +11,18 @@
 //
 // Both stop when the actors reach total_env_steps or a stop signal arrives
 // (launch/stop_signal.hpp); then learner 0 checkpoints, the replay dumps its
-// ring, and the gate flushes metrics.jsonl. With `resume`, learner and replay
-// state come back from the run directory first.
+// ring, the gate flushes metrics.jsonl, and the run's pictures are drawn
+// (launch/run_artifacts.hpp). With `resume`, learner and replay state come
+// back from the run directory first.
+//
+// Every learner runs its updates through an UpdateGuard
+// (launch/update_guard.hpp): at the first non-finite or failed update it
+// writes a failure bundle and throws, so the process exits non-zero with one
+// error line.
 #include <mpi.h>
+
+#include <cstdint>
+#include <string>
 
 #include "common/run_directory.hpp"
 #include "launch/role_layout.hpp"
@@ -27,8 +36,18 @@ struct RunOutcome {
   bool stopped_by_signal = false;
 };
 
-RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, bool resume);
+// How this process was started: for repro.sh and failure bundles.
+struct RunInvocation {
+  bool resume = false;
+  std::string command_line;  // shell-quoted argv, the executable as an absolute path
+  std::string working_directory;
+  // Test-only fault injection: the batch of this update (1-based) gets a NaN
+  // reward, so the failure path can be tested end to end. 0: never.
+  std::int64_t inject_nan_at_update = 0;
+};
+
+RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, const RunInvocation& invocation);
 RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
-                         bool resume);
+                         const RunInvocation& invocation);
 
 }  // namespace dreamer

@@ -87,6 +87,12 @@ UpdateMetrics LearnerWorker::update(const replay::SampleBatch& batch) {
   return agent_.update(to_training_batch(batch));
 }
 
+Reconstruction LearnerWorker::reconstruct(const replay::SampleBatch& batch) {
+  const auto& model = agent_.options().model;
+  return learner::reconstruct(agent_.world_model(),
+                              prepare_batch(to_training_batch(batch), model.num_actions, agent_.device()));
+}
+
 std::filesystem::path LearnerWorker::save(const std::filesystem::path& directory,
                                           const std::map<std::string, std::int64_t>& counters,
                                           const std::string& config_json) {

@@ -25,6 +25,7 @@
 #include "learner/dreamer_agent.hpp"
 #include "learner/dreamer_options.hpp"
 #include "learner/gradient_allreduce.hpp"
+#include "learner/reconstruction.hpp"
 #include "replay/sample_batch.hpp"
 
 namespace dreamer::learner {
@@ -38,6 +39,8 @@ class LearnerWorker {
                 MPI_Comm learners);
 
   UpdateMetrics update(const replay::SampleBatch& batch);
+  // The world model's reconstruction of `batch` (learner/reconstruction.hpp).
+  Reconstruction reconstruct(const replay::SampleBatch& batch);
 
   std::vector<torch::Tensor> player_weights() { return agent_.player_weights(); }
   std::int64_t updates() const { return agent_.counters().updates; }

@@ -165,6 +165,33 @@ TEST_F(Capture, RejectsAnUnknownSchemaVersion) {
   EXPECT_THROW(read_baseline(path), Error);
 }
 
+TEST_F(Capture, SourceMetaComesFromTheRunsMetaJsonAndRoundTrips) {
+  const auto metrics = write("metrics.jsonl", "{\"env_steps\":10,\"obs_nll\":5}\n");
+  EXPECT_EQ(describe_run_source(metrics), nlohmann::ordered_json::object());  // no meta.json beside it
+  write("meta.json",
+        "{\"command_line\":\"dreamer_learner --mode standing_still\",\"created_utc\":\"2026-11-26T05:00:00Z\","
+        "\"device\":\"cpu\",\"git\":{\"commit\":\"abc123\",\"dirty\":false},\"host\":\"ci\","
+        "\"versions\":{\"torch\":\"2.11.0\"}}");
+  Baseline baseline = capture_baseline(load_metrics_jsonl(metrics), CaptureOptions{});
+  EXPECT_TRUE(baseline.source_meta.is_null());
+  EXPECT_EQ(baseline_to_json(baseline).count("source_meta"), 0u);  // absent unless set
+  baseline.source_meta = describe_run_source(metrics);
+  EXPECT_EQ(baseline.source_meta["run_command"], "dreamer_learner --mode standing_still");
+  EXPECT_EQ(baseline.source_meta["git_commit"], "abc123");
+  EXPECT_EQ(baseline.source_meta["git_dirty"], false);
+  EXPECT_EQ(baseline.source_meta["torch"], "2.11.0");
+  write_baseline(dir_ / "b.json", baseline);
+  const Baseline read_back = read_baseline(dir_ / "b.json");
+  EXPECT_EQ(read_back.source_meta, baseline.source_meta);
+  EXPECT_EQ(baseline_to_json(read_back).dump(2), baseline_to_json(baseline).dump(2));
+
+  write("bad.json",
+        "{\"schema_version\":1,\"created_at\":\"x\",\"source\":\"s\",\"input_kind\":\"json\","
+        "\"env_steps_min\":null,\"env_steps_max\":null,\"count\":1,\"keys\":[],\"metrics\":{},"
+        "\"missing_keys\":[],\"threshold_pct\":0.15,\"abs_tol\":1e-6,\"source_meta\":\"text\"}");
+  EXPECT_THROW(read_baseline(dir_ / "bad.json"), Error);
+}
+
 Baseline one_key_baseline(const std::string& key, double value) {
   Baseline baseline;
   baseline.input_kind = InputKind::kJson;

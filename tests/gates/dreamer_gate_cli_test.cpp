@@ -50,6 +50,9 @@ TEST_F(DreamerGateCli, CaptureThenCompareTheSameRunPasses) {
   const auto baseline = dir_ / "baseline.json";
   ASSERT_EQ(gate("capture --metrics " + run.string() + " --last 3 --output " + baseline.string()), 0) << err_;
   ASSERT_TRUE(std::filesystem::exists(baseline));
+  const auto frozen = nlohmann::json::parse(read_file_text(baseline));
+  EXPECT_EQ(frozen["source_meta"]["capture_command"],
+            kGate + " capture --metrics " + run.string() + " --last 3 --output " + baseline.string());
   const auto verdict = dir_ / "verdict.json";
   EXPECT_EQ(gate("compare --baseline " + baseline.string() + " --metrics " + run.string() + " --gate cpu-daily" +
                  " --verdict " + verdict.string()),
@@ -125,6 +128,42 @@ TEST_F(DreamerGateCli, SmokeRulesPassALearningRunAndFailAFlatReconstruction) {
   // A goal task that never succeeds fails too.
   EXPECT_EQ(gate("smoke --goal-task --metrics " + healthy_run().string()), 1);
   EXPECT_NE(out_.find("2 MISSING"), std::string::npos) << out_;
+}
+
+// The committed cpu-daily baseline against a run holding exactly its values
+// (PASS), then against the same run with a 20% worse reconstruction (FAIL,
+// exit 1): the file is well formed and its band catches such a regression.
+TEST_F(DreamerGateCli, CommittedStandingStillBaselineCatchesATwentyPercentWorseReconstruction) {
+  const std::filesystem::path committed =
+      std::filesystem::path(DREAMER_SOURCE_DIR) / "gates" / "baselines" / "standing_still_cpu.json";
+  ASSERT_TRUE(std::filesystem::exists(committed)) << committed;
+  const auto frozen = nlohmann::json::parse(read_file_text(committed));
+  ASSERT_TRUE(frozen["source_meta"]["run_command"].is_string());
+  ASSERT_FALSE(frozen["source_meta"]["git_dirty"].get<bool>()) << "baselines come from a clean tree";
+  const auto run_with = [&](double obs_nll_factor) {
+    std::string lines;
+    for (int i = 0; i < frozen["count"].get<int>(); ++i) {
+      nlohmann::json record = {{"env_steps", 832 + 16 * i}, {"opt_steps", 305 + 5 * i}};
+      for (const auto& [key, value] : frozen["metrics"].items())
+        record[key] = value.get<double>() * (key == "obs_nll" ? obs_nll_factor : 1.0);
+      lines += record.dump() + "\n";
+    }
+    return write(obs_nll_factor == 1.0 ? "same.jsonl" : "worse.jsonl", lines).string();
+  };
+  const std::string baseline = " --baseline " + committed.string();
+  EXPECT_EQ(gate("compare" + baseline + " --metrics " + run_with(1.0) + " --gate standing-still"), 0) << out_;
+  EXPECT_EQ(out_.rfind("gate standing-still: PASS (", 0), 0u) << out_;
+  const auto verdict = dir_ / "verdict.json";
+  EXPECT_EQ(gate("compare" + baseline + " --metrics " + run_with(1.2) + " --gate standing-still --verdict " +
+                 verdict.string()),
+            1)
+      << out_;
+  EXPECT_NE(out_.find(": FAIL ("), std::string::npos) << out_;
+  for (const auto& rule : nlohmann::json::parse(read_file_text(verdict))["rules"]) {
+    if (rule["key"] == "obs_nll") {
+      EXPECT_EQ(rule["status"], "FAIL") << rule.dump();
+    }
+  }
 }
 
 TEST_F(DreamerGateCli, ListNamesTheGateMatrix) {

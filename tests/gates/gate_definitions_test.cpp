@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/file_io.hpp"
 #include "gates_test_files.hpp"
 
@@ -18,7 +20,7 @@ TEST(GateDefinitions, RegistryHoldsTheGateMatrix) {
 }
 
 TEST_F(GateRun, PlaceholdersAndNewestRunDirectory) {
-  GateContext context{dir_ / "gate", "/opt/bin", "/b", "/src"};
+  GateContext context{dir_ / "gate", "/opt/bin", "/b", "/src", {}};
   EXPECT_EQ(expand_placeholders("{bin_dir}/x {step_dir} {source_dir}{build_dir}", context, dir_ / "gate" / "s"),
             "/opt/bin/x " + (dir_ / "gate" / "s").string() + " /src/b");
   std::filesystem::create_directories(dir_ / "rl" / "20260101_000000__dreamer_v3__red__t");
@@ -27,6 +29,24 @@ TEST_F(GateRun, PlaceholdersAndNewestRunDirectory) {
   EXPECT_EQ(resolve_newest(dir_ / "rl" / "*__t" / "metrics.jsonl"),
             dir_ / "rl" / "20260102_000000__dreamer_v3__red__t" / "metrics.jsonl");
   EXPECT_TRUE(resolve_newest(dir_ / "rl" / "*__none" / "metrics.jsonl").empty());
+}
+
+TEST(GateDefinitions, TestFilterWordSplicesTheFilterOrNothing) {
+  GateContext context{"/g", "/bin", "/build", "/src", {}};
+  const std::vector<std::string> command = {"ctest", "--test-dir", "{build_dir}", kTestFilterWord, "-j1"};
+  EXPECT_EQ(expand_command(command, context, "/g/s"),
+            (std::vector<std::string>{"ctest", "--test-dir", "/build", "-j1"}));
+  context.test_filter = {"-L", "gates", "-R", "Verdict"};
+  EXPECT_EQ(expand_command(command, context, "/g/s"),
+            (std::vector<std::string>{"ctest", "--test-dir", "/build", "-L", "gates", "-R", "Verdict", "-j1"}));
+  // Every ctest step of the matrix takes the filter.
+  for (const GateDefinition& gate : gate_definitions()) {
+    for (const GateStep& step : gate.steps) {
+      if (step.command.empty() || step.command[0] != "ctest") continue;
+      EXPECT_NE(std::find(step.command.begin(), step.command.end(), kTestFilterWord), step.command.end())
+          << gate.name << "/" << step.name;
+    }
+  }
 }
 
 TEST_F(GateRun, StepsRunTheirCommandAndApplyRulesToTheMetricsTheyWrite) {
@@ -46,7 +66,7 @@ TEST_F(GateRun, StepsRunTheirCommandAndApplyRulesToTheMetricsTheyWrite) {
        }});
   gate.steps.push_back({"fails", {"sh", "-c", "echo broken; exit 3"}, "", "", {}});
   gate.steps.push_back({"not-built", {"{bin_dir}/dreamer_nothing"}, "x.jsonl", "", {}});
-  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_});
+  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_, {}});
   ASSERT_EQ(verdict.rules.size(), 5u);
   EXPECT_EQ(verdict.rules[0].rule, "step_runs");
   EXPECT_EQ(verdict.rules[0].status, RuleStatus::kPass);
@@ -71,7 +91,7 @@ TEST_F(GateRun, StepMetricsAreComparedWithTheirBaselineAndAnAbsentBaselineIsMiss
   gate.name = "baseline-gate";
   gate.steps.push_back({"compared", {"sh", "-c", command}, "{step_dir}/m.jsonl", "{source_dir}/baseline.json", {}});
   gate.steps.push_back({"no-baseline", {"sh", "-c", command}, "{step_dir}/m.jsonl", "{source_dir}/absent.json", {}});
-  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_});
+  const Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_, {}});
   ASSERT_EQ(verdict.rules.size(), 5u) << verdict.to_json().dump(2);
   EXPECT_EQ(verdict.rules[1].rule, "baseline_band");
   EXPECT_EQ(verdict.rules[1].status, RuleStatus::kPass);  // last record: 11 in [8.5, 11.5]

@@ -1,0 +1,127 @@
+#include "launch/update_guard.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "common/failure_bundle.hpp"
+
+namespace dreamer {
+namespace {
+
+std::vector<BundleTensor> batch_tensors(const replay::SampleBatch& batch) {
+  const replay::SampleBatchView& view = batch.view();
+  const hsize_t b = static_cast<hsize_t>(view.batch_size);
+  const hsize_t t = static_cast<hsize_t>(view.seq_len);
+  using hdf5::ElementType;
+  std::vector<BundleTensor> tensors = {{"batch/action", ElementType::kUInt8, {b, t}, view.action},
+                                       {"batch/reward", ElementType::kFloat32, {b, t}, view.reward},
+                                       {"batch/is_first", ElementType::kUInt8, {b, t}, view.is_first},
+                                       {"batch/is_terminal", ElementType::kUInt8, {b, t}, view.is_terminal},
+                                       {"batch/is_truncated", ElementType::kUInt8, {b, t}, view.is_truncated},
+                                       {"batch/continues", ElementType::kFloat32, {b, t}, view.continues},
+                                       {"batch/episode_id", ElementType::kInt64, {b, t}, view.episode_id},
+                                       {"batch/stamp", ElementType::kUInt64, {b, t}, view.stamp},
+                                       {"batch/stream", ElementType::kInt32, {b}, view.stream},
+                                       {"batch/start_step", ElementType::kUInt64, {b}, view.start_step}};
+  if (view.observations != nullptr)
+    tensors.insert(tensors.begin(), {"batch/observations", ElementType::kUInt8, {b, t, 72, 20}, view.observations});
+  return tensors;
+}
+
+std::size_t non_finite_count(const float* values, std::size_t count) {
+  return static_cast<std::size_t>(std::count_if(values, values + count, [](float v) { return !std::isfinite(v); }));
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// Where non-finite values sit after a failed update: the batch's float
+// fields and the agent's modules.
+std::vector<std::string> non_finite_places(learner::LearnerWorker& learner, const replay::SampleBatch& batch) {
+  const replay::SampleBatchView& view = batch.view();
+  const std::size_t elements = static_cast<std::size_t>(view.batch_size) * static_cast<std::size_t>(view.seq_len);
+  std::vector<std::string> places;
+  if (non_finite_count(view.reward, elements) > 0) places.push_back("batch reward");
+  if (non_finite_count(view.continues, elements) > 0) places.push_back("batch continues");
+  torch::NoGradGuard no_grad;
+  for (const auto& [name, module] : learner.agent().named_modules()) {
+    for (const torch::Tensor& parameter : module->parameters()) {
+      if (!torch::isfinite(parameter).all().item<bool>()) {
+        places.push_back(name + " parameters");
+        break;
+      }
+    }
+  }
+  return places;
+}
+
+}  // namespace
+
+UpdateFailure::UpdateFailure(std::string reason, std::filesystem::path bundle)
+    : Error(reason + "; failure bundle " + bundle.string()), reason_(std::move(reason)), bundle_(std::move(bundle)) {}
+
+UpdateGuard::UpdateGuard(RunDirectory run, RunInvocation invocation, std::string config_json, int learner_index,
+                         std::size_t keep_records)
+    : run_(std::move(run)),
+      invocation_(std::move(invocation)),
+      config_json_(std::move(config_json)),
+      learner_index_(learner_index),
+      keep_records_(keep_records) {}
+
+void UpdateGuard::remember(const nlohmann::json& record) {
+  last_records_.push_back(record);
+  while (last_records_.size() > keep_records_) last_records_.pop_front();
+}
+
+learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, const replay::SampleBatch& batch) {
+  const std::int64_t update = learner.updates() + 1;
+  const std::string at = " at update " + std::to_string(update);
+  learner::UpdateMetrics metrics;
+  try {
+    metrics = learner.update(batch);
+  } catch (const std::exception& error) {
+    const std::vector<std::string> places = non_finite_places(learner, batch);
+    std::string reason = places.empty() ? "update failed" + at : "non-finite values" + at + " (";
+    for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
+    reason += places.empty() ? ": " : "): ";
+    reason += first_line(error.what());
+    fail(reason, (places.empty() ? "failed_update" : "nonfinite_update") + std::to_string(update),
+         {{"update", update}, {"non_finite", places}, {"error", error.what()}}, batch);
+  }
+
+  std::vector<std::string> bad;
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& [name, value] : metrics.read()) {
+    values[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+    if (!std::isfinite(value)) bad.push_back(name);
+  }
+  if (bad.empty()) return metrics;
+  std::string reason = "non-finite update metrics" + at + ":";
+  for (std::size_t i = 0; i < bad.size(); ++i) reason += (i == 0 ? " " : ", ") + bad[i];
+  fail(reason, "nonfinite_update" + std::to_string(update),
+       {{"update", update}, {"non_finite", bad}, {"update_metrics", values}}, batch);
+}
+
+void UpdateGuard::fail(const std::string& reason, const std::string& name, nlohmann::json details,
+                       const replay::SampleBatch& batch) {
+  details["learner"] = std::max(learner_index_, 0);
+  FailureReport report;
+  report.reason = reason;
+  report.details = std::move(details);
+  report.last_metrics.assign(last_records_.begin(), last_records_.end());
+  report.config_json = config_json_;
+  report.repro_command = invocation_.command_line;
+  report.working_directory = invocation_.working_directory;
+  report.tensors = batch_tensors(batch);
+  const std::string bundle_name = learner_index_ >= 0 ? name + "_learner" + std::to_string(learner_index_) : name;
+  throw UpdateFailure(reason, std::filesystem::absolute(write_failure_bundle(run_.failures(), bundle_name, report)));
+}
+
+void poison_batch_with_nan(replay::SampleBatch& batch) {
+  batch.view().reward[0] = std::numeric_limits<float>::quiet_NaN();
+}
+
+}  // namespace dreamer
