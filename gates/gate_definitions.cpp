@@ -58,6 +58,21 @@ std::vector<RuleResult> standing_still_rules(const MetricRecords& records) {
   return {losses_finite(records), recon_improves(records), entropy_gap(records, entropy)};
 }
 
+// Scenario B on CPU, the project's exit-room task: 64 envs, train ratio 1
+// (one replayed step per env step), 32768 env steps = 1000 updates, about
+// 70 s on one core. At seed 1, 16 of its 20 actor records show successes.
+const std::vector<std::string> kGoalRunFlags = {
+    "--preset",     "tiny", "--seed",      "1",  "--envs-per-actor",  "64",   "--train-ratio", "1",
+    "--min-replay", "1024", "--log-every", "20", "--total-env-steps", "32768"};
+
+std::vector<RuleResult> goal_task_rules(const MetricRecords& records) {
+  SmokeOptions options;
+  options.goal_task = true;
+  options.entropy.warmup_updates = kWarmupUpdates;
+  options.replay_ratio = ReplayRatioOptions{1.0, 0.1, kWarmupUpdates};
+  return smoke_rules(records, options);
+}
+
 std::vector<GateStep> cpu_daily_steps() {
   std::vector<GateStep> steps;
   steps.push_back(
@@ -71,6 +86,18 @@ std::vector<GateStep> cpu_daily_steps() {
   steps.push_back({"standing-still", learner_command("standing_still", "cpu", "gate_standing_still", kShortRunFlags),
                    learner_metrics("gate_standing_still"), "{source_dir}/gates/baselines/standing_still_cpu.json",
                    standing_still_rules});
+  steps.push_back({"goal-task", learner_command("full", "cpu", "gate_goal_task", kGoalRunFlags),
+                   learner_metrics("gate_goal_task"), "", goal_task_rules});
+  // Greedy evaluation of the goal-task run's checkpoint: the summary JSON
+  // (success_rate, done_rate, returns, distances) is the step's artifact.
+  steps.push_back(
+      {"goal-eval",
+       {"bash", "-c",
+        "{bin_dir}/dreamer_eval --checkpoint {gate_dir}/goal-task/bench/runs/rl/*__gate_goal_task/checkpoints "
+        "--episodes 16 --greedy --trajectory eval_trajectory.jsonl --output eval_summary.json"},
+       "",
+       "",
+       {}});
   return steps;
 }
 

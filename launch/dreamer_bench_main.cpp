@@ -29,6 +29,7 @@
 #include "common/error.hpp"
 #include "common/mpi_session.hpp"
 #include "common/percentile.hpp"
+#include "launch/bench_clock.hpp"
 #include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_setup.hpp"
@@ -44,9 +45,7 @@
 namespace dreamer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+using Clock = BenchClock;
 
 struct EnvBenchArgs {
   std::string backend = "cpu";

@@ -240,7 +240,7 @@ int run_main(int argc, char** argv) {
   GateContext context;
   context.gate_dir = std::filesystem::absolute(run_output.empty() ? default_gate_dir(gate->name) : run_output);
   context.bin_dir = std::filesystem::canonical("/proc/self/exe").parent_path();
-  context.build_dir = build_dir;
+  context.build_dir = std::filesystem::absolute(build_dir);  // steps run in their own folders
   context.source_dir = DREAMER_SOURCE_DIR;
   if (!test_label.empty()) context.test_filter.insert(context.test_filter.end(), {"-L", test_label});
   if (!test_regex.empty()) context.test_filter.insert(context.test_filter.end(), {"-R", test_regex});

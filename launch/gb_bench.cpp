@@ -7,6 +7,7 @@
 #include "actors/gb/rom.hpp"
 #include "common/error.hpp"
 #include "common/packed2.hpp"
+#include "launch/bench_clock.hpp"
 #if defined(DREAMER_HAS_MGBA)
 #include "tests/support/mgba_runner.hpp"
 #endif
@@ -14,9 +15,7 @@
 namespace dreamer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+using Clock = BenchClock;
 
 nlohmann::json bench_ours(const std::filesystem::path& path, const GbBenchArgs& args) {
   const gb::Rom rom = gb::load_rom(path);
