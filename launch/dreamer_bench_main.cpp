@@ -4,8 +4,10 @@
 //                         env steps/s and frames/s of the batched environment
 //                         with per-env random actions (CUDA: actions on device)
 //   dreamer_bench learner [--device cpu|cuda] [--preset P] [--batch B --seq T] [--bf16]
-//                         ms per full update (world model + behaviour), player
-//                         forward ms per env step
+//                         ms per full update (world model + behaviour), its
+//                         forward+backward phases, replay sample ms and
+//                         end-to-end ms per update (sample + upload + update),
+//                         player forward ms per env step
 //   dreamer_bench replay-mpi  (under mpirun -np 2) packed2 insert throughput and
 //                         sample latency p50/p99 between two ranks over MPI
 //   dreamer_bench gb      [--rom R ...] [--frames N] [--render none|obs|full] [--mgba]
@@ -22,18 +24,21 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <random>
 
 #include "actors/env/batched_env.hpp"
 #include "actors/env/task.hpp"
 #include "common/error.hpp"
 #include "common/mpi_session.hpp"
+#include "common/packed2.hpp"
 #include "common/percentile.hpp"
 #include "launch/bench_clock.hpp"
 #include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_setup.hpp"
 #include "learner/dreamer_agent.hpp"
+#include "learner/learner_worker.hpp"
 #include "learner/player.hpp"
 #include "replay/replay_service.hpp"
 #if defined(DREAMER_HAS_CUDA)
@@ -139,6 +144,87 @@ struct LearnerBenchArgs {
   bool bf16 = false;
 };
 
+void wait_for(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+}
+
+// Where an update's time goes: the gradient hook fires after each group's
+// backward pass and before its optimizer step, so the times between hooks
+// split the update into world model forward+backward, actor (imagination +
+// its loss) forward+backward, critic forward+backward, and the rest
+// (critic step, slow critic, metrics). Waits for the device at every hook,
+// so these add up to a little more than update_ms.
+nlohmann::json time_update_phases(learner::DreamerAgent& agent, const learner::TrainingBatch& batch, int iterations) {
+  std::map<learner::ParameterGroup, double> ms;
+  double rest_ms = 0.0;
+  BenchClock::time_point last;
+  agent.set_gradient_hook([&](learner::ParameterGroup group, std::vector<torch::Tensor>&) {
+    wait_for(agent.device());
+    const BenchClock::time_point now = BenchClock::now();
+    ms[group] += std::chrono::duration<double, std::milli>(now - last).count();
+    last = now;
+  });
+  for (int i = 0; i < iterations; ++i) {
+    last = BenchClock::now();
+    agent.update(batch).read();
+    rest_ms += std::chrono::duration<double, std::milli>(BenchClock::now() - last).count();
+  }
+  agent.set_gradient_hook(nullptr);
+  const auto mean = [&](double total) { return total / iterations; };
+  return {{"world_model_forward_backward", mean(ms[learner::ParameterGroup::kModel])},
+          {"actor_forward_backward", mean(ms[learner::ParameterGroup::kActor])},
+          {"critic_forward_backward", mean(ms[learner::ParameterGroup::kCritic])},
+          {"optimizer_steps_and_rest", mean(rest_ms)}};
+}
+
+// The learner's loop without the network: sample a batch from an in-process
+// replay filled with random packed2 steps, move it to the device, update.
+nlohmann::json time_end_to_end(const learner::DreamerOptions& options, const torch::Device& device, int iterations) {
+  replay::ReplayOptions replay_options;
+  replay_options.num_streams = 64;
+  replay_options.writer_groups = 1;
+  replay_options.seq_len = options.train.seq_len;
+  replay_options.batch_size = options.train.batch_size;
+  replay_options.commit_stride = std::max(1, options.train.seq_len / 2);
+  replay_options.safety_margin = replay_options.commit_stride;
+  replay_options.capacity = 8 * options.train.seq_len;
+  replay_options.min_size_to_sample = replay_options.capacity * replay_options.num_streams / 2;
+  replay_options.train_ratio = 1e9;  // the limiter never holds the sampler back here
+  replay_options.error_buffer = 1e18;
+  replay_options.validate();
+  replay::ReplayService service(replay_options);
+  replay::ChunkHeader header;
+  header.num_streams = replay_options.num_streams;
+  header.steps = replay_options.commit_stride;
+  replay::TrajectoryChunk chunk(header);
+  std::mt19937 random(5);
+  for (int t = 0; t < header.steps; ++t)
+    for (int e = 0; e < header.num_streams; ++e)
+      for (int i = 0; i < packed2::kBytesPerFrame; ++i)
+        chunk.observation(t, e)[i] = static_cast<std::uint8_t>(random());
+  for (std::int64_t filled = 0; filled < replay_options.capacity; filled += header.steps) {
+    service.insert(chunk, std::chrono::seconds(10));
+    ++header.chunk_index;
+  }
+  torch::manual_seed(1);
+  learner::LearnerWorker worker(options, device, nullptr, MPI_COMM_NULL);
+  replay::SampleBatch batch(replay_options.batch_size, replay_options.seq_len);
+  service.sample(batch, std::chrono::seconds(10));
+  worker.update(batch).read();  // warm-up
+  double sample_seconds = 0.0;
+  const BenchClock::time_point start = BenchClock::now();
+  learner::UpdateMetrics metrics;
+  for (int i = 0; i < iterations; ++i) {
+    const BenchClock::time_point sample_start = BenchClock::now();
+    service.sample(batch, std::chrono::seconds(10));
+    sample_seconds += seconds_since(sample_start);
+    metrics = worker.update(batch);
+  }
+  metrics.read();
+  return {{"replay_sample_ms", sample_seconds * 1000.0 / iterations},
+          {"end_to_end_update_ms", seconds_since(start) * 1000.0 / iterations}};
+}
+
 nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   learner::DreamerOptions options = learner::DreamerOptions::preset(args.preset);
   if (args.batch > 0) options.train.batch_size = args.batch;
@@ -162,6 +248,9 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   metrics.read();  // waits for the device
   const double update_ms = seconds_since(start) * 1000.0 / args.iterations;
 
+  const nlohmann::json phases = time_update_phases(agent, batch, args.iterations);
+  const nlohmann::json end_to_end = time_end_to_end(options, device, args.iterations);
+
   learner::Player player(options.model, b, device);
   player.load_weights(agent.player_weights(), 0);
   const torch::Tensor obs = batch.obs.select(1, 0).contiguous();
@@ -180,6 +269,9 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
           {"update_ms", update_ms},
           {"train_steps_per_s", 1000.0 / update_ms * b * t},
           {"player_act_ms", act_ms},
+          {"phases_ms", phases},
+          {"replay_sample_ms", end_to_end["replay_sample_ms"]},
+          {"end_to_end_update_ms", end_to_end["end_to_end_update_ms"]},
           {"torch_threads", torch::get_num_threads()}};
 }
 
