@@ -231,9 +231,10 @@ void require_same(const char* field, std::int64_t in_file, std::int64_t in_ring)
 }
 
 void save(const std::filesystem::path& path, const ReplayRing& ring, const RateLimiter& limiter,
-          const std::vector<const SequenceSampler*>& samplers) {
-  DREAMER_ASSERT(ring.observation_home() == ObservationHome::kHost,
-                 "a replay dump needs the observations in host memory");
+          const std::vector<const SequenceSampler*>& samplers, const std::uint8_t* external_observations) {
+  const bool host = ring.observation_home() == ObservationHome::kHost;
+  DREAMER_ASSERT(host == (external_observations == nullptr),
+                 "a replay dump takes the observations from the ring, or a host copy of them for an external ring");
   const ReplayOptions& options = ring.options();
   const auto streams = static_cast<hsize_t>(options.num_streams);
   const auto capacity = static_cast<hsize_t>(options.capacity);
@@ -246,7 +247,8 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
 
   const std::array<hsize_t, 4> frame_dims{streams, capacity, static_cast<hsize_t>(packed2::kHeight),
                                           static_cast<hsize_t>(packed2::kBytesPerRow)};
-  write_array(file.get(), "obs", H5T_STD_U8LE, H5T_NATIVE_UINT8, frame_dims, columns.observations, true);
+  write_array(file.get(), "obs", H5T_STD_U8LE, H5T_NATIVE_UINT8, frame_dims,
+              host ? columns.observations : external_observations, true);
   const std::array<hsize_t, 2> step_dims{streams, capacity};
   write_array(file.get(), "action", H5T_STD_U8LE, H5T_NATIVE_UINT8, step_dims, columns.action, false);
   write_array(file.get(), "reward", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, step_dims, columns.reward, false);
@@ -288,7 +290,7 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
 }
 
 void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limiter,
-          const std::vector<SequenceSampler*>& samplers) {
+          const std::vector<SequenceSampler*>& samplers, std::uint8_t* external_observations) {
   std::error_code exists_error;
   if (!std::filesystem::is_regular_file(path, exists_error)) throw Error("no such file");
   if (DREAMER_CHECK_HDF5(H5Fis_hdf5(path.c_str())) <= 0) throw Error("not an HDF5 file (truncated or foreign?)");
@@ -350,7 +352,10 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
   }
 
   MutableRingColumns columns = ring.mutable_columns();
-  read_array(file.get(), "obs", H5T_NATIVE_UINT8, frame_dims, columns.observations);
+  const bool host = ring.observation_home() == ObservationHome::kHost;
+  DREAMER_ASSERT(host == (external_observations == nullptr),
+                 "a replay dump loads the observations into the ring, or into a host buffer for an external ring");
+  read_array(file.get(), "obs", H5T_NATIVE_UINT8, frame_dims, host ? columns.observations : external_observations);
   read_array(file.get(), "action", H5T_NATIVE_UINT8, step_dims, columns.action);
   read_array(file.get(), "reward", H5T_NATIVE_FLOAT, step_dims, columns.reward);
   read_array(file.get(), "is_first", H5T_NATIVE_UINT8, step_dims, columns.is_first);
@@ -369,11 +374,11 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
 }  // namespace
 
 void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring, const RateLimiter& limiter,
-                      const std::vector<const SequenceSampler*>& samplers) {
+                      const std::vector<const SequenceSampler*>& samplers, const std::uint8_t* external_observations) {
   std::filesystem::path temporary = path;
   temporary += ".tmp";
   try {
-    save(temporary, ring, limiter, samplers);
+    save(temporary, ring, limiter, samplers, external_observations);
     fsync_path(temporary, O_RDONLY);
     std::filesystem::rename(temporary, path);
     const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -386,9 +391,9 @@ void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
 }
 
 void load_replay_dump(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limiter,
-                      const std::vector<SequenceSampler*>& samplers) {
+                      const std::vector<SequenceSampler*>& samplers, std::uint8_t* external_observations) {
   try {
-    load(path, ring, limiter, samplers);
+    load(path, ring, limiter, samplers, external_observations);
   } catch (const CallError& error) {
     throw Error("replay dump '" + path.string() + "': unreadable (truncated or damaged file?): " + error.what());
   } catch (const Error& error) {

@@ -35,8 +35,12 @@ namespace dreamer::replay {
 inline constexpr const char* kReplayDumpFormat = "dreamer_replay_dump";
 inline constexpr int kReplayDumpVersion = 1;
 
+// A ring with ObservationHome::kExternal (DeviceReplayRing) passes a host
+// copy of its observations, [num_streams, capacity, 1440] bytes; a host ring
+// passes null.
 void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring, const RateLimiter& limiter,
-                      const std::vector<const SequenceSampler*>& samplers);
+                      const std::vector<const SequenceSampler*>& samplers,
+                      const std::uint8_t* external_observations = nullptr);
 
 // Loads into an existing ring built with a compatible config. A file that
 // fails the layout checks leaves ring, limiter and samplers untouched; a read
@@ -45,7 +49,9 @@ void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
 // writer_groups, capacity and commit_stride must equal the file's (the other
 // options may differ; the ring's own win). `samplers` is empty (RNG states
 // are not restored) or has as many samplers as the file has states.
+// `external_observations` as for save_replay_dump: where an external ring's
+// observations are read to (the caller then moves them to the device).
 void load_replay_dump(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limiter,
-                      const std::vector<SequenceSampler*>& samplers);
+                      const std::vector<SequenceSampler*>& samplers, std::uint8_t* external_observations = nullptr);
 
 }  // namespace dreamer::replay

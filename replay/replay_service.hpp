@@ -30,6 +30,14 @@
 
 namespace dreamer::replay {
 
+// Throws dreamer::Error unless `header` covers exactly one writer group's
+// streams for commit_stride steps.
+void require_chunk_layout(const ChunkHeader& header, const ReplayOptions& options);
+// Writes every row of `chunk` into its streams from `first_step` on (the
+// observations too unless with_observations is false).
+void write_chunk_steps(ReplayRing& ring, std::uint64_t first_step, const TrajectoryChunk& chunk,
+                       bool with_observations);
+
 class ReplayService {
  public:
   explicit ReplayService(const ReplayOptions& options);

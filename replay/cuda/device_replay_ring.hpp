@@ -71,6 +71,7 @@ class DeviceSequenceSampler {
   SampleStatus sample(const SampleBatchView& fields, std::uint8_t* device_observations);
 
   SequenceSampler& host_sampler() { return sampler_; }
+  const SequenceSampler& host_sampler() const { return sampler_; }
 
  private:
   const DeviceReplayRing& ring_;

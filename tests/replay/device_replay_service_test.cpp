@@ -1,0 +1,145 @@
+// DeviceReplayService on a real GPU: the chunk protocol (begin_insert ->
+// frames into slots -> write_fields -> publish), the limiter, and a dump that
+// a fresh service loads back. Every test skips, saying so, where the CUDA
+// runtime sees no device.
+#include "replay/cuda/device_replay_service.hpp"
+
+#include <cuda_runtime_api.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "common/cuda_check.hpp"
+#include "replay_test_steps.hpp"
+
+namespace dreamer::replay::cuda {
+namespace {
+
+bool have_gpu() {
+  int devices = 0;
+  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
+}
+
+#define SKIP_WITHOUT_GPU() \
+  if (!have_gpu()) GTEST_SKIP() << "no CUDA device visible (cudaGetDeviceCount reports 0)"
+
+ReplayOptions service_options() {
+  ReplayOptions options;
+  options.num_streams = 4;
+  options.writer_groups = 2;
+  options.capacity = 40;
+  options.commit_stride = 4;
+  options.safety_margin = 4;
+  options.seq_len = 8;
+  options.batch_size = 6;
+  options.min_size_to_sample = 32;
+  options.train_ratio = 4.0;
+  options.error_buffer = 64.0;
+  return options;
+}
+
+// One chunk of test steps for `group`: frames through the slot pointers,
+// fields through a host chunk. Returns the limiter's answer.
+LimiterStatus insert_chunk(DeviceReplayService& service, int group) {
+  const ReplayOptions& options = service.options();
+  const int streams = options.streams_per_group();
+  std::uint64_t first = 0;
+  const LimiterStatus status = service.begin_insert(group, std::chrono::nanoseconds(0), first);
+  if (status != LimiterStatus::kOk) return status;
+  ChunkHeader header;
+  header.actor = group;
+  header.first_stream = group * streams;
+  header.num_streams = streams;
+  header.steps = options.commit_stride;
+  TrajectoryChunk chunk(header);
+  std::vector<std::uint8_t> frame(ReplayRing::kObservationBytes);
+  for (int t = 0; t < header.steps; ++t) {
+    for (int i = 0; i < streams; ++i) {
+      const int stream = header.first_stream + i;
+      const std::uint64_t step = first + static_cast<std::uint64_t>(t);
+      testing::fill_observation(stream, step, frame.data());
+      DREAMER_CHECK_CUDA(
+          cudaMemcpy(service.ring().slot_pointer(stream, step), frame.data(), frame.size(), cudaMemcpyHostToDevice));
+      const StepFields fields = testing::make_fields(stream, step);
+      chunk.action(t)[i] = fields.action;
+      chunk.reward(t)[i] = fields.reward;
+      chunk.is_first(t)[i] = fields.is_first ? 1 : 0;
+      chunk.is_terminal(t)[i] = fields.is_terminal ? 1 : 0;
+      chunk.is_truncated(t)[i] = fields.is_truncated ? 1 : 0;
+      chunk.episode_id(t)[i] = fields.episode_id;
+    }
+  }
+  service.write_fields(group, first, chunk);
+  service.publish(group);
+  return LimiterStatus::kOk;
+}
+
+// Samples once and checks every frame and field against what was written.
+void expect_sample_matches(DeviceReplayService& service, std::uint8_t* device_batch) {
+  SampleBatch batch(6, 8, /*with_observations=*/false);
+  ASSERT_EQ(service.sample(batch, device_batch, std::chrono::seconds(1)), LimiterStatus::kOk);
+  std::vector<std::uint8_t> frames(6 * 8 * ReplayRing::kObservationBytes);
+  DREAMER_CHECK_CUDA(cudaMemcpy(frames.data(), device_batch, frames.size(), cudaMemcpyDeviceToHost));
+  for (int b = 0; b < 6; ++b) {
+    for (int t = 0; t < 8; ++t) {
+      const std::size_t row = static_cast<std::size_t>(b * 8 + t);
+      const int stream = batch.view().stream[b];
+      const std::uint64_t step = batch.view().start_step[b] + static_cast<std::uint64_t>(t);
+      ASSERT_EQ(batch.view().stamp[row], step);
+      ASSERT_TRUE(testing::observation_matches(stream, step, frames.data() + row * ReplayRing::kObservationBytes))
+          << "stream " << stream << " step " << step;
+      if (t > 0) {
+        EXPECT_EQ(batch.view().reward[row], testing::make_fields(stream, step).reward);
+      }
+    }
+  }
+}
+
+TEST(DeviceReplayService, ChunksWrittenThroughSlotsAreSampledBackOnTheDevice_CUDA) {
+  SKIP_WITHOUT_GPU();
+  DeviceReplayService service(service_options(), nullptr);
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_EQ(insert_chunk(service, 0), LimiterStatus::kOk);
+    ASSERT_EQ(insert_chunk(service, 1), LimiterStatus::kOk);
+  }
+  EXPECT_EQ(service.metrics().inserts, 12 * 2 * 2 * 4);
+  std::uint8_t* device_batch = nullptr;
+  DREAMER_CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&device_batch), 6 * 8 * ReplayRing::kObservationBytes));
+  for (int round = 0; round < 10; ++round) expect_sample_matches(service, device_batch);
+  cudaFree(device_batch);
+}
+
+TEST(DeviceReplayService, LimiterHoldsActorsBackWhenLearnersLag_CUDA) {
+  SKIP_WITHOUT_GPU();
+  DeviceReplayService service(service_options(), nullptr);
+  // train_ratio 4, error_buffer 64: past the fill size the actors may run at
+  // most 64 replayed steps ahead of the learners.
+  int accepted = 0;
+  while (insert_chunk(service, accepted % 2) == LimiterStatus::kOk) ASSERT_LT(++accepted, 1000);
+  EXPECT_GT(accepted, 0);
+  std::uint64_t first = 0;
+  EXPECT_EQ(service.begin_insert(0, std::chrono::milliseconds(20), first), LimiterStatus::kTimedOut);
+}
+
+TEST(DeviceReplayService, DumpLoadsIntoAFreshServiceWithItsFramesOnTheDevice_CUDA) {
+  SKIP_WITHOUT_GPU();
+  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / "device_replay_dump.h5";
+  DeviceReplayService service(service_options(), nullptr);
+  for (int i = 0; i < 11; ++i) {  // wraps the 40-step ring
+    ASSERT_EQ(insert_chunk(service, 0), LimiterStatus::kOk);
+    ASSERT_EQ(insert_chunk(service, 1), LimiterStatus::kOk);
+  }
+  service.dump(path);
+  DeviceReplayService restored(service_options(), nullptr);
+  restored.load(path);
+  EXPECT_EQ(restored.metrics().inserts, service.metrics().inserts);
+  std::uint8_t* device_batch = nullptr;
+  DREAMER_CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&device_batch), 6 * 8 * ReplayRing::kObservationBytes));
+  for (int round = 0; round < 5; ++round) expect_sample_matches(restored, device_batch);
+  cudaFree(device_batch);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace dreamer::replay::cuda
