@@ -1,5 +1,6 @@
 #include "actors/actor_worker.hpp"
 
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -8,7 +9,11 @@
 
 #include "actors/episode_statistics.hpp"
 #include "common/error.hpp"
+#include "common/packed2.hpp"
 #include "learner/player.hpp"
+#if defined(DREAMER_HAS_CUDA)
+#include "replay/cuda/device_replay_service.hpp"
+#endif
 
 namespace dreamer::actors {
 namespace {
@@ -28,21 +33,53 @@ replay::ChunkHeader chunk_header(const ActorWorkerOptions& options) {
 
 }  // namespace
 
+// The CUDA backend's device buffers: one chunk of fields, packed in one block
+// so that one copy brings them to the host, plus the frames when they go to
+// the host chunk.
+struct ActorWorker::DeviceStaging {
+  DeviceStaging(int ticks, int envs, int device) {
+    const auto on_device = torch::TensorOptions().dtype(torch::kUInt8).device(torch::kCUDA, device);
+    const std::int64_t rows = static_cast<std::int64_t>(ticks) * envs;
+    fields = torch::empty({rows * kFieldBytes}, on_device);
+    host_fields = torch::empty({rows * kFieldBytes}, torch::TensorOptions().dtype(torch::kUInt8).pinned_memory(true));
+    frames = torch::empty({ticks, envs, static_cast<std::int64_t>(packed2::kBytesPerFrame)}, on_device);
+    actions = torch::zeros({envs}, on_device);
+  }
+  // Field columns [ticks, envs] of `block` (fields or host_fields), widest first
+  // so that every column is aligned.
+  static constexpr std::int64_t kFieldBytes = 8 + 4 + 4 + 1 + 1 + 1 + 1;
+  static torch::Tensor column(const torch::Tensor& block, int column_index, std::int64_t ticks, std::int64_t envs) {
+    static constexpr std::int64_t kWidth[] = {8, 4, 4, 1, 1, 1, 1};
+    static const torch::ScalarType kType[] = {torch::kInt64, torch::kFloat32, torch::kFloat32, torch::kUInt8,
+                                              torch::kUInt8, torch::kUInt8,   torch::kUInt8};
+    std::int64_t offset = 0;
+    for (int i = 0; i < column_index; ++i) offset += kWidth[i] * ticks * envs;
+    return block.narrow(0, offset, kWidth[column_index] * ticks * envs).view(kType[column_index]).view({ticks, envs});
+  }
+  enum Column { kEpisodeId, kReward, kDist, kTerminated, kTruncated, kIsFirst, kAction };
+
+  torch::Tensor fields;       // device, packed columns
+  torch::Tensor host_fields;  // pinned host copy
+  torch::Tensor frames;       // device [ticks, envs, 1440], for collect_chunk()
+  torch::Tensor actions;      // device uint8 [envs]: a_{t-1}, applied by the next step
+};
+
 ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& model, const ActorWorkerOptions& options)
     : options_(options),
       chunk_(chunk_header(options)),
       actions_(static_cast<std::size_t>(options.num_envs), 0),
+      dist_(static_cast<std::size_t>(options.commit_stride) * static_cast<std::size_t>(options.num_envs)),
       max_steps_(task.goal_params().max_steps),
       episode_return_(static_cast<std::size_t>(options.num_envs), 0.0f),
       episode_length_(static_cast<std::size_t>(options.num_envs), 0) {
-  if (options.backend != env::Backend::kCpu)
-    throw Error(
-        "the actor loop drives CPU environments in this build; the CUDA actor path writes into the device "
-        "replay ring and is not wired yet");
-  env_ = env::make_batched_env(task, {options.backend, options.num_envs, options.env_threads, 0});
+  const bool cuda = options.backend == env::Backend::kCuda;
+  env_ = env::make_batched_env(task, {options.backend, options.num_envs, options.env_threads, options.cuda_device});
+  if (cuda) device_ = std::make_unique<DeviceStaging>(options.commit_stride, options.num_envs, options.cuda_device);
   if (!options.constant_action) {
     torch::manual_seed(static_cast<std::uint64_t>(options.seed));
-    player_ = std::make_unique<learner::Player>(model, options.num_envs, torch::kCPU);
+    const torch::Device device = cuda ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.cuda_device))
+                                      : torch::Device(torch::kCPU);
+    player_ = std::make_unique<learner::Player>(model, options.num_envs, device);
   }
   env_steps_ = options.initial_env_steps;
   report_started_ = now_seconds();
@@ -51,8 +88,46 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
 ActorWorker::~ActorWorker() = default;
 
 const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
+  if (device_) {
+    FrameTarget frames{{}, packed2::kBytesPerFrame};
+    for (int t = 0; t < options_.commit_stride; ++t)
+      frames.tick_base.push_back(device_->frames[t].data_ptr<std::uint8_t>());
+    run_device_ticks(frames, true);
+  } else {
+    run_host_ticks();
+  }
+  finish_chunk();
+  return chunk_;
+}
+
+#if defined(DREAMER_HAS_CUDA)
+replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplayService& replay,
+                                                      std::chrono::nanoseconds timeout) {
+  DREAMER_ASSERT(device_ != nullptr, "collect_chunk_into() needs the CUDA backend");
+  std::uint64_t first_step = 0;
+  const replay::LimiterStatus status = replay.begin_insert(options_.actor_index, timeout, first_step);
+  if (status != replay::LimiterStatus::kOk) return status;
+  // Stream s's slots lie capacity frames after stream s-1's.
+  const replay::cuda::DeviceReplayRing& ring = replay.ring();
+  FrameTarget frames{{}, static_cast<std::size_t>(ring.host_ring().capacity()) * packed2::kBytesPerFrame};
+  for (int t = 0; t < options_.commit_stride; ++t) {
+    frames.tick_base.push_back(
+        ring.slot_pointer(chunk_.header().first_stream, first_step + static_cast<std::uint64_t>(t)));
+  }
+  run_device_ticks(frames, false);
+  replay.write_fields(options_.actor_index, first_step, chunk_);
+  replay.publish(options_.actor_index);
+  finish_chunk();
+  return replay::LimiterStatus::kOk;
+}
+#else
+replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplayService&, std::chrono::nanoseconds) {
+  throw Error("collect_chunk_into() needs a build with DREAMER_ENABLE_CUDA");
+}
+#endif
+
+void ActorWorker::run_host_ticks() {
   const int n = options_.num_envs;
-  std::vector<float> dist(static_cast<std::size_t>(n));
   for (int t = 0; t < options_.commit_stride; ++t) {
     env::EnvBatchOutputs out;
     out.observation = chunk_.observation(t, 0);
@@ -60,7 +135,7 @@ const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
     out.terminated = chunk_.is_terminal(t);
     out.truncated = chunk_.is_truncated(t);
     out.is_first = chunk_.is_first(t);
-    out.dist = dist.data();
+    out.dist = dist_.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
     out.episode_id = chunk_.episode_id(t);
     if (!started_) {
       env_->reset(nullptr, out);
@@ -68,22 +143,9 @@ const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
     } else {
       env_->step(actions_.data(), out);
     }
-    // Counted as replay counts them: one row per env per tick.
-    env_steps_ += n;
-    report_env_steps_ += n;
     // Row t carries the action that led to obs_t; none at an episode start.
     std::uint8_t* action_row = chunk_.action(t);
     for (int e = 0; e < n; ++e) action_row[e] = chunk_.is_first(t)[e] != 0 ? 0 : actions_[e];
-    for (int e = 0; e < n; ++e) {
-      if (chunk_.is_first(t)[e] != 0) continue;
-      episode_return_[e] += chunk_.reward(t)[e];
-      episode_length_[e] += 1;
-      if (chunk_.is_terminal(t)[e] != 0 || chunk_.is_truncated(t)[e] != 0) {
-        finished_.push_back({episode_return_[e], episode_length_[e], dist[e], chunk_.is_terminal(t)[e] != 0});
-        episode_return_[e] = 0.0f;
-        episode_length_[e] = 0;
-      }
-    }
 
     if (options_.constant_action) {
       std::fill(actions_.begin(), actions_.end(), *options_.constant_action);
@@ -94,9 +156,99 @@ const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
       std::copy_n(actions.data_ptr<std::uint8_t>(), n, actions_.begin());
     }
   }
+}
+
+void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) {
+  using Staging = DeviceStaging;
+  const int n = options_.num_envs;
+  const std::int64_t ticks = options_.commit_stride;
+  const auto column = [&](const torch::Tensor& block, Staging::Column c) {
+    return Staging::column(block, c, ticks, n);
+  };
+  const torch::Tensor episode_id = column(device_->fields, Staging::kEpisodeId);
+  const torch::Tensor reward = column(device_->fields, Staging::kReward);
+  const torch::Tensor dist = column(device_->fields, Staging::kDist);
+  const torch::Tensor terminated = column(device_->fields, Staging::kTerminated);
+  const torch::Tensor truncated = column(device_->fields, Staging::kTruncated);
+  const torch::Tensor is_first = column(device_->fields, Staging::kIsFirst);
+  const torch::Tensor action = column(device_->fields, Staging::kAction);
+  for (int t = 0; t < ticks; ++t) {
+    std::uint8_t* frame_base = frames.tick_base[static_cast<std::size_t>(t)];
+    env::EnvBatchOutputs out;
+    out.observation = frame_base;
+    out.observation_stride = frames.env_stride;
+    out.reward = reward[t].data_ptr<float>();
+    out.terminated = terminated[t].data_ptr<std::uint8_t>();
+    out.truncated = truncated[t].data_ptr<std::uint8_t>();
+    out.is_first = is_first[t].data_ptr<std::uint8_t>();
+    out.dist = dist[t].data_ptr<float>();
+    out.episode_id = episode_id[t].data_ptr<std::int64_t>();
+    if (!started_) {
+      env_->reset(nullptr, out);
+      started_ = true;
+    } else {
+      env_->step(device_->actions.data_ptr<std::uint8_t>(), out);
+    }
+    // The env runs on its own stream; the Player's work on torch's.
+    env_->synchronize();
+    action[t].copy_(torch::where(is_first[t] != 0, torch::zeros_like(device_->actions), device_->actions));
+    if (options_.constant_action) {
+      device_->actions.fill_(static_cast<std::int64_t>(*options_.constant_action));
+    } else {
+      const auto on_device = torch::TensorOptions().dtype(torch::kUInt8).device(device_->actions.device());
+      const torch::Tensor obs =
+          torch::from_blob(frame_base, {n, 72, 20}, {static_cast<std::int64_t>(frames.env_stride), 20, 1}, on_device);
+      device_->actions.copy_(player_->act(obs, is_first[t], options_.greedy));
+    }
+    torch::cuda::synchronize(static_cast<c10::DeviceIndex>(options_.cuda_device));
+  }
+  // One copy of the chunk's fields to the host (and of its frames, for a
+  // host chunk).
+  device_->host_fields.copy_(device_->fields);
+  const auto host = [&](Staging::Column c) { return column(device_->host_fields, c); };
+  const std::size_t row = static_cast<std::size_t>(n);
+  for (int t = 0; t < ticks; ++t) {
+    std::memcpy(chunk_.episode_id(t), host(Staging::kEpisodeId)[t].data_ptr<std::int64_t>(),
+                row * sizeof(std::int64_t));
+    std::memcpy(chunk_.reward(t), host(Staging::kReward)[t].data_ptr<float>(), row * sizeof(float));
+    std::memcpy(dist_.data() + static_cast<std::size_t>(t) * row, host(Staging::kDist)[t].data_ptr<float>(),
+                row * sizeof(float));
+    std::memcpy(chunk_.is_terminal(t), host(Staging::kTerminated)[t].data_ptr<std::uint8_t>(), row);
+    std::memcpy(chunk_.is_truncated(t), host(Staging::kTruncated)[t].data_ptr<std::uint8_t>(), row);
+    std::memcpy(chunk_.is_first(t), host(Staging::kIsFirst)[t].data_ptr<std::uint8_t>(), row);
+    std::memcpy(chunk_.action(t), host(Staging::kAction)[t].data_ptr<std::uint8_t>(), row);
+    if (copy_frames) {
+      torch::from_blob(chunk_.observation(t, 0), {n, static_cast<std::int64_t>(packed2::kBytesPerFrame)}, torch::kUInt8)
+          .copy_(device_->frames[t]);
+    }
+  }
+}
+
+void ActorWorker::tally_episodes() {
+  const int n = options_.num_envs;
+  for (int t = 0; t < options_.commit_stride; ++t) {
+    const float* dist = dist_.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
+    for (int e = 0; e < n; ++e) {
+      if (chunk_.is_first(t)[e] != 0) continue;
+      episode_return_[e] += chunk_.reward(t)[e];
+      episode_length_[e] += 1;
+      if (chunk_.is_terminal(t)[e] != 0 || chunk_.is_truncated(t)[e] != 0) {
+        finished_.push_back({episode_return_[e], episode_length_[e], dist[e], chunk_.is_terminal(t)[e] != 0});
+        episode_return_[e] = 0.0f;
+        episode_length_[e] = 0;
+      }
+    }
+  }
+}
+
+void ActorWorker::finish_chunk() {
+  tally_episodes();
+  // Counted as replay counts them: one row per env per tick.
+  const std::int64_t rows = static_cast<std::int64_t>(options_.commit_stride) * options_.num_envs;
+  env_steps_ += rows;
+  report_env_steps_ += rows;
   chunk_.header().policy_version = policy_version();
   chunk_.header().chunk_index += 1;
-  return chunk_;
 }
 
 void ActorWorker::load_weights(const std::vector<torch::Tensor>& weights, std::int64_t version) {

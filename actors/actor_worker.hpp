@@ -11,10 +11,21 @@
 // (success_rate, done_rate, dist_p10/p50/p90, mean_return, ep_len_mean) that
 // the gate receives with each report (actors/episode_statistics.hpp).
 //
+// Backends (ActorWorkerOptions::backend):
+//   CPU   the env writes into the host chunk; the Player runs on the CPU.
+//   CUDA  the env and the Player run on one GPU; per tick the env writes its
+//         frames and fields into device memory, the Player reads them there
+//         and hands its actions back on the device. collect_chunk() then
+//         copies the chunk to the host once (MPI actors); collect_chunk_into()
+//         has the env write its frames straight into device replay slots and
+//         copies only the chunk's small fields (about 20 bytes per env step)
+//         to the host, once per chunk.
+//
 // Not thread-safe: one thread drives an ActorWorker.
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,10 +36,14 @@
 #include "actors/env/task.hpp"
 #include "actors/episode_statistics.hpp"
 #include "learner/dreamer_options.hpp"
+#include "replay/rate_limiter.hpp"
 #include "replay/trajectory_chunk.hpp"
 
 namespace dreamer::learner {
 class Player;
+}
+namespace dreamer::replay::cuda {
+class DeviceReplayService;
 }
 
 namespace dreamer::actors {
@@ -42,6 +57,7 @@ struct ActorWorkerOptions {
   int commit_stride = 8;
   int env_threads = 1;
   env::Backend backend = env::Backend::kCpu;
+  int cuda_device = 0;  // the GPU of the CUDA backend (env and Player)
   bool greedy = false;
   // Standing Still: every env takes this action and no Player runs.
   std::optional<std::uint8_t> constant_action;
@@ -61,6 +77,11 @@ class ActorWorker {
   // Runs commit_stride ticks and returns the filled chunk (valid until the
   // next call).
   const replay::TrajectoryChunk& collect_chunk();
+  // CUDA backend: reserves this actor's next chunk in `replay` (waiting up to
+  // `timeout` for the rate limiter), runs commit_stride ticks with the frames
+  // written straight into the chunk's device slots, writes the fields and
+  // publishes. kTimedOut/kClosed: nothing was stepped.
+  replay::LimiterStatus collect_chunk_into(replay::cuda::DeviceReplayService& replay, std::chrono::nanoseconds timeout);
 
   // New Player weights from the learner (player_parameters() order).
   void load_weights(const std::vector<at::Tensor>& weights, std::int64_t version);
@@ -74,11 +95,30 @@ class ActorWorker {
   std::int64_t env_steps() const { return env_steps_; }
 
  private:
+  struct DeviceStaging;
+  // Where tick t's frames go (device memory): env e's frame at
+  // tick_base[t] + e * env_stride.
+  struct FrameTarget {
+    std::vector<std::uint8_t*> tick_base;
+    std::size_t env_stride = 0;
+  };
+
+  // CPU backend: commit_stride ticks into the host chunk.
+  void run_host_ticks();
+  // CUDA backend: commit_stride ticks into device memory, then the chunk's
+  // fields (and, with copy_frames, its frames) to the host chunk.
+  void run_device_ticks(const FrameTarget& frames, bool copy_frames);
+  // Tallies the chunk's finished episodes (dist_ holds each row's distances).
+  void tally_episodes();
+  void finish_chunk();
+
   ActorWorkerOptions options_;
   std::unique_ptr<env::BatchedEnv> env_;
   std::unique_ptr<learner::Player> player_;
   replay::TrajectoryChunk chunk_;
-  std::vector<std::uint8_t> actions_;  // a_{t-1} per env, applied by the next step
+  std::vector<std::uint8_t> actions_;      // CPU: a_{t-1} per env, applied by the next step
+  std::vector<float> dist_;                // [commit_stride, num_envs] goal distances of the chunk
+  std::unique_ptr<DeviceStaging> device_;  // CUDA backend only
   bool started_ = false;
   std::int64_t env_steps_ = 0;
   int max_steps_ = 0;

@@ -57,6 +57,10 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--output-tag", c.output_tag, "Tag in the run directory's name")->capture_default_str();
   app.add_option("--runs-root", c.runs_root, "Where run directories are created")->capture_default_str();
   app.add_option("--device", c.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  app.add_option("--env-backend", c.env_backend,
+                 "where actors run consoles and Player: cpu or cuda (needs --device cuda)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
   app.add_option("--preset", line.preset, "Model size: tiny, default, bench or large")->capture_default_str();
   app.add_option("--actors", c.actors, "Actor ranks (multi-rank mode)")->capture_default_str();
   app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode)")->capture_default_str();

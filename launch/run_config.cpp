@@ -16,6 +16,9 @@ void RunConfig::validate() const {
   if (mode != "full" && mode != "standing_still")
     throw ConfigError("mode", "must be full or standing_still, got '" + mode + "'");
   if (device != "cpu" && device != "cuda") throw ConfigError("device", "must be cpu or cuda, got '" + device + "'");
+  if (env_backend != "cpu" && env_backend != "cuda")
+    throw ConfigError("env_backend", "must be cpu or cuda, got '" + env_backend + "'");
+  if (env_backend == "cuda" && device != "cuda") throw ConfigError("env_backend", "cuda needs --device cuda");
   if (actors < 1) throw ConfigError("actors", "must be >= 1");
   if (learners < 1) throw ConfigError("learners", "must be >= 1");
   if (envs_per_actor < 1) throw ConfigError("envs_per_actor", "must be >= 1");

@@ -33,6 +33,10 @@ struct TaskConfig {
 struct RunConfig {
   std::string mode = "full";   // "full" or "standing_still" (world model only, constant action)
   std::string device = "cpu";  // "cpu" or "cuda"
+  // Where the actors' consoles and Player run: "cpu" (env_threads worker
+  // threads) or "cuda" (one GPU thread per console; needs device "cuda").
+  // In one process a CUDA actor writes straight into a device replay ring.
+  std::string env_backend = "cpu";
   std::string preset = "tiny";
   std::string output_tag = "run";
   std::string runs_root = "bench/runs/rl";
@@ -53,10 +57,10 @@ struct RunConfig {
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(CEREAL_NVP(mode), CEREAL_NVP(device), CEREAL_NVP(preset), CEREAL_NVP(output_tag), CEREAL_NVP(runs_root),
-            CEREAL_NVP(task), CEREAL_NVP(actors), CEREAL_NVP(learners), CEREAL_NVP(envs_per_actor),
-            CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps), CEREAL_NVP(log_every_updates),
-            CEREAL_NVP(weight_sync_every_updates), CEREAL_NVP(checkpoint_every_updates),
+    archive(CEREAL_NVP(mode), CEREAL_NVP(device), CEREAL_NVP(env_backend), CEREAL_NVP(preset), CEREAL_NVP(output_tag),
+            CEREAL_NVP(runs_root), CEREAL_NVP(task), CEREAL_NVP(actors), CEREAL_NVP(learners),
+            CEREAL_NVP(envs_per_actor), CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps),
+            CEREAL_NVP(log_every_updates), CEREAL_NVP(weight_sync_every_updates), CEREAL_NVP(checkpoint_every_updates),
             CEREAL_NVP(standing_still_action), CEREAL_NVP(greedy), CEREAL_NVP(seed), CEREAL_NVP(model),
             CEREAL_NVP(replay));
   }

@@ -42,6 +42,13 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
   options.commit_stride = config.replay.commit_stride;
   options.env_threads = config.env_threads;
   options.greedy = config.greedy;
+  if (config.env_backend == "cuda") {
+    options.backend = env::Backend::kCuda;
+    // Learners take GPUs 0..learners-1; actors the ones after, wrapping.
+    const int gpus = static_cast<int>(torch::cuda::device_count());
+    if (gpus == 0) throw Error("--env-backend cuda but this process sees no GPU");
+    options.cuda_device = (config.learners + actor_index) % gpus;
+  }
   if (config.standing_still()) options.constant_action = static_cast<std::uint8_t>(config.standing_still_action);
   options.seed = config.seed * 1000003u + static_cast<std::uint64_t>(actor_index);
   return options;

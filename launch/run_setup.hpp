@@ -20,6 +20,7 @@ std::filesystem::path own_stages_root();  // the folder stage paths are relative
 // A user's ROM/state/goal when given, else the named stage of the project.
 env::TaskSpec resolve_task(const TaskConfig& task);
 
+// The CUDA backend puts actor i on GPU (learners + i) mod visible GPUs.
 actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_index);
 
 // The learner's device: CPU, or with --device cuda the GPU `index` modulo the

@@ -76,12 +76,13 @@ void UpdateGuard::remember(const nlohmann::json& record) {
   while (last_records_.size() > keep_records_) last_records_.pop_front();
 }
 
-learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, const replay::SampleBatch& batch) {
+learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, const replay::SampleBatch& batch,
+                                           const torch::Tensor& device_observations) {
   const std::int64_t update = learner.updates() + 1;
   const std::string at = " at update " + std::to_string(update);
   learner::UpdateMetrics metrics;
   try {
-    metrics = learner.update(batch);
+    metrics = learner.update(batch, device_observations);
   } catch (const std::exception& error) {
     const std::vector<std::string> places = non_finite_places(learner, batch);
     std::string reason = places.empty() ? "update failed" + at : "non-finite values" + at + " (";

@@ -59,7 +59,8 @@ class UpdateGuard {
 
   // learner.update(batch), checked as above; throws UpdateFailure after
   // writing the bundle.
-  learner::UpdateMetrics update(learner::LearnerWorker& learner, const replay::SampleBatch& batch);
+  learner::UpdateMetrics update(learner::LearnerWorker& learner, const replay::SampleBatch& batch,
+                                const torch::Tensor& device_observations = {});
 
  private:
   [[noreturn]] void fail(const std::string& reason, const std::string& name, nlohmann::json details,

@@ -63,34 +63,45 @@ void LearnerWorker::check_identical_gradients() const {
                 " (gradient digests " + std::to_string(low) + " vs " + std::to_string(high) + ")");
 }
 
-TrainingBatch LearnerWorker::to_training_batch(const replay::SampleBatch& batch) const {
+TrainingBatch LearnerWorker::to_training_batch(const replay::SampleBatch& batch,
+                                               const torch::Tensor& device_observations) const {
   const replay::SampleBatchView& view = batch.view();
   const std::int64_t b = view.batch_size, t = view.seq_len;
-  const torch::Device device = agent_.device();
-  // from_blob views the sampler's buffer; to()/clone() copy it out, since the
-  // buffer is refilled by the next sample.
-  const auto bytes = [&](std::uint8_t* data) {
-    return torch::from_blob(data, {b, t}, torch::kUInt8).to(device, torch::kFloat32);
+  // One copy of the sampler's whole block (it is refilled by the next
+  // sample), then each field is a view into the copy.
+  const torch::Tensor block =
+      torch::from_blob(const_cast<std::uint8_t*>(batch.data()), {static_cast<std::int64_t>(batch.size_bytes())}, torch::kUInt8)
+          .to(agent_.device(), /*non_blocking=*/false, /*copy=*/true);
+  const auto field = [&](const void* data, torch::ScalarType type, std::int64_t bytes) {
+    const std::int64_t offset = static_cast<const std::uint8_t*>(data) - batch.data();
+    return block.narrow(0, offset, bytes).view(type);
   };
   TrainingBatch out;
-  out.obs = torch::from_blob(view.observations, {b, t, 72, 20}, torch::kUInt8).to(device).clone();
-  out.action = torch::from_blob(view.action, {b, t}, torch::kUInt8).to(device, torch::kInt64);
-  out.reward = torch::from_blob(view.reward, {b, t}, torch::kFloat32).to(device).clone();
-  out.is_first = bytes(view.is_first);
-  out.is_terminal = bytes(view.is_terminal);
-  out.is_truncated = bytes(view.is_truncated);
+  if (device_observations.defined()) {
+    DREAMER_ASSERT(device_observations.device() == agent_.device() && device_observations.numel() == b * t * 1440,
+                   "device observations must be [batch, seq_len, 1440] on the learner's device");
+    out.obs = device_observations.view({b, t, 72, 20});
+  } else {
+    DREAMER_ASSERT(view.observations != nullptr, "a batch without observations needs device_observations");
+    out.obs = field(view.observations, torch::kUInt8, b * t * 1440).view({b, t, 72, 20});
+  }
+  out.action = field(view.action, torch::kUInt8, b * t).view({b, t}).to(torch::kInt64);
+  out.reward = field(view.reward, torch::kFloat32, b * t * 4).view({b, t});
+  out.is_first = field(view.is_first, torch::kUInt8, b * t).view({b, t}).to(torch::kFloat32);
+  out.is_terminal = field(view.is_terminal, torch::kUInt8, b * t).view({b, t}).to(torch::kFloat32);
+  out.is_truncated = field(view.is_truncated, torch::kUInt8, b * t).view({b, t}).to(torch::kFloat32);
   return out;
 }
 
-UpdateMetrics LearnerWorker::update(const replay::SampleBatch& batch) {
+UpdateMetrics LearnerWorker::update(const replay::SampleBatch& batch, const torch::Tensor& device_observations) {
   last_allreduce_ = AllReduceStats{};
-  return agent_.update(to_training_batch(batch));
+  return agent_.update(to_training_batch(batch, device_observations));
 }
 
-Reconstruction LearnerWorker::reconstruct(const replay::SampleBatch& batch) {
+Reconstruction LearnerWorker::reconstruct(const replay::SampleBatch& batch, const torch::Tensor& device_observations) {
   const auto& model = agent_.options().model;
-  return learner::reconstruct(agent_.world_model(),
-                              prepare_batch(to_training_batch(batch), model.num_actions, agent_.device()));
+  return learner::reconstruct(agent_.world_model(), prepare_batch(to_training_batch(batch, device_observations),
+                                                                  model.num_actions, agent_.device()));
 }
 
 std::filesystem::path LearnerWorker::save(const std::filesystem::path& directory,

@@ -5,7 +5,9 @@
 // checkpoints.
 //
 //   update(batch): SampleBatch (host, batch-major) -> TrainingBatch tensors
-//                  on the learner's device -> DreamerAgent::update
+//                  on the learner's device (one copy of the batch's block;
+//                  observations already on the device with a device ring)
+//                  -> DreamerAgent::update
 //                  (gradient hook -> all-reduce, quantile hook -> mean)
 //
 // Metrics stay on the device (UpdateMetrics); the caller reads them once per
@@ -38,9 +40,12 @@ class LearnerWorker {
   LearnerWorker(const DreamerOptions& options, torch::Device device, std::unique_ptr<GradientAllReducer> reducer,
                 MPI_Comm learners);
 
-  UpdateMetrics update(const replay::SampleBatch& batch);
+  // `device_observations` ([batch, seq_len, 1440] uint8 on the learner's
+  // device) replaces the batch's own observations, for batches sampled from
+  // a DeviceReplayRing; the other fields come from `batch` in one copy.
+  UpdateMetrics update(const replay::SampleBatch& batch, const torch::Tensor& device_observations = {});
   // The world model's reconstruction of `batch` (learner/reconstruction.hpp).
-  Reconstruction reconstruct(const replay::SampleBatch& batch);
+  Reconstruction reconstruct(const replay::SampleBatch& batch, const torch::Tensor& device_observations = {});
 
   std::vector<torch::Tensor> player_weights() { return agent_.player_weights(); }
   std::int64_t updates() const { return agent_.counters().updates; }
@@ -60,7 +65,7 @@ class LearnerWorker {
   std::optional<std::map<std::string, std::int64_t>> restore(const std::filesystem::path& directory);
 
  private:
-  TrainingBatch to_training_batch(const replay::SampleBatch& batch) const;
+  TrainingBatch to_training_batch(const replay::SampleBatch& batch, const torch::Tensor& device_observations) const;
 
   DreamerAgent agent_;
   std::unique_ptr<GradientAllReducer> reducer_;

@@ -51,6 +51,7 @@ class SampleBatch {
   int batch_size() const { return view_.batch_size; }
   int seq_len() const { return view_.seq_len; }
   std::uint8_t* data() { return block_.data(); }
+  const std::uint8_t* data() const { return block_.data(); }
   std::size_t size_bytes() const { return block_.size_bytes(); }
 
  private:
