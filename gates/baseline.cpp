@@ -283,6 +283,10 @@ nlohmann::ordered_json describe_run_source(const std::filesystem::path& metrics_
   copy("host", "/host"_json_pointer);
   copy("device", "/device"_json_pointer);
   copy("torch", "/versions/torch"_json_pointer);
+  copy("cuda_runtime", "/versions/cuda_runtime"_json_pointer);
+  copy("cuda_driver", "/versions/cuda_driver"_json_pointer);
+  copy("nccl", "/versions/nccl"_json_pointer);
+  copy("gpu_names", "/gpu_names"_json_pointer);
   return described;
 }
 

@@ -92,7 +92,8 @@ std::span<const std::string_view> optional_jsonl_keys();
 // Provenance of a run's metrics.jsonl for source_meta, from the meta.json of
 // its run directory (DESIGN.md §9) when there is one:
 //   {"run_command": ..., "git_commit": ..., "git_dirty": ..., "run_created_utc": ...,
-//    "host": ..., "device": ..., "torch": ...}
+//    "host": ..., "device": ..., "torch": ..., "cuda_runtime": ...,
+//    "cuda_driver": ..., "nccl": ..., "gpu_names": [...]}
 // An empty object when the folder holds no meta.json; throws dreamer::Error
 // on a malformed one.
 nlohmann::ordered_json describe_run_source(const std::filesystem::path& metrics_jsonl);

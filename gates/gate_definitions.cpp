@@ -101,33 +101,62 @@ std::vector<GateStep> cpu_daily_steps() {
   return steps;
 }
 
-// gpu-main's runs are not calibrated yet (no GPU where this was written):
-// the CUDA steps reuse the CPU settings, and their baselines are captured on
-// the first GPU run (docs/dreamer_v3_validation.md).
+// gpu-main: the whole loop on one GPU (CUDA consoles writing into the device
+// replay ring, learner on the same GPU), in a few minutes. The short runs
+// reuse the CPU settings with the consoles on the GPU; the goal task runs the
+// default preset under a 5-minute limit. Equivalence of the CPU and CUDA
+// consoles at full size is the env issue's check, not this gate's (too slow:
+// ctest -R CudaEquivalence on the GPU machine).
+const std::vector<std::string> kOnGpu = {"--env-backend", "cuda"};
+
+std::vector<std::string> with_gpu_consoles(std::vector<std::string> flags) {
+  flags.insert(flags.end(), kOnGpu.begin(), kOnGpu.end());
+  return flags;
+}
+
+// Exit room with the default preset: 256 GPU consoles, one replayed step per
+// env step (one update per 1024 env steps), 262144 env steps = 256 updates.
+const std::vector<std::string> kGpuGoalRunFlags = {
+    "--preset",     "default", "--seed",      "1",  "--envs-per-actor",  "256",    "--train-ratio", "1",
+    "--min-replay", "16384",   "--log-every", "16", "--total-env-steps", "262144", "--env-backend", "cuda"};
+constexpr const char* kGoalTaskSeconds = "300";
+// One 64 x 16 batch of packed2 frames unpacked on an H100/H200 takes ~0.05 ms;
+// the ceiling catches a fall back to host unpacking or a per-frame loop.
+constexpr double kUnpackCeilingMs = 1.0;
+
 std::vector<GateStep> gpu_main_steps() {
   std::vector<GateStep> steps;
   steps.push_back({"gpu-tests",
-                   {"ctest", "--test-dir", "{build_dir}", "--output-on-failure", "-L", "gpu|cuda", kTestFilterWord},
+                   {"ctest", "--test-dir", "{build_dir}", "--output-on-failure", "-L", "gpu|cuda", "-E",
+                    "CudaEquivalence", kTestFilterWord},
                    "",
                    "",
                    {}});
-  steps.push_back({"cuda-smoke", learner_command("full", "cuda", "gate_cuda_smoke", kShortRunFlags),
+  steps.push_back({"cuda-smoke", learner_command("full", "cuda", "gate_cuda_smoke", with_gpu_consoles(kShortRunFlags)),
                    learner_metrics("gate_cuda_smoke"), "", short_run_rules});
-  steps.push_back({"standing-still",
-                   learner_command("standing_still", "cuda", "gate_standing_still_cuda", kShortRunFlags),
-                   learner_metrics("gate_standing_still_cuda"), "{source_dir}/gates/baselines/standing_still_cuda.json",
-                   standing_still_rules});
   steps.push_back(
-      {"full-loop",
-       learner_command("full", "cuda", "gate_full_loop",
-                       {"--preset", "default", "--seed", "1", "--envs-per-actor", "64", "--total-env-steps", "262144"}),
-       learner_metrics("gate_full_loop"), "{source_dir}/gates/baselines/full_loop_cuda.json",
-       [](const MetricRecords& records) {
-         SmokeOptions options;
-         options.goal_task = true;
-         options.entropy.warmup_updates = kWarmupUpdates;
-         return smoke_rules(records, options);
-       }});
+      {"standing-still",
+       learner_command("standing_still", "cuda", "gate_standing_still_cuda", with_gpu_consoles(kShortRunFlags)),
+       learner_metrics("gate_standing_still_cuda"), "{source_dir}/gates/baselines/standing_still_cuda.json",
+       standing_still_rules});
+  std::vector<std::string> goal = {"timeout", kGoalTaskSeconds};
+  for (const std::string& word : learner_command("full", "cuda", "gate_goal_task_cuda", kGpuGoalRunFlags))
+    goal.push_back(word);
+  steps.push_back({"goal-task", goal, learner_metrics("gate_goal_task_cuda"),
+                   "{source_dir}/gates/baselines/goal_task_cuda.json", [](const MetricRecords& records) {
+                     SmokeOptions options;
+                     options.goal_task = true;
+                     options.entropy.warmup_updates = kWarmupUpdates;
+                     return smoke_rules(records, options);
+                   }});
+  steps.push_back({"learner-bench",
+                   {"{bin_dir}/dreamer_bench", "--jsonl", "{step_dir}/bench.jsonl", "learner", "--device", "cuda",
+                    "--preset", "default", "--iterations", "20"},
+                   "{step_dir}/bench.jsonl",
+                   "",
+                   [](const MetricRecords& records) {
+                     return std::vector<RuleResult>{value_at_most(records, "packed2_unpack_ms", kUnpackCeilingMs)};
+                   }});
   return steps;
 }
 
@@ -135,8 +164,8 @@ const std::vector<GateDefinition>& definitions() {
   static const std::vector<GateDefinition> kDefinitions = {
       {"cpu-daily", "unit tests, CPU smoke run, deterministic Standing Still vs its baseline", cpu_daily_steps()},
       {"gpu-main",
-       "GPU tests (host copies, replay pointer stability, commit fences, unpack time), CUDA smoke, "
-       "Standing Still and the full-loop goal task",
+       "GPU tests (device ring: pointer stability, commit fences), CUDA smoke, Standing Still and the exit-room "
+       "goal task with the consoles on the GPU, learner bench (unpack-time ceiling)",
        gpu_main_steps()},
   };
   return kDefinitions;

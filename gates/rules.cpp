@@ -172,6 +172,19 @@ RuleResult rate_positive(const MetricRecords& records, const std::string& key) {
   return result;
 }
 
+RuleResult value_at_most(const MetricRecords& records, const std::string& key, double ceiling) {
+  RuleResult result = start("", key);
+  result.rule = key + "_ceiling";
+  result.band_hi = ceiling;
+  const std::vector<double> values = finite_values(objects(records), key);
+  if (values.empty()) return missing(std::move(result), "no finite " + key + " reported");
+  const double worst = *std::max_element(values.begin(), values.end());
+  result.observed = worst;
+  result.status = worst <= ceiling ? RuleStatus::kPass : RuleStatus::kFail;
+  result.detail = "largest " + key + " " + number_text(worst) + " vs ceiling " + number_text(ceiling);
+  return result;
+}
+
 RuleResult replay_ratio_within_target(const MetricRecords& records, const ReplayRatioOptions& options) {
   if (!(options.target > 0.0)) throw ConfigError("replay_ratio.target", "must be > 0");
   RuleResult result = start("replay_ratio_target", "replay_ratio");

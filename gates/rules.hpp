@@ -16,6 +16,8 @@
 //   success_rate_positive max success_rate over the run > 0
 //   done_rate_positive    max done_rate over the run > 0
 //   replay_ratio_target   |median replay_ratio - target| / target <= tol
+//   <key>_ceiling         every finite value of a key (e.g. a bench's
+//                         packed2_unpack_ms) <= a fixed ceiling
 //
 // Warm-up and "within N updates" count optimizer updates (`opt_steps`);
 // records without that field are skipped by those filters.
@@ -58,6 +60,7 @@ RuleResult entropy_gap(const MetricRecords& records, const EntropyGapOptions& op
 RuleResult entropies_nonzero(const MetricRecords& records, double min_entropy = 1e-6);
 // `key`: "success_rate" or "done_rate" (rule name "<key>_positive").
 RuleResult rate_positive(const MetricRecords& records, const std::string& key);
+RuleResult value_at_most(const MetricRecords& records, const std::string& key, double ceiling);
 RuleResult replay_ratio_within_target(const MetricRecords& records, const ReplayRatioOptions& options);
 
 // The smoke set of a CPU/GPU smoke run. The goal-task rules (success_rate,

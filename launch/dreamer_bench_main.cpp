@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -39,6 +40,7 @@
 #include "launch/run_setup.hpp"
 #include "learner/dreamer_agent.hpp"
 #include "learner/learner_worker.hpp"
+#include "learner/packed2_unpack.hpp"
 #include "learner/player.hpp"
 #include "replay/replay_service.hpp"
 #if defined(DREAMER_HAS_CUDA)
@@ -248,6 +250,15 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   metrics.read();  // waits for the device
   const double update_ms = seconds_since(start) * 1000.0 / args.iterations;
 
+  // The unpack of one batch's packed2 frames into the model's image
+  // (gpu-main holds it under a ceiling).
+  learner::packed2_to_image(batch.obs);
+  wait_for(device);
+  const auto unpack_start = Clock::now();
+  for (int i = 0; i < args.iterations; ++i) learner::packed2_to_image(batch.obs);
+  wait_for(device);
+  const double unpack_ms = seconds_since(unpack_start) * 1000.0 / args.iterations;
+
   const nlohmann::json phases = time_update_phases(agent, batch, args.iterations);
   const nlohmann::json end_to_end = time_end_to_end(options, device, args.iterations);
 
@@ -269,6 +280,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
           {"update_ms", update_ms},
           {"train_steps_per_s", 1000.0 / update_ms * b * t},
           {"player_act_ms", act_ms},
+          {"packed2_unpack_ms", unpack_ms},
           {"phases_ms", phases},
           {"replay_sample_ms", end_to_end["replay_sample_ms"]},
           {"end_to_end_update_ms", end_to_end["end_to_end_update_ms"]},
@@ -341,6 +353,8 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
 int main(int argc, char** argv) {
   CLI::App app{"Speed figures of the environment, learner and replay transport, as JSON."};
   app.require_subcommand(1);
+  std::string jsonl;
+  app.add_option("--jsonl", jsonl, "also append the result as one JSON line to this file (gates, baselines)");
   dreamer::EnvBenchArgs env_args;
   auto* env = app.add_subcommand("env", "batched environment env steps/s and frames/s");
   env->add_option("--backend", env_args.backend, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
@@ -382,6 +396,11 @@ int main(int argc, char** argv) {
       result = dreamer::bench_gb(gb_args);
     }
     if (!result.empty()) std::cout << result.dump(2) << std::endl;
+    if (!result.empty() && !jsonl.empty()) {
+      std::ofstream file(jsonl, std::ios::app);
+      file << result.dump() << '\n';
+      if (!file.flush()) throw dreamer::Error("cannot append to '" + jsonl + "'");
+    }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "dreamer_bench: %s\n", error.what());
     return 1;

@@ -171,7 +171,8 @@ TEST_F(Capture, SourceMetaComesFromTheRunsMetaJsonAndRoundTrips) {
   write("meta.json",
         "{\"command_line\":\"dreamer_learner --mode standing_still\",\"created_utc\":\"2026-11-26T05:00:00Z\","
         "\"device\":\"cpu\",\"git\":{\"commit\":\"abc123\",\"dirty\":false},\"host\":\"ci\","
-        "\"versions\":{\"torch\":\"2.11.0\"}}");
+        "\"versions\":{\"torch\":\"2.11.0\",\"cuda_runtime\":\"13.0.0\",\"cuda_driver\":\"13.0.0\"},"
+        "\"gpu_names\":[\"NVIDIA H100 80GB HBM3\"]}");
   Baseline baseline = capture_baseline(load_metrics_jsonl(metrics), CaptureOptions{});
   EXPECT_TRUE(baseline.source_meta.is_null());
   EXPECT_EQ(baseline_to_json(baseline).count("source_meta"), 0u);  // absent unless set
@@ -180,6 +181,9 @@ TEST_F(Capture, SourceMetaComesFromTheRunsMetaJsonAndRoundTrips) {
   EXPECT_EQ(baseline.source_meta["git_commit"], "abc123");
   EXPECT_EQ(baseline.source_meta["git_dirty"], false);
   EXPECT_EQ(baseline.source_meta["torch"], "2.11.0");
+  EXPECT_EQ(baseline.source_meta["cuda_runtime"], "13.0.0");
+  EXPECT_EQ(baseline.source_meta["gpu_names"][0], "NVIDIA H100 80GB HBM3");
+  EXPECT_EQ(baseline.source_meta.count("nccl"), 0u);  // absent from meta.json: absent here
   write_baseline(dir_ / "b.json", baseline);
   const Baseline read_back = read_baseline(dir_ / "b.json");
   EXPECT_EQ(read_back.source_meta, baseline.source_meta);

@@ -106,6 +106,15 @@ TEST(RatePositive, AnySuccessPassesAllZeroFails) {
   EXPECT_EQ(rate_positive(series("sps", {1}), "success_rate").status, RuleStatus::kMissing);
 }
 
+TEST(ValueAtMost, EveryValueMustStayUnderTheCeiling) {
+  EXPECT_EQ(value_at_most(series("packed2_unpack_ms", {0.2, 0.5}), "packed2_unpack_ms", 0.5).status, RuleStatus::kPass);
+  const auto over = value_at_most(series("packed2_unpack_ms", {0.2, 0.51, 0.1}), "packed2_unpack_ms", 0.5);
+  EXPECT_EQ(over.status, RuleStatus::kFail);
+  EXPECT_EQ(over.rule, "packed2_unpack_ms_ceiling");
+  EXPECT_DOUBLE_EQ(over.observed.value(), 0.51);
+  EXPECT_EQ(value_at_most(series("sps", {1}), "packed2_unpack_ms", 0.5).status, RuleStatus::kMissing);
+}
+
 TEST(ReplayRatio, WithinRelativeToleranceOfTheTarget) {
   ReplayRatioOptions options;
   options.target = 32;

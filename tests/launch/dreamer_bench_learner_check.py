@@ -8,7 +8,8 @@ import sys
 out = subprocess.run([sys.argv[1], "learner", "--preset", "tiny", "--iterations", "3"],
                      check=True, capture_output=True, text=True).stdout
 result = json.loads(out)
-for key in ("update_ms", "train_steps_per_s", "player_act_ms", "replay_sample_ms", "end_to_end_update_ms"):
+for key in ("update_ms", "train_steps_per_s", "player_act_ms", "packed2_unpack_ms", "replay_sample_ms",
+            "end_to_end_update_ms"):
     assert isinstance(result[key], (int, float)) and result[key] > 0, (key, result.get(key))
 phases = result["phases_ms"]
 for key in ("world_model_forward_backward", "actor_forward_backward", "critic_forward_backward",
