@@ -63,6 +63,7 @@ std::string describe(const CopyRecord& copy) {
   std::string text = std::string(copy_direction_name(copy.direction)) + " copy of " + std::to_string(copy.bytes) +
                      " bytes on stream " + std::to_string(copy.stream_id) + " (correlation " +
                      std::to_string(copy.correlation_id) + (copy.host_pageable ? ", pageable host memory" : "") + ")";
+  if (!copy.api_call.empty()) text += " issued by " + copy.api_call;
   return copy.scope.empty() ? text : text + " in scope '" + copy.scope + "'";
 }
 
@@ -79,6 +80,7 @@ nlohmann::json copy_json(const OffendingCopy& offending) {
           {"scope", copy.scope},
           {"stream_id", copy.stream_id},
           {"correlation_id", copy.correlation_id},
+          {"api_call", copy.api_call},
           {"host_pageable", copy.host_pageable},
           {"start_ns", copy.start_ns},
           {"end_ns", copy.end_ns}};

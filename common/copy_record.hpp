@@ -37,6 +37,8 @@ struct CopyRecord {
   std::uint32_t stream_id = 0;
   // CUPTI correlation id of the CUDA API call that issued the copy.
   std::uint32_t correlation_id = 0;
+  // That call's name ("cudaMemcpyAsync", "cuMemcpyDtoH"); empty when unknown.
+  std::string api_call;
   // Whether the host side is pageable (not pinned) memory: such copies block
   // the calling thread.
   bool host_pageable = false;
