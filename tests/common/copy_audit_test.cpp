@@ -64,7 +64,9 @@ TEST(CopyAudit, DeclaredCopiesWithinTheirLimitsPass) {
 }
 
 TEST(CopyAudit, AnUndeclaredCopyFailsAndIsNamed) {
-  const std::vector<CopyRecord> records = {copy(kHtoD, 4096, "chunk_fields", 10), copy(kDtoH, 4, "", 20, 1234)};
+  std::vector<CopyRecord> records = {copy(kHtoD, 4096, "chunk_fields", 10), copy(kDtoH, 4, "", 20, 1234)};
+  records[1].api_call = "cudaMemcpy";
+  records[1].host_pageable = true;
   const CopyAuditResult result = audit_copies(records, 1, training_allow_list());
   EXPECT_FALSE(result.passed);
   ASSERT_EQ(result.offending.size(), 1u);
@@ -72,7 +74,10 @@ TEST(CopyAudit, AnUndeclaredCopyFailsAndIsNamed) {
   EXPECT_EQ(offending.offence, CopyOffence::kUndeclared);
   EXPECT_EQ(offending.copy.correlation_id, 1234u);
   EXPECT_EQ(offending.copy.bytes, 4u);
-  EXPECT_NE(offending.reason.find("undeclared DtoH copy of 4 bytes"), std::string::npos) << offending.reason;
+  EXPECT_EQ(
+      offending.reason,
+      "undeclared DtoH copy of 4 bytes on stream 7 (correlation 1234, pageable host memory) issued by cudaMemcpy: "
+      "open a DeclaredCopy scope for it");
   EXPECT_EQ(result.undeclared_copies.count, 1u);
   EXPECT_EQ(result.undeclared_copies.bytes, 4u);
   EXPECT_NE(copy_audit_summary(result).find("copy audit failed"), std::string::npos);
@@ -176,6 +181,9 @@ TEST(CopyAudit, ResultJsonNamesTheOffendersAndCapsTheirList) {
   EXPECT_EQ(first.at("bytes"), 4);
   EXPECT_EQ(first.at("correlation_id"), 500);
   EXPECT_EQ(first.at("scope"), "");
+  EXPECT_EQ(first.at("api_call"), "");
+  EXPECT_EQ(first.at("stream_id"), 7);
+  EXPECT_EQ(first.at("host_pageable"), false);
   EXPECT_EQ(json.at("host_copies").at("count"), kMaxOffendingInJson + 51);
   EXPECT_EQ(json.at("undeclared_copies").at("bytes"), 4 * (kMaxOffendingInJson + 50));
   EXPECT_EQ(json.at("scopes").at("chunk_fields").at("count"), 1);
