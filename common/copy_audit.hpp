@@ -22,6 +22,7 @@
 //  - lost activity records fail the audit: a trace with holes proves nothing.
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <span>
