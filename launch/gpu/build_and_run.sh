@@ -36,7 +36,8 @@ step_build() {
   cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
     -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 ${CMAKE_EXTRA:-} &&
     cmake --build $build -j "$(nproc)" --target dreamer_learner dreamer_bench dreamer_gate dreamer_make_stages \
-      env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test
+      env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
+      common_cuda_activity_trace_test common_cuda_activity_trace_torch_test
 }
 step_cuda_tests() { ctest --test-dir $build --output-on-failure -R '_CUDA|DeviceReplayRing' --timeout 600; }
 step_env_bench() {
