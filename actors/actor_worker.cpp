@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "actors/episode_statistics.hpp"
+#include "common/declared_copy.hpp"
 #include "common/error.hpp"
 #include "common/packed2.hpp"
 #include "learner/player.hpp"
@@ -204,7 +205,10 @@ void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) 
   }
   // One copy of the chunk's fields to the host (and of its frames, for a
   // host chunk).
-  device_->host_fields.copy_(device_->fields);
+  {
+    DeclaredCopy scope("actor_chunk_fields");
+    device_->host_fields.copy_(device_->fields);
+  }
   const auto host = [&](Staging::Column c) { return column(device_->host_fields, c); };
   const std::size_t row = static_cast<std::size_t>(n);
   for (int t = 0; t < ticks; ++t) {

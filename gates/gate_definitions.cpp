@@ -149,6 +149,32 @@ std::vector<GateStep> gpu_main_steps() {
                      options.entropy.warmup_updates = kWarmupUpdates;
                      return smoke_rules(records, options);
                    }});
+  // The memcpy gate: CUPTI traces updates 21..40 of the real loop; the run
+  // fails on any host<->device copy gates/copy_allow_list.json does not
+  // declare (copy_audit.json and gpu_activity.json in its run folder).
+  const std::vector<std::string> audit_flags = {"--preset",
+                                                "default",
+                                                "--seed",
+                                                "1",
+                                                "--envs-per-actor",
+                                                "256",
+                                                "--train-ratio",
+                                                "1",
+                                                "--min-replay",
+                                                "16384",
+                                                "--log-every",
+                                                "16",
+                                                "--total-env-steps",
+                                                "65536",
+                                                "--env-backend",
+                                                "cuda",
+                                                "--copy-audit",
+                                                "20",
+                                                "--copy-audit-warmup",
+                                                "20",
+                                                "--copy-allow-list",
+                                                "{source_dir}/gates/copy_allow_list.json"};
+  steps.push_back({"copy-audit", learner_command("full", "cuda", "gate_copy_audit", audit_flags), "", "", {}});
   steps.push_back({"learner-bench",
                    {"{bin_dir}/dreamer_bench", "--jsonl", "{step_dir}/bench.jsonl", "learner", "--device", "cuda",
                     "--preset", "default", "--iterations", "20"},

@@ -40,6 +40,7 @@ struct CommandLine {
   std::string stage;
   std::optional<double> model_lr;
   std::int64_t inject_nan_at_update = 0;
+  CopyAuditOptions copy_audit;
 };
 
 void add_options(CLI::App& app, CommandLine& line) {
@@ -90,6 +91,15 @@ void add_options(CLI::App& app, CommandLine& line) {
                  "TEST ONLY: give update K's batch a NaN reward, to exercise the non-finite check and its "
                  "failure bundle (0: never)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--copy-audit", line.copy_audit.updates,
+                 "GPU gate: trace this many updates with CUPTI after the warm-up and fail on any host<->device copy "
+                 "the allow-list does not declare (copy_audit.json, gpu_activity.json; one process only)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--copy-audit-warmup", line.copy_audit.warmup_updates, "Updates before the copy audit window")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--copy-allow-list", line.copy_audit.allow_list,
+                 "Allow-list JSON of the copy audit (docs/copy_audit.md), e.g. gates/copy_allow_list.json");
   app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
 }
 
@@ -175,6 +185,7 @@ RunInvocation describe_invocation(int argc, char** argv, const CommandLine& line
   invocation.command_line = shell_command_line(words);
   invocation.working_directory = std::filesystem::current_path().string();
   invocation.inject_nan_at_update = line.inject_nan_at_update;
+  invocation.copy_audit = line.copy_audit;
   return invocation;
 }
 

@@ -1,5 +1,7 @@
 #include "launch/learner_report.hpp"
 
+#include "common/declared_copy.hpp"
+
 namespace dreamer {
 
 nlohmann::json learner_report(const learner::UpdateMetrics& metrics, const LearnerReportInputs& inputs) {
@@ -7,6 +9,7 @@ nlohmann::json learner_report(const learner::UpdateMetrics& metrics, const Learn
                            {"train_sps", inputs.train_sps},
                            {"update_ms", inputs.update_ms},
                            {"allreduce_s", inputs.allreduce_s}};
+  DeclaredCopy scope("log_metrics");  // one read per logging interval
   for (const auto& [name, value] : metrics.read()) report[name] = value;
   return report;
 }

@@ -324,6 +324,9 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
 
 RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
                          const RunInvocation& invocation) {
+  if (invocation.copy_audit.updates > 0)
+    throw Error("--copy-audit traces a one-process run (mpirun -np 1 or no mpirun), not " +
+                std::to_string(layout.world_size()) + " ranks");
   const bool resume = invocation.resume;
   MPI_Comm learners = split_learners(layout, rank);
   std::unique_ptr<learner::LearnerWorker> learner;

@@ -132,6 +132,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   replay::SampleBatch& batch = replay->batch();
   const std::filesystem::path replay_dump = run.root / "replay.h5";
   UpdateGuard guard(run, invocation, read_file_text(run.config_json()));
+  CopyAuditWindow copy_audit(invocation.copy_audit, run.root);
 
   actors::ActorWorkerOptions options = actor_options(config, 0);
   options.cuda_device = device.is_cuda() ? device.index() : 0;  // one process: actor and learner share the GPU
@@ -151,6 +152,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   const auto update_once = [&] {
     const auto started = now();
     if (learner.updates() + 1 == invocation.inject_nan_at_update) poison_batch_with_nan(batch);
+    copy_audit.before_update(learner.updates() + 1);
     const learner::UpdateMetrics metrics = replay->update(guard, learner);
     ++updates_since_report;
     updated = true;
@@ -174,6 +176,9 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
     }
     if (config.checkpoint_every_updates > 0 && updates % config.checkpoint_every_updates == 0)
       learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
+    // After the rest of the loop's per-update work (weight sync, logging),
+    // the next chunk's ticks fall inside the window too.
+    copy_audit.after_update(updates);
   };
 
   while (actor.env_steps() < config.total_env_steps) {
@@ -190,6 +195,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
     while (replay->sample() == replay::LimiterStatus::kOk) update_once();
   }
 
+  if (!outcome.stopped_by_signal) copy_audit.require_done();
   outcome.env_steps = actor.env_steps();
   outcome.opt_steps = learner.updates();
   learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "common/run_directory.hpp"
+#include "launch/copy_audit_window.hpp"
 #include "launch/role_layout.hpp"
 #include "launch/run_config.hpp"
 
@@ -44,6 +45,9 @@ struct RunInvocation {
   // Test-only fault injection: the batch of this update (1-based) gets a NaN
   // reward, so the failure path can be tested end to end. 0: never.
   std::int64_t inject_nan_at_update = 0;
+  // GPU gate: a CUPTI copy audit window over the training loop (one process
+  // only; launch/copy_audit_window.hpp).
+  CopyAuditOptions copy_audit;
 };
 
 RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, const RunInvocation& invocation);

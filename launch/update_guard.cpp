@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "common/declared_copy.hpp"
 #include "common/failure_bundle.hpp"
 
 namespace dreamer {
@@ -95,7 +96,13 @@ learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, cons
 
   std::vector<std::string> bad;
   nlohmann::json values = nlohmann::json::object();
-  for (const auto& [name, value] : metrics.read()) {
+  std::vector<std::pair<std::string, double>> read;
+  {
+    // The one read per update: the check must see this update's values.
+    DeclaredCopy scope("update_metrics");
+    read = metrics.read();
+  }
+  for (const auto& [name, value] : read) {
     values[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
     if (!std::isfinite(value)) bad.push_back(name);
   }

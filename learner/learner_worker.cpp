@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/declared_copy.hpp"
 #include "common/error.hpp"
 #include "common/mpi_check.hpp"
 #include "learner/checkpoint.hpp"
@@ -69,9 +70,10 @@ TrainingBatch LearnerWorker::to_training_batch(const replay::SampleBatch& batch,
   const std::int64_t b = view.batch_size, t = view.seq_len;
   // One copy of the sampler's whole block (it is refilled by the next
   // sample), then each field is a view into the copy.
-  const torch::Tensor block =
-      torch::from_blob(const_cast<std::uint8_t*>(batch.data()), {static_cast<std::int64_t>(batch.size_bytes())}, torch::kUInt8)
-          .to(agent_.device(), /*non_blocking=*/false, /*copy=*/true);
+  DeclaredCopy scope("batch_fields");
+  const torch::Tensor block = torch::from_blob(const_cast<std::uint8_t*>(batch.data()),
+                                               {static_cast<std::int64_t>(batch.size_bytes())}, torch::kUInt8)
+                                  .to(agent_.device(), /*non_blocking=*/false, /*copy=*/true);
   const auto field = [&](const void* data, torch::ScalarType type, std::int64_t bytes) {
     const std::int64_t offset = static_cast<const std::uint8_t*>(data) - batch.data();
     return block.narrow(0, offset, bytes).view(type);

@@ -22,8 +22,11 @@ ReturnEmaImpl::ReturnEmaImpl(const ReturnEmaOptions& options) : options_(options
 
 torch::Tensor ReturnEmaImpl::quantiles(const torch::Tensor& returns) const {
   const auto flat = returns.detach().to(torch::kFloat32).flatten();
-  const auto q = torch::tensor({options_.low_percentile, options_.high_percentile}, flat.options());
-  return torch::quantile(flat, q);
+  // The levels are built once per device: a literal tensor is made on the
+  // host and would be copied to the device on every update.
+  if (!levels_.defined() || levels_.device() != flat.device())
+    levels_ = torch::tensor({options_.low_percentile, options_.high_percentile}, flat.options());
+  return torch::quantile(flat, levels_);
 }
 
 void ReturnEmaImpl::update(const torch::Tensor& quantiles) {

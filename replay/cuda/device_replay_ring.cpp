@@ -3,6 +3,7 @@
 #include <cuda_runtime_api.h>
 
 #include "common/cuda_check.hpp"
+#include "common/declared_copy.hpp"
 #include "common/error.hpp"
 #include "replay/cuda/gather_sequences.hpp"
 
@@ -69,6 +70,7 @@ SampleStatus DeviceSequenceSampler::sample(const SampleBatchView& fields, std::u
       host_start_steps_[b] = refs_[b].start_step;
     }
     const std::size_t count = refs_.size();
+    DeclaredCopy scope("sample_indices");
     DREAMER_CHECK_CUDA(
         cudaMemcpyAsync(device_streams_, host_streams_, count * sizeof(std::int32_t), cudaMemcpyHostToDevice, stream_));
     DREAMER_CHECK_CUDA(cudaMemcpyAsync(device_start_steps_, host_start_steps_, count * sizeof(std::uint64_t),
