@@ -34,6 +34,7 @@
 #include "common/mpi_session.hpp"
 #include "common/packed2.hpp"
 #include "common/percentile.hpp"
+#include "common/run_meta.hpp"
 #include "launch/bench_clock.hpp"
 #include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
@@ -350,6 +351,29 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
 }  // namespace
 }  // namespace dreamer
 
+namespace dreamer {
+namespace {
+
+// Where a figure was measured, so a frozen bench JSON names its hardware.
+nlohmann::json bench_meta() {
+  RuntimeVersions versions = collect_runtime_versions();
+  versions.torch = TORCH_VERSION;
+  const GitInfo git = read_git_info();
+  return {{"host", host_name()},
+          {"created_utc", utc_now_iso8601()},
+          {"git_commit", git.commit},
+          {"git_dirty", git.dirty},
+          {"dreamer", versions.dreamer},
+          {"torch", versions.torch},
+          {"cuda_runtime", versions.cuda_runtime},
+          {"cuda_driver", versions.cuda_driver},
+          {"nccl", versions.nccl},
+          {"gpu_names", versions.gpu_names}};
+}
+
+}  // namespace
+}  // namespace dreamer
+
 int main(int argc, char** argv) {
   CLI::App app{"Speed figures of the environment, learner and replay transport, as JSON."};
   app.require_subcommand(1);
@@ -395,6 +419,7 @@ int main(int argc, char** argv) {
       for (const std::string& rom : gb_roms) gb_args.roms.push_back(dreamer::task_spec_for(rom).rom);
       result = dreamer::bench_gb(gb_args);
     }
+    if (!result.empty()) result["meta"] = dreamer::bench_meta();
     if (!result.empty()) std::cout << result.dump(2) << std::endl;
     if (!result.empty() && !jsonl.empty()) {
       std::ofstream file(jsonl, std::ios::app);

@@ -7,13 +7,14 @@
 #   bash launch/gpu/build_and_run.sh STEP...
 #
 # Steps: build, cuda-tests, env-bench, learner-bench, ncu-env, nccl-tests,
-# multi-learner, gate. Each step runs under `timeout` (STEP_TIMEOUT seconds,
+# multi-learner, gpu-loop (the one-GPU loop under the copy audit), gate,
+# capture (gpu-main baselines from the gate's runs, into $OUT/baselines). Each step runs under `timeout` (STEP_TIMEOUT seconds,
 # default 240; a step may be named step:seconds). A step's failure is recorded
 # in steps.txt and the next step still runs; the exit status is non-zero if any
 # step failed. Every log and run directory ends up in $OUT/results.tgz (the
 # device returns few files), rewritten after each step.
 #
-# Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes),
+# Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes), CUDA_TESTS_EXCLUDE (ctest -E),
 # ENV_BENCH_ENVS, ENV_BENCH_STEPS, LEARNERS, MULTI_ENV_STEPS, BUILD_DIR (default build-cuda), CMAKE_EXTRA
 # (more configure arguments).
 set -uo pipefail
@@ -39,7 +40,9 @@ step_build() {
       env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
       common_cuda_activity_trace_test common_cuda_activity_trace_torch_test
 }
-step_cuda_tests() { ctest --test-dir $build --output-on-failure -R '_CUDA|DeviceReplayRing' --timeout 600; }
+step_cuda_tests() {
+  ctest --test-dir $build --output-on-failure -R '_CUDA|DeviceReplayRing' -E "${CUDA_TESTS_EXCLUDE:-^$}" --timeout 600
+}
 step_env_bench() {
   local rom
   for rom in exit_room $build/roms/micro_input.gb; do
@@ -73,7 +76,28 @@ step_multi_learner() {
     echo "learners=$n wall_s=$((SECONDS - t0))"
   done
 }
+step_gpu_loop() {
+  # The gpu-main copy-audit run, printed in full (audit and GPU activity).
+  $bin/dreamer_learner --mode full --device cuda --env-backend cuda --preset default --seed 1 --envs-per-actor 256 \
+    --train-ratio 1 --min-replay 16384 --log-every 16 --total-env-steps 65536 --copy-audit 20 \
+    --copy-audit-warmup 20 --copy-allow-list gates/copy_allow_list.json --output-tag gpu_loop --runs-root "$out/runs"
+  local status=$?
+  cat "$out"/runs/*gpu_loop/copy_audit.json "$out"/runs/*gpu_loop/gpu_activity.json
+  return $status
+}
 step_gate() { $bin/dreamer_gate run gpu-main --build-dir $build --output "$out/gate"; }
+step_capture() {
+  local runs=$out/gate baselines=${OUT:-$out}/baselines
+  mkdir -p "$baselines"
+  $bin/dreamer_gate capture --metrics "$(ls $runs/standing-still/bench/runs/rl/*/metrics.jsonl)" --last 20 \
+    --keys loss_model,obs_nll,reward_nll,kl_dyn,kl_total,prior_entropy,posterior_entropy,replay_ratio \
+    --output "$baselines/standing_still_cuda.json" &&
+    $bin/dreamer_gate capture --metrics "$(ls $runs/goal-task/bench/runs/rl/*/metrics.jsonl)" --last 8 \
+      --keys loss_model,obs_nll,reward_nll,success_rate,dist_p50,replay_ratio \
+      --output "$baselines/goal_task_cuda.json" &&
+    cp $runs/learner-bench/bench.jsonl "$baselines/learner_bench_cuda.jsonl" &&
+    cp $runs/verdict.json "$baselines/gate_verdict.json"
+}
 
 if [ -n "${one_step:-}" ]; then
   "step_${1//-/_}"
