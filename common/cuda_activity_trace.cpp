@@ -342,8 +342,9 @@ nlohmann::json ActivitySummary::to_json() const {
   nlohmann::json copies_by_direction = nlohmann::json::object();
   for (const CopyRecord& copy : copies) {
     nlohmann::json& totals = copies_by_direction[std::string(copy_direction_name(copy.direction))];
-    totals["count"] = totals.value("count", std::uint64_t{0}) + 1;
-    totals["bytes"] = totals.value("bytes", std::uint64_t{0}) + copy.bytes;
+    if (totals.is_null()) totals = {{"count", std::uint64_t{0}}, {"bytes", std::uint64_t{0}}};
+    totals["count"] = totals["count"].get<std::uint64_t>() + 1;
+    totals["bytes"] = totals["bytes"].get<std::uint64_t>() + copy.bytes;
   }
   return {{"copies", copies_by_direction},
           {"memset_count", memset_count},

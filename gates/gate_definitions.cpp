@@ -114,11 +114,15 @@ std::vector<std::string> with_gpu_consoles(std::vector<std::string> flags) {
   return flags;
 }
 
-// Exit room with the default preset: 256 GPU consoles, one replayed step per
-// env step (one update per 1024 env steps), 262144 env steps = 256 updates.
+// Exit room with the default preset: 1024 GPU consoles (a tick of 24 frames
+// takes ~90 ms on an H200 at up to ~1k consoles, so fewer buys nothing),
+// 512 replay steps per console, one replayed step per env step (one update
+// per 1024 env steps): 262144 env steps = 256 per console (two episodes of
+// 128 at least) and 240 updates, about a minute.
 const std::vector<std::string> kGpuGoalRunFlags = {
-    "--preset",     "default", "--seed",      "1",  "--envs-per-actor",  "256",    "--train-ratio", "1",
-    "--min-replay", "16384",   "--log-every", "16", "--total-env-steps", "262144", "--env-backend", "cuda"};
+    "--preset",          "default", "--seed",        "1",    "--envs-per-actor",  "1024",
+    "--replay-capacity", "512",     "--train-ratio", "1",    "--min-replay",      "16384",
+    "--log-every",       "16",      "--env-backend", "cuda", "--total-env-steps", "262144"};
 constexpr const char* kGoalTaskSeconds = "300";
 // One 64 x 16 batch of packed2 frames unpacked on an H100/H200 takes ~0.05 ms;
 // the ceiling catches a fall back to host unpacking or a per-frame loop.
@@ -152,28 +156,11 @@ std::vector<GateStep> gpu_main_steps() {
   // The memcpy gate: CUPTI traces updates 21..40 of the real loop; the run
   // fails on any host<->device copy gates/copy_allow_list.json does not
   // declare (copy_audit.json and gpu_activity.json in its run folder).
-  const std::vector<std::string> audit_flags = {"--preset",
-                                                "default",
-                                                "--seed",
-                                                "1",
-                                                "--envs-per-actor",
-                                                "256",
-                                                "--train-ratio",
-                                                "1",
-                                                "--min-replay",
-                                                "16384",
-                                                "--log-every",
-                                                "16",
-                                                "--total-env-steps",
-                                                "65536",
-                                                "--env-backend",
-                                                "cuda",
-                                                "--copy-audit",
-                                                "20",
-                                                "--copy-audit-warmup",
-                                                "20",
-                                                "--copy-allow-list",
-                                                "{source_dir}/gates/copy_allow_list.json"};
+  std::vector<std::string> audit_flags = kGpuGoalRunFlags;
+  audit_flags.back() = "65536";  // --total-env-steps: 48 updates
+  for (const char* word : {"--copy-audit", "20", "--copy-audit-warmup", "20", "--copy-allow-list",
+                           "{source_dir}/gates/copy_allow_list.json"})
+    audit_flags.emplace_back(word);
   steps.push_back({"copy-audit", learner_command("full", "cuda", "gate_copy_audit", audit_flags), "", "", {}});
   steps.push_back({"learner-bench",
                    {"{bin_dir}/dreamer_bench", "--jsonl", "{step_dir}/bench.jsonl", "learner", "--device", "cuda",
@@ -191,7 +178,7 @@ const std::vector<GateDefinition>& definitions() {
       {"cpu-daily", "unit tests, CPU smoke run, deterministic Standing Still vs its baseline", cpu_daily_steps()},
       {"gpu-main",
        "GPU tests (device ring: pointer stability, commit fences), CUDA smoke, Standing Still and the exit-room "
-       "goal task with the consoles on the GPU, learner bench (unpack-time ceiling)",
+       "goal task with the consoles on the GPU, CUPTI copy audit of the loop, learner bench (unpack-time ceiling)",
        gpu_main_steps()},
   };
   return kDefinitions;

@@ -78,8 +78,8 @@ step_multi_learner() {
 }
 step_gpu_loop() {
   # The gpu-main copy-audit run, printed in full (audit and GPU activity).
-  $bin/dreamer_learner --mode full --device cuda --env-backend cuda --preset default --seed 1 --envs-per-actor 256 \
-    --train-ratio 1 --min-replay 16384 --log-every 16 --total-env-steps 65536 --copy-audit 20 \
+  $bin/dreamer_learner --mode full --device cuda --env-backend cuda --preset default --seed 1 --envs-per-actor 1024 \
+    --replay-capacity 512 --train-ratio 1 --min-replay 16384 --log-every 16 --total-env-steps 65536 --copy-audit 20 \
     --copy-audit-warmup 20 --copy-allow-list gates/copy_allow_list.json --output-tag gpu_loop --runs-root "$out/runs"
   local status=$?
   cat "$out"/runs/*gpu_loop/copy_audit.json "$out"/runs/*gpu_loop/gpu_activity.json

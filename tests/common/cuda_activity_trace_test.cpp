@@ -103,6 +103,24 @@ ActivitySummary trace_loop(LoopBuffers& buffers, int stray_at) {
   return trace.stop();
 }
 
+// Pure host code: runs wherever the trace library is built.
+TEST(ActivitySummary, JsonTotalsTheCopiesOfEachDirection) {
+  ActivitySummary summary;
+  CopyRecord upload;
+  upload.direction = CopyDirection::kHostToDevice;
+  upload.bytes = 100;
+  CopyRecord download;
+  download.direction = CopyDirection::kDeviceToHost;
+  download.bytes = 8;
+  summary.copies = {upload, upload, download};
+  const nlohmann::json json = summary.to_json();
+  EXPECT_EQ(json["copies"]["HtoD"]["count"], 2u);
+  EXPECT_EQ(json["copies"]["HtoD"]["bytes"], 200u);
+  EXPECT_EQ(json["copies"]["DtoH"]["count"], 1u);
+  EXPECT_EQ(json["copies"]["DtoH"]["bytes"], 8u);
+  EXPECT_FALSE(json["copies"].contains("DtoD"));
+}
+
 TEST(CudaActivityTrace, DeclaredCopiesOfASteadyLoopPassTheAudit_CUDA) {
   SKIP_WITHOUT_GPU();
   LoopBuffers buffers;
