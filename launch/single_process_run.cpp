@@ -82,7 +82,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
       outcome.stopped_by_signal = true;
       break;
     }
-    const replay::TrajectoryChunk& chunk = actor.collect_chunk();
+    const replay::TrajectoryChunkView chunk = actor.collect_chunk().view();
     // Actors too far ahead: train until the limiter lets the chunk in.
     while (replay.insert(chunk, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kTimedOut) {
       if (replay.sample(batch, std::chrono::nanoseconds(0)) != replay::LimiterStatus::kOk)

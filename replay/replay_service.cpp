@@ -10,7 +10,7 @@ namespace dreamer::replay {
 ReplayService::ReplayService(const ReplayOptions& options)
     : options_(options), ring_(options), limiter_(options), sampler_(ring_, options.seed) {}
 
-LimiterStatus ReplayService::insert(const TrajectoryChunk& chunk, std::chrono::nanoseconds timeout) {
+LimiterStatus ReplayService::insert(const TrajectoryChunkView& chunk, std::chrono::nanoseconds timeout) {
   const ChunkHeader& header = chunk.header();
   const int per_group = options_.streams_per_group();
   if (header.actor < 0 || header.actor >= options_.writer_groups || header.num_streams != per_group ||

@@ -34,7 +34,8 @@ class ReplayService {
  public:
   explicit ReplayService(const ReplayOptions& options);
 
-  LimiterStatus insert(const TrajectoryChunk& chunk, std::chrono::nanoseconds timeout);
+  // Reads `chunk` in place (a TrajectoryChunk's view() or a received message).
+  LimiterStatus insert(const TrajectoryChunkView& chunk, std::chrono::nanoseconds timeout);
   LimiterStatus sample(SampleBatch& batch, std::chrono::nanoseconds timeout);
   void close() { limiter_.close(); }
   bool closed() const { return limiter_.closed(); }
