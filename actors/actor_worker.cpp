@@ -116,7 +116,7 @@ replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplay
         ring.slot_pointer(chunk_.header().first_stream, first_step + static_cast<std::uint64_t>(t)));
   }
   run_device_ticks(frames, false);
-  replay.write_fields(options_.actor_index, first_step, chunk_);
+  replay.write_fields(options_.actor_index, first_step, chunk_.view());
   replay.publish(options_.actor_index);
   finish_chunk();
   return replay::LimiterStatus::kOk;

@@ -206,7 +206,7 @@ nlohmann::json time_end_to_end(const learner::DreamerOptions& options, const tor
       for (int i = 0; i < packed2::kBytesPerFrame; ++i)
         chunk.observation(t, e)[i] = static_cast<std::uint8_t>(random());
   for (std::int64_t filled = 0; filled < replay_options.capacity; filled += header.steps) {
-    service.insert(chunk, std::chrono::seconds(10));
+    service.insert(chunk.view(), std::chrono::seconds(10));
     ++header.chunk_index;
   }
   torch::manual_seed(1);
@@ -312,10 +312,9 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
     replay::ReplayService service(options);
     const auto start = Clock::now();
     std::size_t payload = 0;
+    std::vector<std::uint8_t> buffer;  // reused, as by the replay rank of a run
     for (int i = 0; i < chunks; ++i) {
-      const std::vector<std::uint8_t> bytes = receive_bytes(1, kChunk);
-      const replay::TrajectoryChunk chunk = replay::TrajectoryChunk::decode(bytes);
-      service.insert(chunk, std::chrono::seconds(10));
+      service.insert(replay::TrajectoryChunkView::decode(receive_bytes(buffer, 1, kChunk)), std::chrono::seconds(10));
       payload += static_cast<std::size_t>(header.steps) * header.num_streams * 1440;
     }
     const double insert_seconds = seconds_since(start);
@@ -340,7 +339,7 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
   for (int i = 0; i < samples; ++i) {
     const auto start = Clock::now();
     send_int(0, 0, kSampleAsk);
-    receive_bytes(0, kSample);
+    receive_bytes(reply, 0, kSample);
     latencies.push_back(seconds_since(start) * 1000.0);
   }
   send_json({{"sample_64x16_p50_ms", percentile(latencies, 0.5)}, {"sample_64x16_p99_ms", percentile(latencies, 0.99)}},

@@ -1,6 +1,7 @@
 // One role per rank (see training_run.hpp and role_messages.hpp).
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -91,7 +92,10 @@ RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const Ro
                       replay::ReplayService& replay) {
   const std::filesystem::path dump = run.root / "replay.h5";
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
-  std::deque<std::pair<int, replay::TrajectoryChunk>> chunks;
+  // One receive buffer per actor, reused: an actor sends its next chunk only
+  // after the ack, so its buffer is free again whenever a chunk from it waits.
+  std::vector<std::vector<std::uint8_t>> chunk_buffers(static_cast<std::size_t>(layout.actors()));
+  std::deque<std::pair<int, replay::TrajectoryChunkView>> chunks;  // sender rank, received chunk in its buffer
   std::deque<int> asks;
   const int clients = layout.actors() + layout.learners();
   int done = 0;
@@ -106,10 +110,13 @@ RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const Ro
       stopping = true;
     }
     if (stop_requested()) stopping = true;
-    while (message_waiting(MPI_ANY_SOURCE, kChunk)) {
-      int from = 0;
-      const std::vector<std::uint8_t> bytes = receive_bytes(MPI_ANY_SOURCE, kChunk, &from);
-      chunks.emplace_back(from, replay::TrajectoryChunk::decode(bytes));
+    int sender = 0;
+    while (message_waiting(MPI_ANY_SOURCE, kChunk, &sender)) {
+      DREAMER_ASSERT(
+          std::none_of(chunks.begin(), chunks.end(), [sender](const auto& chunk) { return chunk.first == sender; }),
+          "an actor sent a chunk before the ack of its last one");
+      std::vector<std::uint8_t>& buffer = chunk_buffers[static_cast<std::size_t>(layout.actor_index(sender))];
+      chunks.emplace_back(sender, replay::TrajectoryChunkView::decode(receive_bytes(buffer, sender, kChunk)));
       worked = true;
     }
     while (message_waiting(MPI_ANY_SOURCE, kSampleAsk)) {
@@ -265,7 +272,7 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
     std::int32_t stop = stopped ? 1 : 0;
     if (!stop) {
       send_int(0, layout.replay_rank(), kSampleAsk);
-      const std::vector<std::uint8_t> bytes = receive_bytes(layout.replay_rank(), kSample);
+      const std::span<const std::uint8_t> bytes = receive_bytes(reply, layout.replay_rank(), kSample);
       std::int32_t status = kStatusClosed;
       std::memcpy(&status, bytes.data(), 4);
       if (status == kStatusOk) {

@@ -3,6 +3,13 @@
 # with the settings that work in containers and as root.
 #
 #   launch/mpirun_cpu.sh <actors> <learners> [dreamer_learner args...]
+#
+# Waiting ranks yield their core (mpi_yield_when_idle): where cores are shared
+# (more ranks than cores, learner threads, other jobs) a busy-polling rank
+# takes the core its peer needs, and a chunk transfer crawls
+# (docs/performance.md, "Replay over MPI"). Single-copy shared memory (CMA)
+# needs ptrace rights between ranks, which containers often lack, so it is off
+# unless DREAMER_VADER_SINGLE_COPY=cma asks for it.
 set -euo pipefail
 actors=$1
 learners=$2
@@ -11,5 +18,6 @@ ranks=$((2 + actors + learners))
 root_flags=()
 if [ "$(id -u)" -eq 0 ]; then root_flags=(--allow-run-as-root); fi
 exec mpirun -np "$ranks" --oversubscribe "${root_flags[@]}" --mca btl self,vader --mca pml ob1 \
-  --mca oob_tcp_if_include lo --bind-to none --mca btl_vader_single_copy_mechanism none \
+  --mca oob_tcp_if_include lo --bind-to none --mca mpi_yield_when_idle 1 \
+  --mca btl_vader_single_copy_mechanism "${DREAMER_VADER_SINGLE_COPY:-none}" \
   "${DREAMER_BIN:-build/launch}/dreamer_learner" --actors "$actors" --learners "$learners" "$@"

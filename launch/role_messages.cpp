@@ -10,20 +10,29 @@ void send_bytes(std::span<const std::uint8_t> bytes, int destination, RoleTag ta
   DREAMER_CHECK_MPI(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, destination, tag, MPI_COMM_WORLD));
 }
 
-std::vector<std::uint8_t> receive_bytes(int source, RoleTag tag, int* from) {
+std::span<std::uint8_t> receive_bytes(std::vector<std::uint8_t>& buffer, int source, RoleTag tag, int* from) {
   MPI_Status status;
   DREAMER_CHECK_MPI(MPI_Probe(source, tag, MPI_COMM_WORLD, &status));
   int count = 0;
   DREAMER_CHECK_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(count));
-  DREAMER_CHECK_MPI(MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  if (buffer.size() < static_cast<std::size_t>(count)) buffer.resize(static_cast<std::size_t>(count));
+  DREAMER_CHECK_MPI(
+      MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   if (from != nullptr) *from = status.MPI_SOURCE;
+  return {buffer.data(), static_cast<std::size_t>(count)};
+}
+
+std::vector<std::uint8_t> receive_bytes(int source, RoleTag tag, int* from) {
+  std::vector<std::uint8_t> bytes;
+  receive_bytes(bytes, source, tag, from);
   return bytes;
 }
 
-bool message_waiting(int source, RoleTag tag) {
+bool message_waiting(int source, RoleTag tag, int* from) {
   int flag = 0;
-  DREAMER_CHECK_MPI(MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE));
+  MPI_Status status;
+  DREAMER_CHECK_MPI(MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, &status));
+  if (flag != 0 && from != nullptr) *from = status.MPI_SOURCE;
   return flag != 0;
 }
 

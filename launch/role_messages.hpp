@@ -37,8 +37,13 @@ void send_bytes(std::span<const std::uint8_t> bytes, int destination, RoleTag ta
 // Receives the next message with `tag` from `source` (MPI_ANY_SOURCE allowed);
 // returns its bytes and sets *from to the sender.
 std::vector<std::uint8_t> receive_bytes(int source, RoleTag tag, int* from = nullptr);
-// True when a message with `tag` from `source` is waiting.
-bool message_waiting(int source, RoleTag tag);
+// The same into `buffer`, reused from message to message: it grows when a
+// message is larger (never shrinks, and is not cleared), so a hot receiver
+// allocates once. Returns the message's bytes, the front of `buffer`.
+std::span<std::uint8_t> receive_bytes(std::vector<std::uint8_t>& buffer, int source, RoleTag tag, int* from = nullptr);
+// True when a message with `tag` from `source` is waiting; sets *from to its
+// sender.
+bool message_waiting(int source, RoleTag tag, int* from = nullptr);
 
 void send_json(const nlohmann::json& value, int destination, RoleTag tag);
 nlohmann::json receive_json(int source, RoleTag tag, int* from = nullptr);

@@ -50,7 +50,7 @@ class HostReplay final : public InProcessReplay {
       : service_(options), batch_(options.batch_size, options.seq_len) {}
   replay::LimiterStatus insert_next_chunk(actors::ActorWorker& actor) override {
     if (pending_ == nullptr) pending_ = &actor.collect_chunk();
-    const replay::LimiterStatus status = service_.insert(*pending_, std::chrono::nanoseconds(0));
+    const replay::LimiterStatus status = service_.insert(pending_->view(), std::chrono::nanoseconds(0));
     if (status == replay::LimiterStatus::kOk) pending_ = nullptr;
     return status;
   }

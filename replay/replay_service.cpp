@@ -22,7 +22,7 @@ void require_chunk_layout(const ChunkHeader& header, const ReplayOptions& option
   }
 }
 
-void write_chunk_steps(ReplayRing& ring, std::uint64_t first_step, const TrajectoryChunk& chunk,
+void write_chunk_steps(ReplayRing& ring, std::uint64_t first_step, const TrajectoryChunkView& chunk,
                        bool with_observations) {
   const ChunkHeader& header = chunk.header();
   for (int t = 0; t < header.steps; ++t) {
@@ -40,7 +40,7 @@ void write_chunk_steps(ReplayRing& ring, std::uint64_t first_step, const Traject
   }
 }
 
-LimiterStatus ReplayService::insert(const TrajectoryChunk& chunk, std::chrono::nanoseconds timeout) {
+LimiterStatus ReplayService::insert(const TrajectoryChunkView& chunk, std::chrono::nanoseconds timeout) {
   const ChunkHeader& header = chunk.header();
   require_chunk_layout(header, options_);
   const std::int64_t env_steps = static_cast<std::int64_t>(header.steps) * header.num_streams;

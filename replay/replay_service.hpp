@@ -35,14 +35,15 @@ namespace dreamer::replay {
 void require_chunk_layout(const ChunkHeader& header, const ReplayOptions& options);
 // Writes every row of `chunk` into its streams from `first_step` on (the
 // observations too unless with_observations is false).
-void write_chunk_steps(ReplayRing& ring, std::uint64_t first_step, const TrajectoryChunk& chunk,
+void write_chunk_steps(ReplayRing& ring, std::uint64_t first_step, const TrajectoryChunkView& chunk,
                        bool with_observations);
 
 class ReplayService {
  public:
   explicit ReplayService(const ReplayOptions& options);
 
-  LimiterStatus insert(const TrajectoryChunk& chunk, std::chrono::nanoseconds timeout);
+  // Reads `chunk` in place (a TrajectoryChunk's view() or a received message).
+  LimiterStatus insert(const TrajectoryChunkView& chunk, std::chrono::nanoseconds timeout);
   LimiterStatus sample(SampleBatch& batch, std::chrono::nanoseconds timeout);
   void close() { limiter_.close(); }
   bool closed() const { return limiter_.closed(); }

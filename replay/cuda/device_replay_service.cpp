@@ -27,7 +27,7 @@ LimiterStatus DeviceReplayService::begin_insert(int group, std::chrono::nanoseco
   return status;
 }
 
-void DeviceReplayService::write_fields(int group, std::uint64_t first_step, const TrajectoryChunk& chunk) {
+void DeviceReplayService::write_fields(int group, std::uint64_t first_step, const TrajectoryChunkView& chunk) {
   require_chunk_layout(chunk.header(), options_);
   DREAMER_ASSERT(chunk.header().actor == group, "chunk header names another writer group");
   write_chunk_steps(ring_.host_ring(), first_step, chunk, false);

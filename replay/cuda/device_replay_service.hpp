@@ -45,7 +45,7 @@ class DeviceReplayService {
   // The non-observation fields of the chunk begun at `first_step`, from
   // `chunk` (its header must name `group`'s streams; its observations are
   // ignored).
-  void write_fields(int group, std::uint64_t first_step, const TrajectoryChunk& chunk);
+  void write_fields(int group, std::uint64_t first_step, const TrajectoryChunkView& chunk);
   void publish(int group);
 
   // `batch` must come without observations; `device_observations` takes

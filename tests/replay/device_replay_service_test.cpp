@@ -70,7 +70,7 @@ LimiterStatus insert_chunk(DeviceReplayService& service, int group) {
       chunk.episode_id(t)[i] = fields.episode_id;
     }
   }
-  service.write_fields(group, first, chunk);
+  service.write_fields(group, first, chunk.view());
   service.publish(group);
   return LimiterStatus::kOk;
 }
