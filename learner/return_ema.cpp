@@ -22,7 +22,11 @@ ReturnEmaImpl::ReturnEmaImpl(const ReturnEmaOptions& options) : options_(options
 
 torch::Tensor ReturnEmaImpl::quantiles(const torch::Tensor& returns) const {
   const auto flat = returns.detach().to(torch::kFloat32).flatten();
-  const auto q = torch::tensor({options_.low_percentile, options_.high_percentile}, flat.options());
+  // Filled on the device: a tensor built from host values would be a
+  // host-to-device copy, which CUDA graph capture does not allow.
+  auto q = torch::empty({2}, flat.options());
+  q[0].fill_(options_.low_percentile);
+  q[1].fill_(options_.high_percentile);
   return torch::quantile(flat, q);
 }
 
