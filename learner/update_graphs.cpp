@@ -60,12 +60,21 @@ struct UpdateGraphs::Impl {
 
 UpdateGraphs::UpdateGraphs(c10::Device device) : impl_(std::make_unique<Impl>(device_index(device))) {}
 
-UpdateGraphs::~UpdateGraphs() = default;
+// The last update's replays may still run on the side stream: wait for them
+// before their graphs go.
+UpdateGraphs::~UpdateGraphs() {
+  try {
+    impl_->stream.synchronize();
+  } catch (const std::exception&) {
+    // A failed device cannot be waited for; the graphs are destroyed anyway.
+  }
+}
 
 bool UpdateGraphs::captured() const { return !impl_->graphs.empty() && impl_->phase == Phase::kReplay; }
 
 void UpdateGraphs::reset() {
   DREAMER_ASSERT(!impl_->in_update, "UpdateGraphs::reset() inside an update");
+  impl_->stream.synchronize();
   impl_->graphs.clear();
   impl_->pool = {0, 0};
   impl_->eager_updates = 0;
@@ -88,10 +97,14 @@ void UpdateGraphs::update(const std::function<void()>& body) {
     c10::cuda::CUDAStreamGuard guard(impl.stream);
     body();
   } catch (...) {
+    // Drop half-captured graphs; the first error is the one to report.
     impl.in_update = false;
-    if (impl.phase != Phase::kEager) reset();
-    impl.side_done.record(impl.stream);
-    impl.side_done.block(caller);
+    try {
+      if (impl.phase != Phase::kEager) reset();
+      impl.side_done.record(impl.stream);
+      impl.side_done.block(caller);
+    } catch (const std::exception&) {
+    }
     throw;
   }
   impl.in_update = false;
