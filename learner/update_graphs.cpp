@@ -33,13 +33,15 @@ struct NamedGraph {
   std::unique_ptr<at::cuda::CUDAGraph> graph;
 };
 
-// Ends a capture that failed part-way so that the stream can be used again;
-// the capture's own error is the one worth reporting.
+// Ends a capture that failed part-way so that the stream can be used again,
+// and clears the (non-sticky) error it left, which later kernel launch
+// checks would report; the capture's own error is the one worth reporting.
 void abandon_capture(at::cuda::CUDAGraph& graph) {
   try {
     graph.capture_end();
   } catch (const std::exception&) {
   }
+  (void)cudaGetLastError();
 }
 
 }  // namespace
