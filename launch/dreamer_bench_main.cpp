@@ -4,6 +4,7 @@
 //                         env steps/s and frames/s of the batched environment
 //                         with per-env random actions (CUDA: actions on device)
 //   dreamer_bench learner [--device cpu|cuda] [--preset P] [--batch B --seq T] [--bf16]
+//                         [--fused-adam] [--cuda-graphs]
 //                         ms per full update (world model + behaviour), its
 //                         forward+backward phases, replay sample ms and
 //                         end-to-end ms per update (sample + upload + update),
@@ -43,6 +44,7 @@
 #include "learner/learner_worker.hpp"
 #include "learner/packed2_unpack.hpp"
 #include "learner/player.hpp"
+#include "learner/update_graphs.hpp"
 #include "replay/replay_service.hpp"
 #if defined(DREAMER_HAS_CUDA)
 #include <cuda_runtime_api.h>
@@ -145,7 +147,15 @@ struct LearnerBenchArgs {
   int seq = 0;
   int iterations = 5;
   bool bf16 = false;
+  bool fused_adam = false;
+  bool cuda_graphs = false;
 };
+
+// Updates before timing: one, or with CUDA graphs the eager warm-up updates
+// and the capturing update, so that every timed update replays the graphs.
+int warmup_updates(const learner::DreamerOptions& options, const torch::Device& device) {
+  return options.train.cuda_graphs && device.is_cuda() ? learner::kGraphWarmupUpdates + 1 : 1;
+}
 
 void wait_for(const torch::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize();
@@ -213,7 +223,7 @@ nlohmann::json time_end_to_end(const learner::DreamerOptions& options, const tor
   learner::LearnerWorker worker(options, device, nullptr, MPI_COMM_NULL);
   replay::SampleBatch batch(replay_options.batch_size, replay_options.seq_len);
   service.sample(batch, std::chrono::seconds(10));
-  worker.update(batch).read();  // warm-up
+  for (int i = 0; i < warmup_updates(options, device); ++i) worker.update(batch).read();
   double sample_seconds = 0.0;
   const BenchClock::time_point start = BenchClock::now();
   learner::UpdateMetrics metrics;
@@ -233,6 +243,8 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   if (args.batch > 0) options.train.batch_size = args.batch;
   if (args.seq > 0) options.train.seq_len = args.seq;
   options.train.autocast_bf16 = args.bf16;
+  options.train.fused_adam = args.fused_adam;
+  options.train.cuda_graphs = args.cuda_graphs;
   const torch::Device device = args.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   torch::manual_seed(1);
   learner::DreamerAgent agent(options, device);
@@ -244,7 +256,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   batch.is_first = torch::zeros({b, t}).to(device);
   batch.is_terminal = torch::zeros({b, t}).to(device);
   batch.is_truncated = torch::zeros({b, t}).to(device);
-  agent.update(batch).read();  // warm-up (and one host read)
+  for (int i = 0; i < warmup_updates(options, device); ++i) agent.update(batch).read();  // warm-up (and host reads)
   const auto start = Clock::now();
   learner::UpdateMetrics metrics;
   for (int i = 0; i < args.iterations; ++i) metrics = agent.update(batch);
@@ -278,6 +290,8 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
           {"batch", b},
           {"seq_len", t},
           {"bf16", args.bf16},
+          {"fused_adam", args.fused_adam},
+          {"cuda_graphs", args.cuda_graphs},
           {"update_ms", update_ms},
           {"train_steps_per_s", 1000.0 / update_ms * b * t},
           {"player_act_ms", act_ms},
@@ -393,6 +407,8 @@ int main(int argc, char** argv) {
   learner->add_option("--seq", learner_args.seq);
   learner->add_option("--iterations", learner_args.iterations);
   learner->add_flag("--bf16", learner_args.bf16, "bf16 autocast outside the RSSM (CUDA)");
+  learner->add_flag("--fused-adam", learner_args.fused_adam, "one fused Adam kernel per optimizer (CUDA)");
+  learner->add_flag("--cuda-graphs", learner_args.cuda_graphs, "replay the update as CUDA graphs (CUDA)");
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks);

@@ -39,6 +39,8 @@ struct CommandLine {
   std::string resume;
   std::string stage;
   std::optional<double> model_lr;
+  bool fused_adam = false;
+  bool cuda_graphs = false;
   std::int64_t inject_nan_at_update = 0;
   CopyAuditOptions copy_audit;
 };
@@ -87,6 +89,8 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--seed", c.seed, "Random seed")->capture_default_str();
   app.add_option("--model-lr", line.model_lr, "World-model learning rate (default: the preset's)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--fused-adam", line.fused_adam, "CUDA: one fused Adam kernel per optimizer step");
+  app.add_flag("--cuda-graphs", line.cuda_graphs, "CUDA: replay the learner update as CUDA graphs");
   app.add_option("--inject-nan-at-update", line.inject_nan_at_update,
                  "TEST ONLY: give update K's batch a NaN reward, to exercise the non-finite check and its "
                  "failure bundle (0: never)")
@@ -121,6 +125,8 @@ RunConfig build_config(CommandLine& line) {
   config.preset = line.preset;
   config.model = learner::DreamerOptions::preset(line.preset);
   if (line.model_lr) config.model.train.model_lr = *line.model_lr;
+  config.model.train.fused_adam = line.fused_adam;
+  config.model.train.cuda_graphs = line.cuda_graphs;
   if (!line.stage.empty())
     config.task.stage = line.stage;
   else if (config.standing_still())

@@ -14,15 +14,31 @@
 //     critic:       mean(w * (NLL(R) + NLL(slow critic mean)))  -> hook -> clip 100 -> step
 //     slow critic:  slow <- 0.98 * slow + 0.02 * critic  (every update)
 //
+// The update runs as five segments with host work between them:
+//
+//   [world_model] hook(model) [imagination] quantile hook [actor] hook(actor)
+//   [critic] hook(critic) [finish: slow critic, metrics]
+//
+// Each gradient hook is followed by clipping and the Adam step: on the host
+// between segments (torch::optim::Adam), or with train.fused_adam on CUDA at
+// the start of the next segment (FusedAdam, one kernel per optimizer). With
+// train.cuda_graphs on CUDA the segments become CUDA graphs (UpdateGraphs):
+// the batch is copied into static tensors, every tensor that crosses a
+// segment lives in UpdatePass across updates, and the metrics are copied
+// out of the graphs' static tensor. On CPU both options are ignored.
+//
 // Plug-in points for checkpointing and multi-learner training:
 //  - named_modules(): world_model, actor, critic, slow_critic, return_ema
 //    (torch::nn::Module, use named_parameters() / named_buffers()).
 //  - named_optimizers(): model, actor, critic (torch::optim::Adam).
-//  - counters(): updates done.
+//  - counters(): updates done (host; also with CUDA graphs). Adam's step()
+//    counters stay in the optimizers' state with fused Adam too.
 //  - set_gradient_hook(): called after backward(), before clipping and the
 //    optimizer step, with the group's gradients (one tensor per parameter,
 //    in parameters() order, every one defined). Modify them in place (e.g.
-//    all-reduce and divide by the world size) or replace entries.
+//    all-reduce and divide by the world size) or replace entries (with
+//    CUDA graphs replaced entries are copied into the gradients, whose
+//    addresses the graphs hold).
 //  - set_quantile_hook(): called with the fp32 [2] tensor of this update's
 //    return quantiles before they enter the EMA, so learners can average them.
 // Not thread-safe: one thread drives an agent.
@@ -38,9 +54,11 @@
 
 #include "learner/actor.hpp"
 #include "learner/dreamer_options.hpp"
+#include "learner/fused_adam.hpp"
 #include "learner/return_ema.hpp"
 #include "learner/training_batch.hpp"
 #include "learner/two_hot_head.hpp"
+#include "learner/update_graphs.hpp"
 #include "learner/update_metrics.hpp"
 #include "learner/world_model.hpp"
 
@@ -58,6 +76,9 @@ struct AgentCounters {
 class DreamerAgent {
  public:
   DreamerAgent(const DreamerOptions& options, torch::Device device);
+  ~DreamerAgent();
+  DreamerAgent(const DreamerAgent&) = delete;
+  DreamerAgent& operator=(const DreamerAgent&) = delete;
 
   UpdateMetrics update(const TrainingBatch& batch);
 
@@ -79,6 +100,11 @@ class DreamerAgent {
   void set_gradient_hook(GradientHook hook) { gradient_hook_ = std::move(hook); }
   void set_quantile_hook(QuantileHook hook) { quantile_hook_ = std::move(hook); }
 
+  // True with train.cuda_graphs once the graphs are captured: every later
+  // update replays them (after kGraphWarmupUpdates eager updates and one
+  // capturing update).
+  bool graphs_captured() const { return graphs_ && graphs_->captured(); }
+
   // The Player's weights (encoder, RSSM, actor parameters, in that order);
   // the tensors share storage with the live parameters.
   std::vector<torch::Tensor> player_weights();
@@ -88,10 +114,21 @@ class DreamerAgent {
   const torch::Tensor& bins() const { return bins_; }
 
  private:
-  struct WorldModelStep;
-  WorldModelStep train_world_model(const PreparedBatch& batch);
-  torch::Tensor apply_gradients(ParameterGroup group, torch::nn::Module& module, torch::optim::Adam& optimizer,
-                                double max_norm);
+  struct UpdatePass;
+  void run_update(const TrainingBatch& batch);
+  void segment(const std::string& name, const std::function<void()>& body);
+  void copy_to_static_batch(const TrainingBatch& batch);
+  bool prepare_fused_optimizers();
+  void train_world_model(const PreparedBatch& batch);
+  void imagine_returns();
+  void apply_quantile_hook();
+  void train_actor();
+  void train_critic();
+  void collect_metrics();
+  void after_backward(ParameterGroup group);
+  void fused_step(ParameterGroup group);
+  torch::Tensor clip_and_step(ParameterGroup group, const std::vector<torch::Tensor>& grads);
+  void record_grad_norm(ParameterGroup group, const torch::Tensor& norm);
   void update_slow_critic();
 
   DreamerOptions options_;
@@ -105,6 +142,11 @@ class DreamerAgent {
   std::unique_ptr<torch::optim::Adam> model_optimizer_;
   std::unique_ptr<torch::optim::Adam> actor_optimizer_;
   std::unique_ptr<torch::optim::Adam> critic_optimizer_;
+  // CUDA with train.fused_adam: one per optimizer, in ParameterGroup order.
+  std::vector<std::unique_ptr<FusedAdam>> fused_optimizers_;
+  // CUDA with train.cuda_graphs.
+  std::unique_ptr<UpdateGraphs> graphs_;
+  std::unique_ptr<UpdatePass> pass_;
   AgentCounters counters_;
   GradientHook gradient_hook_;
   QuantileHook quantile_hook_;

@@ -72,6 +72,12 @@ struct TrainOptions {
   double actor_grad_clip = 100.0;
   double critic_grad_clip = 100.0;
   bool autocast_bf16 = false;  // CUDA only: bf16 autocast outside the RSSM
+  // CUDA only (ignored on CPU): each optimizer step is one at::_fused_adam_
+  // call over all of its parameters (learner/fused_adam.hpp).
+  bool fused_adam = false;
+  // CUDA only (ignored on CPU): the update replays CUDA graphs captured after
+  // warm-up updates (learner/update_graphs.hpp).
+  bool cuda_graphs = false;
 
   template <class Archive>
   void serialize(Archive& archive) {
@@ -88,7 +94,8 @@ struct TrainOptions {
             cereal::make_nvp("actor_lr", actor_lr), cereal::make_nvp("critic_lr", critic_lr),
             cereal::make_nvp("adam_eps", adam_eps), cereal::make_nvp("model_grad_clip", model_grad_clip),
             cereal::make_nvp("actor_grad_clip", actor_grad_clip),
-            cereal::make_nvp("critic_grad_clip", critic_grad_clip), cereal::make_nvp("autocast_bf16", autocast_bf16));
+            cereal::make_nvp("critic_grad_clip", critic_grad_clip), cereal::make_nvp("autocast_bf16", autocast_bf16),
+            cereal::make_nvp("fused_adam", fused_adam), cereal::make_nvp("cuda_graphs", cuda_graphs));
   }
   void validate() const;
 };

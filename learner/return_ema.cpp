@@ -22,11 +22,12 @@ ReturnEmaImpl::ReturnEmaImpl(const ReturnEmaOptions& options) : options_(options
 
 torch::Tensor ReturnEmaImpl::quantiles(const torch::Tensor& returns) const {
   const auto flat = returns.detach().to(torch::kFloat32).flatten();
-  // The levels are built once per device: a literal tensor is made on the
-  // host and would be copied to the device on every update.
-  if (!levels_.defined() || levels_.device() != flat.device())
-    levels_ = torch::tensor({options_.low_percentile, options_.high_percentile}, flat.options());
-  return torch::quantile(flat, levels_);
+  // Filled on the device: a tensor built from host values would be a
+  // host-to-device copy, which CUDA graph capture does not allow.
+  auto q = torch::empty({2}, flat.options());
+  q[0].fill_(options_.low_percentile);
+  q[1].fill_(options_.high_percentile);
+  return torch::quantile(flat, q);
 }
 
 void ReturnEmaImpl::update(const torch::Tensor& quantiles) {

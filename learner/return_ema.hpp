@@ -49,7 +49,6 @@ class ReturnEmaImpl : public torch::nn::Module {
   ReturnEmaOptions options_;
   torch::Tensor low_;
   torch::Tensor high_;
-  mutable torch::Tensor levels_;  // [low, high] percentiles on the last device used; not a buffer
 };
 TORCH_MODULE(ReturnEma);
 

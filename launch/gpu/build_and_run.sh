@@ -6,9 +6,10 @@
 #
 #   bash launch/gpu/build_and_run.sh STEP...
 #
-# Steps: build, cuda-tests, env-bench, learner-bench, ncu-env, nccl-tests,
-# multi-learner, gpu-loop (the one-GPU loop under the copy audit), gate,
-# capture (gpu-main baselines from the gate's runs, into $OUT/baselines). Each step runs under `timeout` (STEP_TIMEOUT seconds,
+# Steps: build, cuda-tests, env-bench, learner-bench, learner-bench-fast,
+# ncu-env, nccl-tests, multi-learner, gpu-loop (the one-GPU loop under the
+# copy audit), gate, capture (gpu-main baselines from the gate's runs, into
+# $OUT/baselines). Each step runs under `timeout` (STEP_TIMEOUT seconds,
 # default 240; a step may be named step:seconds). A step's failure is recorded
 # in steps.txt and the next step still runs; the exit status is non-zero if any
 # step failed. Every log and run directory ends up in $OUT/results.tgz (the
@@ -37,7 +38,7 @@ step_build() {
   cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
     -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 ${CMAKE_EXTRA:-} &&
     cmake --build $build -j "$(nproc)" --target dreamer_learner dreamer_bench dreamer_gate dreamer_make_stages \
-      env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
+      env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test learner_graphs_test \
       common_cuda_activity_trace_test common_cuda_activity_trace_torch_test
 }
 step_cuda_tests() {
@@ -56,6 +57,17 @@ step_learner_bench() {
     $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 --bf16 &&
     $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 &&
     $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 --bf16
+}
+# Fused Adam, CUDA graphs and both (fp32, and both with bf16) for the default
+# and bench presets; about 10 runs, so give it time: learner-bench-fast:900.
+step_learner_bench_fast() {
+  local shape flags
+  for shape in "--preset default --batch 64 --seq 16" "--preset bench --batch 32 --seq 16"; do
+    for flags in "--fused-adam" "--cuda-graphs" "--fused-adam --cuda-graphs" "--fused-adam --cuda-graphs --bf16"; do
+      # shellcheck disable=SC2086  # word splitting of the flag lists is intended
+      $bin/dreamer_bench learner --device cuda $shape --iterations 20 $flags || return 1
+    done
+  done
 }
 step_ncu_env() {
   ncu --launch-skip 2 --launch-count 1 --section SpeedOfLight --section Occupancy --section LaunchStats \
