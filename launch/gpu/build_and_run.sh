@@ -17,7 +17,7 @@
 #
 # Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes), CUDA_TESTS_EXCLUDE (ctest -E),
 # ENV_BENCH_ENVS, ENV_BENCH_STEPS, LEARNERS, MULTI_ENV_STEPS, BUILD_DIR (default build-cuda), CMAKE_EXTRA
-# (more configure arguments).
+# (more configure arguments), BUILD_TARGETS (what the build step builds).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=/tmp/gpu_results
@@ -37,9 +37,9 @@ step_build() {
   nccl_root=$(python3 -c 'import nvidia.nccl as m; print(list(m.__path__)[0])')
   cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
     -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 ${CMAKE_EXTRA:-} &&
-    cmake --build $build -j "$(nproc)" --target dreamer_learner dreamer_bench dreamer_gate dreamer_make_stages \
-      env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test learner_graphs_test \
-      common_cuda_activity_trace_test common_cuda_activity_trace_torch_test
+    cmake --build $build -j "$(nproc)" --target ${BUILD_TARGETS:-dreamer_learner dreamer_bench dreamer_gate \
+      dreamer_make_stages env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
+      learner_graphs_test common_cuda_activity_trace_test common_cuda_activity_trace_torch_test}
 }
 step_cuda_tests() {
   ctest --test-dir $build --output-on-failure -R '_CUDA|DeviceReplayRing' -E "${CUDA_TESTS_EXCLUDE:-^$}" --timeout 600

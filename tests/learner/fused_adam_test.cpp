@@ -76,7 +76,11 @@ void expect_fused_matches_torch_adam(torch::Device device) {
     const auto& actual = state_of(owner, fused_parameters[i]);
     EXPECT_EQ(actual.step(), kSteps);
     EXPECT_TRUE(torch::allclose(actual.exp_avg(), expected.exp_avg(), 1e-5, 1e-6));
-    EXPECT_TRUE(torch::allclose(actual.exp_avg_sq(), expected.exp_avg_sq(), 1e-5, 1e-16));
+    // The fused kernel forms 1 - beta2 in float32 from float32(0.999):
+    // 0.00099998713, where torch's Adam passes 1 - 0.999 formed in double
+    // (0.001): every exp_avg_sq term differs by 1.287e-5 relative (first
+    // seen on an H200, where 1e-5 failed). 2e-5 holds that and nothing more.
+    EXPECT_TRUE(torch::allclose(actual.exp_avg_sq(), expected.exp_avg_sq(), 2e-5, 1e-16));
   }
   // The parameters moved: the comparison above is not between two no-ops.
   EXPECT_GT((fused_parameters[0] - make_parameters(device)[0]).abs().max().item<double>(), 5 * kLearningRate);
