@@ -8,33 +8,11 @@
 #include <vector>
 
 #include "common/cuda_check.hpp"
+#include "device_test_support.hpp"
 #include "replay_test_steps.hpp"
 
 namespace dreamer::replay::cuda {
 namespace {
-
-bool have_gpu() {
-  int devices = 0;
-  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
-}
-
-#define SKIP_WITHOUT_GPU() \
-  if (!have_gpu()) GTEST_SKIP() << "no CUDA device visible (cudaGetDeviceCount reports 0)"
-
-ReplayOptions device_options() {
-  ReplayOptions options;
-  options.num_streams = 4;
-  options.writer_groups = 2;
-  options.capacity = 40;
-  options.commit_stride = 4;
-  options.safety_margin = 4;
-  options.seq_len = 8;
-  options.batch_size = 6;
-  options.min_size_to_sample = 32;
-  options.train_ratio = 4.0;
-  options.error_buffer = 64.0;
-  return options;
-}
 
 // Writes `chunks` chunks of test steps of `group`, frames through the device
 // slot pointers.
@@ -58,7 +36,7 @@ void write_device_chunks(DeviceReplayRing& ring, int group, int chunks) {
 
 TEST(DeviceReplayRing, SlotPointersAreFixedStridedAddressesInOneBlock_CUDA) {
   SKIP_WITHOUT_GPU();
-  DeviceReplayRing ring(device_options());
+  DeviceReplayRing ring(testing::small_device_options());
   const std::uint64_t fingerprint = ring.storage_fingerprint();
   EXPECT_EQ(ring.slot_pointer(0, 0), ring.device_observations());
   EXPECT_EQ(ring.slot_pointer(1, 3) - ring.device_observations(), (40 + 3) * 1440);
@@ -70,7 +48,7 @@ TEST(DeviceReplayRing, SlotPointersAreFixedStridedAddressesInOneBlock_CUDA) {
 
 TEST(DeviceReplayRing, GatheredSequencesMatchTheWrittenFrames_CUDA) {
   SKIP_WITHOUT_GPU();
-  DeviceReplayRing ring(device_options());
+  DeviceReplayRing ring(testing::small_device_options());
   write_device_chunks(ring, 0, 23);  // wraps
   write_device_chunks(ring, 1, 3);
   cudaStream_t stream = nullptr;

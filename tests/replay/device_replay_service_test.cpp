@@ -11,33 +11,11 @@
 #include <vector>
 
 #include "common/cuda_check.hpp"
+#include "device_test_support.hpp"
 #include "replay_test_steps.hpp"
 
 namespace dreamer::replay::cuda {
 namespace {
-
-bool have_gpu() {
-  int devices = 0;
-  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
-}
-
-#define SKIP_WITHOUT_GPU() \
-  if (!have_gpu()) GTEST_SKIP() << "no CUDA device visible (cudaGetDeviceCount reports 0)"
-
-ReplayOptions service_options() {
-  ReplayOptions options;
-  options.num_streams = 4;
-  options.writer_groups = 2;
-  options.capacity = 40;
-  options.commit_stride = 4;
-  options.safety_margin = 4;
-  options.seq_len = 8;
-  options.batch_size = 6;
-  options.min_size_to_sample = 32;
-  options.train_ratio = 4.0;
-  options.error_buffer = 64.0;
-  return options;
-}
 
 // One chunk of test steps for `group`: frames through the slot pointers,
 // fields through a host chunk. Returns the limiter's answer.
@@ -98,7 +76,7 @@ void expect_sample_matches(DeviceReplayService& service, std::uint8_t* device_ba
 
 // Actors may run any distance ahead of the learners.
 ReplayOptions unthrottled_options() {
-  ReplayOptions options = service_options();
+  ReplayOptions options = testing::small_device_options();
   options.error_buffer = 1e9;
   return options;
 }
@@ -119,7 +97,7 @@ TEST(DeviceReplayService, ChunksWrittenThroughSlotsAreSampledBackOnTheDevice_CUD
 
 TEST(DeviceReplayService, LimiterHoldsActorsBackWhenLearnersLag_CUDA) {
   SKIP_WITHOUT_GPU();
-  DeviceReplayService service(service_options(), nullptr);
+  DeviceReplayService service(testing::small_device_options(), nullptr);
   // train_ratio 4, error_buffer 64: past the fill size the actors may run at
   // most 64 replayed steps ahead of the learners.
   int accepted = 0;
