@@ -203,28 +203,27 @@ void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) 
     }
     torch::cuda::synchronize(static_cast<c10::DeviceIndex>(options_.cuda_device));
   }
-  // One copy of the chunk's fields to the host (and of its frames, for a
-  // host chunk).
+  // One copy of the chunk's fields to the host (and one of its frames, for
+  // a host chunk).
   {
     DeclaredCopy scope("actor_chunk_fields");
     device_->host_fields.copy_(device_->fields);
   }
-  const auto host = [&](Staging::Column c) { return column(device_->host_fields, c); };
-  const std::size_t row = static_cast<std::size_t>(n);
-  for (int t = 0; t < ticks; ++t) {
-    std::memcpy(chunk_.episode_id(t), host(Staging::kEpisodeId)[t].data_ptr<std::int64_t>(),
-                row * sizeof(std::int64_t));
-    std::memcpy(chunk_.reward(t), host(Staging::kReward)[t].data_ptr<float>(), row * sizeof(float));
-    std::memcpy(dist_.data() + static_cast<std::size_t>(t) * row, host(Staging::kDist)[t].data_ptr<float>(),
-                row * sizeof(float));
-    std::memcpy(chunk_.is_terminal(t), host(Staging::kTerminated)[t].data_ptr<std::uint8_t>(), row);
-    std::memcpy(chunk_.is_truncated(t), host(Staging::kTruncated)[t].data_ptr<std::uint8_t>(), row);
-    std::memcpy(chunk_.is_first(t), host(Staging::kIsFirst)[t].data_ptr<std::uint8_t>(), row);
-    std::memcpy(chunk_.action(t), host(Staging::kAction)[t].data_ptr<std::uint8_t>(), row);
-    if (copy_frames) {
-      torch::from_blob(chunk_.observation(t, 0), {n, static_cast<std::int64_t>(packed2::kBytesPerFrame)}, torch::kUInt8)
-          .copy_(device_->frames[t]);
-    }
+  // Each chunk field is one [steps, streams] block (trajectory_chunk.hpp),
+  // as is each staged column: one memcpy per field.
+  const auto to_host = [&](void* destination, Staging::Column c) {
+    const torch::Tensor source = column(device_->host_fields, c);
+    std::memcpy(destination, source.data_ptr(), source.nbytes());
+  };
+  to_host(chunk_.episode_id(0), Staging::kEpisodeId);
+  to_host(chunk_.reward(0), Staging::kReward);
+  to_host(dist_.data(), Staging::kDist);
+  to_host(chunk_.is_terminal(0), Staging::kTerminated);
+  to_host(chunk_.is_truncated(0), Staging::kTruncated);
+  to_host(chunk_.is_first(0), Staging::kIsFirst);
+  to_host(chunk_.action(0), Staging::kAction);
+  if (copy_frames) {
+    torch::from_blob(chunk_.observation(0, 0), device_->frames.sizes(), torch::kUInt8).copy_(device_->frames);
   }
 }
 
