@@ -39,7 +39,7 @@ step_build() {
     -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 ${CMAKE_EXTRA:-} &&
     cmake --build $build -j "$(nproc)" --target ${BUILD_TARGETS:-dreamer_learner dreamer_bench dreamer_gate \
       dreamer_make_stages env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
-      learner_graphs_test common_cuda_activity_trace_test common_cuda_activity_trace_torch_test}
+      learner_graphs_test actor_worker_cuda_test common_cuda_activity_trace_test common_cuda_activity_trace_torch_test}
 }
 step_cuda_tests() {
   ctest --test-dir $build --output-on-failure -R '_CUDA|DeviceReplayRing' -E "${CUDA_TESTS_EXCLUDE:-^$}" --timeout 600
