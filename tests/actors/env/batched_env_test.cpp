@@ -28,6 +28,7 @@ class ExitRoomEnv : public ::testing::Test {
     std::filesystem::remove_all(stage_dir_);
     build_exit_room_stage(kRoms / "exit_room.gb", stage_dir_, StepSchedule{});
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(stage_dir_); }
   static TaskSpec spec() {
     TaskSpec spec;
     spec.rom = kRoms / "exit_room.gb";
@@ -159,6 +160,7 @@ TEST(StaticScreenEnv, ConstantActionGivesIdenticalFramesStepAfterStep) {
       ASSERT_EQ(batch.observation, first) << "action " << int(action) << " step " << step;
     }
   }
+  std::filesystem::remove_all(stage);
 }
 
 TEST(TaskLoading, RefusesBadInputsWithOneError) {
@@ -187,6 +189,7 @@ TEST(TaskLoading, RefusesAGoalMadeForAnotherSchedule) {
   spec.goal_dir = stage;
   spec.schedule.frames_per_step = 12;
   EXPECT_THROW(Task::load(spec), Error);
+  std::filesystem::remove_all(stage);
 }
 
 TEST(MakeBatchedEnv, RefusesAnUnavailableBackendClearly) {
