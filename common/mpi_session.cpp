@@ -1,5 +1,6 @@
 #include "common/mpi_session.hpp"
 
+#include <cstdlib>
 #include <string>
 
 #include "common/error.hpp"
@@ -13,6 +14,12 @@ MpiSession::MpiSession(std::optional<int> expected_world_size) {
   if (initialized) {
     DREAMER_CHECK_MPI(MPI_Query_thread(&thread_level_));
   } else {
+    // Started without a launcher, Open MPI forks a helper daemon (orted) for
+    // the 1-rank world. Under Slurm that daemon also gets the job's signals
+    // and, on a requeue's SIGTERM, ends the run before it has checkpointed.
+    // A single process never spawns ranks, so it needs no daemon. Only
+    // Open MPI's singleton start reads this; a user's own setting wins.
+    setenv("OMPI_MCA_ess_singleton_isolated", "1", /*overwrite=*/0);
     // MPI_Init_thread's errors go to MPI_ERRORS_ARE_FATAL: nothing can be set before it.
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &thread_level_);
     owns_mpi_ = true;

@@ -3,8 +3,12 @@
 #include "common/mpi_session.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "common/call_error.hpp"
@@ -47,10 +51,40 @@ TEST(MpiSession, MpiErrorsReachTheCheckMacroInsteadOfAborting) {
 }  // namespace
 }  // namespace dreamer
 
+namespace {
+
+// Processes whose parent is this one (field 4 of /proc/<pid>/stat).
+int count_child_processes() {
+  int children = 0;
+  const std::string self = std::to_string(::getpid());
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto name_end = line.rfind(')');  // the command name may hold spaces
+    if (name_end == std::string::npos) continue;
+    std::istringstream fields(line.substr(name_end + 1));
+    std::string state;
+    std::string parent;
+    fields >> state >> parent;
+    if (parent == self) ++children;
+  }
+  return children;
+}
+
+}  // namespace
+
 // `--expected-world-size=N`: only construct an owning session expecting N
 // ranks (the way executables use it) and report a refusal on stderr with
 // exit code 3.
+// `--count-children`: started without mpirun, construct an owning 1-rank
+// session and print how many child processes MPI started.
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--count-children") {
+    const dreamer::MpiSession session(1);
+    std::printf("child processes: %d\n", count_child_processes());
+    return 0;
+  }
   const std::string flag = "--expected-world-size=";
   if (argc == 2 && std::string(argv[1]).starts_with(flag)) {
     try {
