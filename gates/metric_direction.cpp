@@ -45,7 +45,7 @@ MetricDirection metric_direction(std::string_view name) {
 
 bool is_wall_clock_metric(std::string_view name) {
   return name == "sps" || name == "train_sps" || name == "wall_s" || name == "allreduce_s" ||
-         (name.size() > 3 && name.substr(name.size() - 3) == "_ms");
+         name == "allreduce_bus_gbps" || (name.size() > 3 && name.substr(name.size() - 3) == "_ms");
 }
 
 const char* to_string(MetricDirection direction) {

@@ -21,7 +21,7 @@ MetricDirection metric_direction(std::string_view name);
 bool is_loss_metric(std::string_view name);
 
 // A value that depends on wall-clock time (sps, train_sps, wall_s, *_ms,
-// allreduce_s): left out when two runs are compared for determinism.
+// allreduce_s, allreduce_bus_gbps): left out when two runs are compared for determinism.
 bool is_wall_clock_metric(std::string_view name);
 
 const char* to_string(MetricDirection direction);

@@ -1,6 +1,8 @@
 #include "gates/metrics_aggregator.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <string>
 
 #ifdef DREAMER_HAS_TENSORBOARD
@@ -74,6 +76,13 @@ const nlohmann::json& MetricsAggregator::on_learner_report(const nlohmann::json&
   double sps = 0.0;
   for (const auto& [actor, latest] : actor_latest_) sps += latest.value("sps", 0.0);
   record["sps"] = sps;
+  // The oldest policy any actor acts with: learners' weights reach every actor.
+  if (!actor_latest_.empty()) {
+    std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+    for (const auto& [actor, latest] : actor_latest_)
+      oldest = std::min(oldest, latest.value("policy_version", std::int64_t{-1}));
+    record["policy_version_min"] = oldest;
+  }
   std::int64_t episodes = 0;
   std::map<std::string, double> weighted;
   double done_rate = 0.0;

@@ -304,7 +304,7 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
                                              layout.learners()) /
                          std::max(std::chrono::duration<double>(now - report_start).count(), 1e-9);
       inputs.update_ms = std::chrono::duration<double, std::milli>(now - started).count();
-      inputs.allreduce_s = learner.last_allreduce().seconds;
+      inputs.allreduce = learner.last_allreduce();
       nlohmann::json report = learner_report(metrics, inputs);
       report["role"] = "learner";
       send_json(report, 0, kReport);

@@ -16,7 +16,8 @@
 # device returns few files), rewritten after each step.
 #
 # Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes), CUDA_TESTS_EXCLUDE (ctest -E),
-# ENV_BENCH_ENVS, ENV_BENCH_STEPS, LEARNERS, MULTI_ENV_STEPS, BUILD_DIR (default build-cuda), CMAKE_EXTRA
+# ENV_BENCH_ENVS, ENV_BENCH_STEPS, LEARNERS, ACTORS, ACTOR_BACKEND, ENVS_PER_ACTOR, MULTI_ENV_STEPS,
+# BUILD_DIR (default build-cuda), CMAKE_EXTRA
 # (more configure arguments), BUILD_TARGETS (what the build step builds).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -76,17 +77,22 @@ step_ncu_env() {
 }
 step_nccl_tests() { ctest --test-dir $build --output-on-failure -R 'Nccl' --timeout 300; }
 step_multi_learner() {
-  # gate + replay + one actor + n learners, one learner per GPU; n from
-  # LEARNERS (e.g. "1 2"), default every GPU.
-  local n t0
+  # gate + replay + ACTORS actors + n learners, one learner per GPU; n from
+  # LEARNERS (e.g. "1 2"), default every GPU. ACTOR_BACKEND=cuda puts actor a's
+  # consoles and Player on GPU (n + a) mod GPUs. Ends with the scaling table
+  # (launch/scaling_table.py) of the runs.
+  local n t0 runs=()
   for n in ${LEARNERS:-$(nvidia-smi -L | wc -l)}; do
     t0=$SECONDS
     mpirun --allow-run-as-root --oversubscribe -x NCCL_NVLS_ENABLE \
-      -np $((3 + n)) $bin/dreamer_learner --actors 1 --learners "$n" --device cuda --preset default \
-      --envs-per-actor 64 --min-replay 2048 --total-env-steps "${MULTI_ENV_STEPS:-8192}" \
+      -np $((2 + ${ACTORS:-1} + n)) $bin/dreamer_learner --actors "${ACTORS:-1}" --learners "$n" --device cuda \
+      --env-backend "${ACTOR_BACKEND:-cpu}" --preset default --envs-per-actor "${ENVS_PER_ACTOR:-64}" \
+      --min-replay 2048 --total-env-steps "${MULTI_ENV_STEPS:-8192}" \
       --output-tag "gpu_learners$n" --runs-root "$out/runs" || return 1
     echo "learners=$n wall_s=$((SECONDS - t0))"
+    runs+=("$(ls -d "$out"/runs/*__gpu_learners"$n" | tail -n 1)")
   done
+  python3 launch/scaling_table.py "${runs[@]}"
 }
 step_gpu_loop() {
   # The gpu-main copy-audit run, printed in full (audit and GPU activity).

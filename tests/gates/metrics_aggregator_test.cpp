@@ -15,8 +15,13 @@ using MetricsAggregatorTest = GatesFilesTest;
 
 TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
   MetricsAggregator gate(dir_ / "metrics.jsonl");
-  gate.on_actor_report({{"actor", 0}, {"actor_env_steps", 64}, {"sps", 10.0}, {"episodes", 2}, {"success_rate", 0.5}});
-  gate.on_actor_report({{"actor", 1}, {"actor_env_steps", 32}, {"sps", 5.0}, {"episodes", 0}});
+  gate.on_actor_report({{"actor", 0},
+                        {"actor_env_steps", 64},
+                        {"policy_version", 12},
+                        {"sps", 10.0},
+                        {"episodes", 2},
+                        {"success_rate", 0.5}});
+  gate.on_actor_report({{"actor", 1}, {"actor_env_steps", 32}, {"policy_version", 8}, {"sps", 5.0}, {"episodes", 0}});
   gate.on_replay_report({{"replay_size", 96}});
   gate.on_learner_report({{"opt_steps", 5}, {"loss_model", 1.5}});
   const auto records = read_metrics_log(dir_ / "metrics.jsonl");
@@ -27,6 +32,7 @@ TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
   EXPECT_DOUBLE_EQ(records[0]["sps"].get<double>(), 15.0);
   EXPECT_DOUBLE_EQ(records[0]["success_rate"].get<double>(), 0.5);  // episode-weighted: 2 x 0.5 / 2
   EXPECT_EQ(records[0]["episodes"], 2);
+  EXPECT_EQ(records[0]["policy_version_min"], 8);  // the actor furthest behind
 }
 
 TEST_F(MetricsAggregatorTest, EventFileBesideMetricsHoldsEveryRecordAtItsUpdateStep) {

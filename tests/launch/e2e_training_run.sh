@@ -12,6 +12,12 @@
 #              dump written; `--resume` continues counters and finishes.
 #   single     one rank twice with one seed: bit-identical metrics (wall-clock
 #              keys aside), and the world-model loss falls.
+#   learners2  the DGX layout in small: mpirun -np 5 (gate, replay, actor, two
+#              learners all-reducing gradients): exit 0 with the learners'
+#              running gradient digests compared at every record, every record
+#              shows an all-reduce (bytes, bus bandwidth), the actors act with
+#              broadcast weights, the world model learns, and
+#              launch/scaling_table.py makes its row from the run.
 set -euo pipefail
 scenario=$1
 learner=$2
@@ -80,6 +86,27 @@ case "$scenario" in
     second=$(ls -d "$work"/runs/*__single_b)
     [ "$(records "$first")" -ge 3 ] || { cat "$work/log_a.txt"; fail "expected >= 3 metric records"; }
     "$gate" identical "$first/metrics.jsonl" "$second/metrics.jsonl" || fail "single-rank CPU runs differ"
+    ;;
+  learners2)
+    # Every --log-every updates the learners compare their running digests of
+    # every averaged gradient so far (a mismatch stops the run non-zero).
+    "${mpirun[@]}" -np 5 "$learner" "${common[@]}" --actors 1 --learners 2 --output-tag "$scenario" \
+      --total-env-steps 512 > "$work/log.txt" 2>&1 || { cat "$work/log.txt"; fail "dreamer_learner exited non-zero"; }
+    dir=$(run_dir)
+    [ "$(records "$dir")" -ge 3 ] || { cat "$work/log.txt"; fail "expected >= 3 metric records at the gate"; }
+    python3 - "$dir/metrics.jsonl" << 'EOF_PY' || fail "the records do not show two learners at work"
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+for r in records:
+    assert r["allreduce_bytes"] > 0 and r["allreduce_bus_gbps"] > 0, ("no all-reduce", r["opt_steps"])
+assert records[-1]["policy_version_min"] > 0, "the actor never received learner weights"
+EOF_PY
+    "$gate" smoke --metrics "$dir/metrics.jsonl" --recon-within-updates 100000 --warmup-updates 0 \
+      --replay-ratio-target 16 --replay-ratio-tolerance 0.5 --verdict "$work/verdict.json" \
+      || { cat "$work/verdict.json"; fail "smoke rules failed"; }
+    table=$(python3 "$(dirname "$0")/../../launch/scaling_table.py" "$dir") || fail "scaling_table.py failed"
+    echo "$table"
+    grep -q "^| 2 | 1 | cpu | cpu |" <<< "$table" || fail "scaling_table.py has no 2-learner row"
     ;;
   *) fail "unknown scenario $scenario" ;;
 esac
