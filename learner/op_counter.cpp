@@ -19,7 +19,8 @@ namespace {
 struct Frame : at::ObserverContext {
   Frame* parent = nullptr;
   bool kernel_with_setup = false;  // counts itself, not its inner calls
-  bool inside_kernel = false;      // an enclosing call counts for this one
+  bool host_scalar = false;        // converts a wrapped host scalar: no kernel
+  bool inside_kernel = false;      // an enclosing call accounts for this one
   bool work_below = false;         // a call inside this one did work
 };
 
@@ -76,6 +77,16 @@ const std::unordered_set<std::string_view>& kernels_with_setup() {
   return kNames;
 }
 
+// A Python-style scalar operand (x * 0.5) travels as a 0-dim "wrapped
+// number" tensor on the host; converting it to the operation's dtype is host
+// work on every device (CUDA kernels take it as an argument).
+bool converts_host_scalar(const at::RecordFunction& call) {
+  const std::string_view name = call.name();
+  if (name != "aten::to" && name != "aten::_to_copy") return false;
+  const auto inputs = call.inputs();
+  return !inputs.empty() && inputs[0].isTensor() && inputs[0].toTensor().unsafeGetTensorImpl()->is_wrapped_number();
+}
+
 // Autograd's records of a backward node's evaluation wrap the node's
 // operators; they launch nothing themselves.
 bool is_wrapper(std::string_view name) { return name.starts_with("autograd::"); }
@@ -84,7 +95,9 @@ std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& call) {
   auto frame = std::make_unique<Frame>();
   frame->parent = tls_innermost;
   frame->kernel_with_setup = kernels_with_setup().contains(call.name());
-  frame->inside_kernel = frame->parent != nullptr && (frame->parent->inside_kernel || frame->parent->kernel_with_setup);
+  frame->host_scalar = converts_host_scalar(call);
+  frame->inside_kernel = frame->parent != nullptr && (frame->parent->inside_kernel ||
+                                                      frame->parent->kernel_with_setup || frame->parent->host_scalar);
   tls_innermost = frame.get();
   return frame;
 }
@@ -93,7 +106,7 @@ void on_end(const at::RecordFunction& call, at::ObserverContext* context) {
   auto* frame = static_cast<Frame*>(context);
   if (frame == nullptr) return;
   tls_innermost = frame->parent;
-  if (frame->inside_kernel) return;
+  if (frame->inside_kernel || frame->host_scalar) return;
   const std::string_view name = call.name();
   const bool counted =
       frame->kernel_with_setup || (!frame->work_below && !no_work_operators().contains(name) && !is_wrapper(name));
@@ -116,7 +129,8 @@ OpCounter::OpCounter() {
     const std::lock_guard<std::mutex> lock(g_mutex);
     g_counts.clear();
   }
-  handle_ = at::addGlobalCallback(at::RecordFunctionCallback(on_start, on_end).scopes({at::RecordScope::FUNCTION}));
+  handle_ = at::addGlobalCallback(
+      at::RecordFunctionCallback(on_start, on_end).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
 }
 
 OpCounter::~OpCounter() {

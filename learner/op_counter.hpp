@@ -17,6 +17,8 @@
 // output with an inner call before their own kernel (CPU reductions fill_
 // the result, addmm copies the bias, layer norm's backward zeroes its
 // buffers): those count once, as themselves, and their inner calls not.
+// Converting a wrapped host scalar (the 0.5 of x * 0.5, a 0-dim tensor on
+// the host) counts nothing: CUDA kernels take such a scalar as an argument.
 //
 //   dispatcher call ──> start callback: push a frame on this thread's stack
 //                  └──> end callback:   pop; count it if it does work and no

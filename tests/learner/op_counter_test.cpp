@@ -29,6 +29,13 @@ TEST(OpCounter, MulThenAddOnCpuTensorsIsTwoLeafOperators) {
   EXPECT_EQ(counts_of(counter), (std::map<std::string, int64_t>{{"aten::add", 1}, {"aten::mul", 1}}));
 }
 
+TEST(OpCounter, ArithmeticWithAHostScalarIsOneOperatorEach) {
+  const auto a = torch::rand({3, 4});
+  OpCounter counter;
+  const auto result = a * 0.5 + 2.0;
+  EXPECT_EQ(counts_of(counter), (std::map<std::string, int64_t>{{"aten::add", 1}, {"aten::mul", 1}}));
+}
+
 TEST(OpCounter, LinearForwardCountsItsMatrixProductNotTheLinearCall) {
   torch::nn::Linear linear(4, 3);
   const auto x = torch::rand({2, 4});
