@@ -13,7 +13,11 @@ torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix) {
 torch::Tensor straight_through_sample(const torch::Tensor& probs) {
   const int64_t classes = probs.size(-1);
   const auto flat = probs.detach().reshape({-1, classes});
-  const auto index = torch::multinomial(flat, 1).squeeze(-1);
+  // What torch::multinomial(flat, 1) draws (its one-sample path: the argmax
+  // of probs / Exp(1) noise, the noise from the default generator), without
+  // its input checks, which cost several kernels and a host read per call.
+  const auto noise = torch::empty_like(flat).exponential_(1.0);
+  const auto index = (flat / noise).argmax(-1);
   const auto sample = one_hot_float(index, classes, flat.options()).view(probs.sizes());
   return sample + probs - probs.detach();
 }

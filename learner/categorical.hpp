@@ -14,8 +14,10 @@ namespace dreamer::learner {
 
 torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix);
 
-// One-hot sample with straight-through gradient toward `probs`. Draws with
-// torch::multinomial on the default generator (deterministic under a seed).
+// One-hot sample with straight-through gradient toward `probs`. Draws as
+// torch::multinomial(probs, 1) does, from the default generator
+// (deterministic under a seed), but does not check that `probs` is a valid
+// distribution (finite, non-negative).
 torch::Tensor straight_through_sample(const torch::Tensor& probs);
 
 // One-hot of the argmax (no gradient).
