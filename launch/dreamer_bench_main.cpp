@@ -201,7 +201,8 @@ nlohmann::json time_update_phases(learner::DreamerAgent& agent, const learner::T
 // optimizer once more on the update's gradients (fused Adam does a step in
 // two operator calls: the step count, then the fused kernel). The agent's
 // parameters move by that extra step; nothing after this reads them as
-// results.
+// results. Replayed CUDA graphs dispatch no operators, so the count is for
+// eager updates (CPU, or CUDA without --cuda-graphs).
 nlohmann::json count_update_ops(learner::DreamerAgent& agent, const learner::TrainingBatch& batch) {
   constexpr size_t kTopOperators = 15;
   constexpr int64_t kFusedAdamOpsPerStep = 2;
