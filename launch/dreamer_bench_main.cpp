@@ -4,11 +4,13 @@
 //                         env steps/s and frames/s of the batched environment
 //                         with per-env random actions (CUDA: actions on device)
 //   dreamer_bench learner [--device cpu|cuda] [--preset P] [--batch B --seq T] [--bf16]
-//                         [--fused-adam] [--cuda-graphs]
+//                         [--fused-adam] [--cuda-graphs] [--count-ops]
 //                         ms per full update (world model + behaviour), its
 //                         forward+backward phases, replay sample ms and
 //                         end-to-end ms per update (sample + upload + update),
-//                         player forward ms per env step
+//                         player forward ms per env step; with --count-ops
+//                         also the leaf ATen operator calls of one update
+//                         (learner/op_counter.hpp), the proxy for its kernels
 //   dreamer_bench replay-mpi  (under mpirun -np 2) packed2 insert throughput and
 //                         sample latency p50/p99 between two ranks over MPI
 //   dreamer_bench gb      [--rom R ...] [--frames N] [--render none|obs|full] [--mgba]
@@ -42,6 +44,7 @@
 #include "launch/run_setup.hpp"
 #include "learner/dreamer_agent.hpp"
 #include "learner/learner_worker.hpp"
+#include "learner/op_counter.hpp"
 #include "learner/packed2_unpack.hpp"
 #include "learner/player.hpp"
 #include "learner/update_graphs.hpp"
@@ -149,6 +152,7 @@ struct LearnerBenchArgs {
   bool bf16 = false;
   bool fused_adam = false;
   bool cuda_graphs = false;
+  bool count_ops = false;
 };
 
 // Updates before timing: one, or with CUDA graphs the eager warm-up updates
@@ -188,6 +192,55 @@ nlohmann::json time_update_phases(learner::DreamerAgent& agent, const learner::T
           {"actor_forward_backward", mean(ms[learner::ParameterGroup::kActor])},
           {"critic_forward_backward", mean(ms[learner::ParameterGroup::kCritic])},
           {"optimizer_steps_and_rest", mean(rest_ms)}};
+}
+
+// Leaf ATen operator calls of one update (learner/op_counter.hpp): the
+// total, the most frequent operators, the split at the gradient hooks (as
+// phases_ms; each optimizer step falls into the phase after its hook), and
+// the calls of the three torch::optim::Adam steps, counted by stepping each
+// optimizer once more on the update's gradients (fused Adam does a step in
+// two operator calls: the step count, then the fused kernel). The agent's
+// parameters move by that extra step; nothing after this reads them as
+// results. Replayed CUDA graphs dispatch no operators, so the count is for
+// eager updates (CPU, or CUDA without --cuda-graphs).
+nlohmann::json count_update_ops(learner::DreamerAgent& agent, const learner::TrainingBatch& batch) {
+  constexpr size_t kTopOperators = 15;
+  constexpr int64_t kFusedAdamOpsPerStep = 2;
+  std::map<learner::ParameterGroup, int64_t> at_hook;
+  nlohmann::json result;
+  learner::UpdateMetrics metrics;
+  {
+    const learner::OpCounter counter;
+    agent.set_gradient_hook(
+        [&](learner::ParameterGroup group, std::vector<torch::Tensor>&) { at_hook[group] = counter.total(); });
+    metrics = agent.update(batch);
+    wait_for(agent.device());
+    agent.set_gradient_hook(nullptr);
+    const int64_t total = counter.total();
+    nlohmann::json top = nlohmann::json::array();
+    for (const auto& [name, count] : counter.by_name(kTopOperators)) top.push_back({name, count});
+    result["ops_per_update"] = total;
+    result["ops_by_name"] = top;
+    result["ops_by_phase"] = {
+        {"world_model_forward_backward", at_hook[learner::ParameterGroup::kModel]},
+        {"actor_forward_backward", at_hook[learner::ParameterGroup::kActor] - at_hook[learner::ParameterGroup::kModel]},
+        {"critic_forward_backward",
+         at_hook[learner::ParameterGroup::kCritic] - at_hook[learner::ParameterGroup::kActor]},
+        {"optimizer_steps_and_rest", total - at_hook[learner::ParameterGroup::kCritic]}};
+  }
+  metrics.read();
+  int64_t adam_ops = 0;
+  for (const auto& [name, optimizer] : agent.named_optimizers()) {
+    const learner::OpCounter counter;
+    optimizer->step();
+    wait_for(agent.device());
+    adam_ops += counter.total();
+  }
+  result["adam_step_ops"] = adam_ops;
+  result["ops_per_update_with_fused_adam"] =
+      result["ops_per_update"].get<int64_t>() - adam_ops +
+      kFusedAdamOpsPerStep * static_cast<int64_t>(agent.named_optimizers().size());
+  return result;
 }
 
 // The learner's loop without the network: sample a batch from an in-process
@@ -257,6 +310,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   batch.is_terminal = torch::zeros({b, t}).to(device);
   batch.is_truncated = torch::zeros({b, t}).to(device);
   for (int i = 0; i < warmup_updates(options, device); ++i) agent.update(batch).read();  // warm-up (and host reads)
+  const nlohmann::json op_counts = args.count_ops ? count_update_ops(agent, batch) : nlohmann::json();
   const auto start = Clock::now();
   learner::UpdateMetrics metrics;
   for (int i = 0; i < args.iterations; ++i) metrics = agent.update(batch);
@@ -284,22 +338,24 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   for (int i = 0; i < args.iterations; ++i) player.act(obs, is_first, false);
   player.act(obs, is_first, false).cpu();
   const double act_ms = seconds_since(act_start) * 1000.0 / (args.iterations + 1);
-  return {{"mode", "learner"},
-          {"device", args.device},
-          {"preset", args.preset},
-          {"batch", b},
-          {"seq_len", t},
-          {"bf16", args.bf16},
-          {"fused_adam", args.fused_adam},
-          {"cuda_graphs", args.cuda_graphs},
-          {"update_ms", update_ms},
-          {"train_steps_per_s", 1000.0 / update_ms * b * t},
-          {"player_act_ms", act_ms},
-          {"packed2_unpack_ms", unpack_ms},
-          {"phases_ms", phases},
-          {"replay_sample_ms", end_to_end["replay_sample_ms"]},
-          {"end_to_end_update_ms", end_to_end["end_to_end_update_ms"]},
-          {"torch_threads", torch::get_num_threads()}};
+  nlohmann::json result = {{"mode", "learner"},
+                           {"device", args.device},
+                           {"preset", args.preset},
+                           {"batch", b},
+                           {"seq_len", t},
+                           {"bf16", args.bf16},
+                           {"fused_adam", args.fused_adam},
+                           {"cuda_graphs", args.cuda_graphs},
+                           {"update_ms", update_ms},
+                           {"train_steps_per_s", 1000.0 / update_ms * b * t},
+                           {"player_act_ms", act_ms},
+                           {"packed2_unpack_ms", unpack_ms},
+                           {"phases_ms", phases},
+                           {"replay_sample_ms", end_to_end["replay_sample_ms"]},
+                           {"end_to_end_update_ms", end_to_end["end_to_end_update_ms"]},
+                           {"torch_threads", torch::get_num_threads()}};
+  if (args.count_ops) result.update(op_counts);
+  return result;
 }
 
 nlohmann::json bench_replay_mpi(int chunks, int samples) {
@@ -409,6 +465,8 @@ int main(int argc, char** argv) {
   learner->add_flag("--bf16", learner_args.bf16, "bf16 autocast outside the RSSM (CUDA)");
   learner->add_flag("--fused-adam", learner_args.fused_adam, "one fused Adam kernel per optimizer (CUDA)");
   learner->add_flag("--cuda-graphs", learner_args.cuda_graphs, "replay the update as CUDA graphs (CUDA)");
+  learner->add_flag("--count-ops", learner_args.count_ops,
+                    "also count the leaf ATen operator calls of one update after warm-up (ops_per_update)");
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks);

@@ -13,13 +13,23 @@ torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix) {
 torch::Tensor straight_through_sample(const torch::Tensor& probs) {
   const int64_t classes = probs.size(-1);
   const auto flat = probs.detach().reshape({-1, classes});
-  const auto index = torch::multinomial(flat, 1).squeeze(-1);
-  const auto sample = torch::one_hot(index, classes).to(probs.scalar_type()).view(probs.sizes());
+  // What torch::multinomial(flat, 1) draws (its one-sample path: the argmax
+  // of probs / Exp(1) noise, the noise from the default generator), without
+  // its input checks, which cost several kernels and a host read per call.
+  const auto noise = torch::empty_like(flat).exponential_(1.0);
+  const auto index = (flat / noise).argmax(-1);
+  const auto sample = one_hot_float(index, classes, flat.options()).view(probs.sizes());
   return sample + probs - probs.detach();
 }
 
 torch::Tensor one_hot_mode(const torch::Tensor& probs) {
-  return torch::one_hot(probs.detach().argmax(-1), probs.size(-1)).to(probs.scalar_type());
+  return one_hot_float(probs.detach().argmax(-1), probs.size(-1), probs.options());
+}
+
+torch::Tensor one_hot_float(const torch::Tensor& index, int64_t classes, const torch::TensorOptions& options) {
+  auto sizes = index.sizes().vec();
+  sizes.push_back(classes);
+  return torch::zeros(sizes, options.requires_grad(false)).scatter_(-1, index.unsqueeze(-1), 1.0);
 }
 
 torch::Tensor categorical_entropy(const torch::Tensor& probs) { return -torch::special::xlogy(probs, probs).sum(-1); }

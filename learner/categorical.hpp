@@ -14,12 +14,23 @@ namespace dreamer::learner {
 
 torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix);
 
-// One-hot sample with straight-through gradient toward `probs`. Draws with
-// torch::multinomial on the default generator (deterministic under a seed).
+// One-hot sample with straight-through gradient toward `probs`. Draws as
+// torch::multinomial(probs, 1) does, from the default generator
+// (deterministic under a seed), but does not check that `probs` is a valid
+// distribution (finite, non-negative).
 torch::Tensor straight_through_sample(const torch::Tensor& probs);
 
 // One-hot of the argmax (no gradient).
 torch::Tensor one_hot_mode(const torch::Tensor& probs);
+
+// One-hot rows of int64 class indices as `options` (float) tensors,
+// [..., classes]: zeros, then one scatter of 1. Equals
+// torch::one_hot(index, classes).to(dtype) but is two operator calls instead
+// of four on CUDA (the int64 one-hot needs a copy to float) and six on CPU
+// (torch::one_hot checks the index range there with a min and a max read on
+// the host). Out-of-range indices fail in scatter_ (CPU) or with a device
+// assert (CUDA).
+torch::Tensor one_hot_float(const torch::Tensor& index, int64_t classes, const torch::TensorOptions& options);
 
 torch::Tensor categorical_entropy(const torch::Tensor& probs);
 torch::Tensor categorical_kl(const torch::Tensor& p, const torch::Tensor& q);

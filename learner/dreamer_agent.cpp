@@ -254,19 +254,21 @@ void DreamerAgent::train_world_model(const PreparedBatch& batch) {
   torch::Tensor reconstruction;
   torch::Tensor reward_logits;
   torch::Tensor continue_logits;
+  // The unpacked image feeds both the encoder and the reconstruction loss.
+  const auto image = packed2_to_image(batch.obs);
   {
     AutocastScope scope(autocast);
-    const auto embed = world_model_->encoder()->forward(batch.obs.flatten(0, 1)).view({steps, batch_size, -1});
+    const auto embed =
+        world_model_->encoder()->forward_image(image.flatten(0, 1).unsqueeze(1)).view({steps, batch_size, -1});
     observation = world_model_->rssm()->observe(embed, batch.action_prev, batch.is_first);
     const auto latent = torch::cat({observation.stoch, observation.deter}, -1);
     reconstruction = world_model_->decoder()->forward(latent.flatten(0, 1));
     reward_logits = world_model_->reward_head()->forward(latent);
     continue_logits = world_model_->continue_head()->forward(latent);
   }
-  const auto image = packed2_to_image(batch.obs);
   const auto obs_nll = (reconstruction.to(torch::kFloat32).view(image.sizes()) - image).square().sum({-2, -1});
   const auto reward_nll = -two_hot_log_prob(reward_logits, batch.reward, bins_);
-  const auto continue_target = 1.0 - batch.is_terminal;
+  const auto continue_target = torch::rsub(batch.is_terminal, 1.0);
   const auto continue_nll = torch::nn::functional::binary_cross_entropy_with_logits(
       continue_logits.to(torch::kFloat32), continue_target,
       torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone));
@@ -288,7 +290,7 @@ void DreamerAgent::train_world_model(const PreparedBatch& batch) {
   m["reward_nll"] = reward_nll.detach().mean();
   m["continue_nll"] = continue_nll.detach().mean();
   m["kl_dyn"] = kl.kl.mean();
-  m["kl_rep"] = kl.kl.mean();
+  m["kl_rep"] = m["kl_dyn"];  // the same value: KL(post || prior) with the stop-gradient on either side
   m["kl_total"] = kl.loss.detach().mean();
   m["free_bits_applied"] = kl.free_bits_applied;
   m["prior_entropy"] = categorical_entropy(prior_probs.detach()).sum(-1).mean();

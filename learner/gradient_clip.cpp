@@ -14,7 +14,9 @@ torch::Tensor clip_gradient_norm(const std::vector<torch::Tensor>& grads, double
   const auto norm = torch::stack(squares).sum().sqrt();
   const auto factor = torch::clamp_max(max_norm / (norm + 1e-6), 1.0);
   torch::NoGradGuard no_grad;
-  for (const auto& grad : grads) grad.mul_(factor.to(grad.scalar_type()));
+  // One multi-tensor kernel launch on CUDA for gradients of one dtype (on
+  // CPU, and for mixed dtypes, a mul_ per gradient).
+  torch::_foreach_mul_(grads, factor);
   return norm;
 }
 

@@ -17,10 +17,11 @@ torch::Tensor lambda_returns(const torch::Tensor& rewards, const torch::Tensor& 
   const auto discounts = gamma * continues.slice(0, 1);
   const auto next_values = values.slice(0, 1);
   const auto base = rewards.slice(0, 1) + discounts * next_values * (1.0 - lambda);
+  const auto lambda_discounts = discounts * lambda;  // for all steps at once
   std::vector<torch::Tensor> returns(static_cast<size_t>(horizon));
   torch::Tensor next = values[horizon];
   for (int64_t t = horizon - 1; t >= 0; --t) {
-    next = base[t] + discounts[t] * lambda * next;
+    next = base[t] + lambda_discounts[t] * next;
     returns[static_cast<size_t>(t)] = next;
   }
   return torch::stack(returns);

@@ -29,7 +29,9 @@ torch::Tensor LayerNormGruImpl::forward(const torch::Tensor& x, const torch::Ten
   const auto reset = torch::sigmoid(parts[0]);
   const auto candidate = torch::tanh(reset * parts[1]);
   const auto update = torch::sigmoid(parts[2] - 1.0);
-  return update * candidate + (1.0 - update) * h_prev;
+  // torch::rsub: `1.0 - update` in C++ is empty_like + fill_ + sub_ (two
+  // kernels), rsub is one.
+  return update * candidate + torch::rsub(update, 1.0) * h_prev;
 }
 
 }  // namespace dreamer::learner

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "common/error.hpp"
+#include "learner/categorical.hpp"
 #include "learner/world_model.hpp"
 
 namespace dreamer::learner {
@@ -61,7 +62,7 @@ torch::Tensor Player::act(const torch::Tensor& obs, const torch::Tensor& is_firs
   state_ = rssm_->observe_step(state_, action_prev_, embed, first);
   const auto latent = rssm_->latent(state_);
   const auto action = greedy ? actor_->greedy(latent) : actor_->sample(latent).argmax(-1);
-  action_prev_ = torch::one_hot(action, options_.num_actions).to(torch::kFloat32);
+  action_prev_ = one_hot_float(action, options_.num_actions, action_prev_.options());
   return action;
 }
 

@@ -107,9 +107,11 @@ class RssmImpl : public torch::nn::Module {
 
  private:
   torch::Tensor logits_view(const torch::Tensor& flat) const;
-  // observe_step with (h0, z0) already computed (observe() does it once).
+  // observe_step with (h0, z0) already computed and the reset mask applied to
+  // the action: action_prev is fp32 and zero at is_first rows, `first` is
+  // bool [N, 1] (observe() does all of this once for every step).
   RssmState step_from(const RssmState& previous, const RssmState& initial, const torch::Tensor& action_prev,
-                      const torch::Tensor& embed, const torch::Tensor& is_first, torch::Tensor* post_logits);
+                      const torch::Tensor& embed, const torch::Tensor& first, torch::Tensor* post_logits);
 
   RssmOptions options_;
   torch::Tensor initial_deter_;

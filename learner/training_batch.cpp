@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/packed2.hpp"
+#include "learner/categorical.hpp"
 
 namespace dreamer::learner {
 namespace {
@@ -35,8 +36,8 @@ PreparedBatch prepare_batch(const TrainingBatch& batch, int num_actions, torch::
   // Row t already holds a_{t-1}, the action that led to obs_t (the replay's
   // row convention); episode starts get none.
   const auto action = batch.action.to(device).transpose(0, 1);
-  const auto one_hot = torch::one_hot(action, num_actions).to(torch::kFloat32);
-  prepared.action_prev = one_hot * (1.0 - is_first).unsqueeze(-1);
+  const auto one_hot = one_hot_float(action, num_actions, is_first.options());
+  prepared.action_prev = one_hot * torch::rsub(is_first, 1.0).unsqueeze(-1);
   return prepared;
 }
 

@@ -1,11 +1,12 @@
-"""Runs `dreamer_bench learner` (tiny preset, CPU) and checks that its JSON
-holds every figure the runbook quotes, each a positive number, and that the
-update phases add up to about the whole update."""
+"""Runs `dreamer_bench learner --count-ops` (tiny preset, CPU) and checks that
+its JSON holds every figure the runbook quotes, each a positive number, that
+the update phases add up to about the whole update, and that the operator
+counts are consistent."""
 import json
 import subprocess
 import sys
 
-out = subprocess.run([sys.argv[1], "learner", "--preset", "tiny", "--iterations", "3"],
+out = subprocess.run([sys.argv[1], "learner", "--preset", "tiny", "--iterations", "3", "--count-ops"],
                      check=True, capture_output=True, text=True).stdout
 result = json.loads(out)
 for key in ("update_ms", "train_steps_per_s", "player_act_ms", "packed2_unpack_ms", "replay_sample_ms",
@@ -19,4 +20,10 @@ total = sum(phases.values())
 # The phases time separate updates from update_ms: same work, so within a wide band.
 assert 0.3 * result["update_ms"] < total < 3.0 * result["update_ms"], (total, result["update_ms"])
 assert result["end_to_end_update_ms"] >= result["replay_sample_ms"], result
+# --count-ops: one update's operator calls, split at the gradient hooks.
+ops = result["ops_per_update"]
+assert ops > 0 and sum(result["ops_by_phase"].values()) == ops, (ops, result["ops_by_phase"])
+assert 0 < len(result["ops_by_name"]) <= 15 and all(count > 0 for _, count in result["ops_by_name"]), result
+assert 0 < result["adam_step_ops"] < ops, result
+assert result["ops_per_update_with_fused_adam"] == ops - result["adam_step_ops"] + 6, result
 print("dreamer_bench learner: every figure present;", json.dumps(phases))
