@@ -19,6 +19,9 @@ torch::Tensor straight_through_sample(const torch::Tensor& probs) {
   const auto noise = torch::empty_like(flat).exponential_(1.0);
   const auto index = (flat / noise).argmax(-1);
   const auto sample = one_hot_float(index, classes, flat.options()).view(probs.sizes());
+  // Without autograd (imagination, acting) the straight-through term has no
+  // use: return the exact one-hot and skip its two kernels.
+  if (!torch::GradMode::is_enabled()) return sample;
   return sample + probs - probs.detach();
 }
 

@@ -14,7 +14,8 @@ namespace dreamer::learner {
 
 torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix);
 
-// One-hot sample with straight-through gradient toward `probs`. Draws as
+// One-hot sample with straight-through gradient toward `probs` (with grad
+// mode off: the exact one-hot, since there is no gradient to route). Draws as
 // torch::multinomial(probs, 1) does, from the default generator
 // (deterministic under a seed), but does not check that `probs` is a valid
 // distribution (finite, non-negative).

@@ -29,9 +29,8 @@ torch::Tensor LayerNormGruImpl::forward(const torch::Tensor& x, const torch::Ten
   const auto reset = torch::sigmoid(parts[0]);
   const auto candidate = torch::tanh(reset * parts[1]);
   const auto update = torch::sigmoid(parts[2] - 1.0);
-  // torch::rsub: `1.0 - update` in C++ is empty_like + fill_ + sub_ (two
-  // kernels), rsub is one.
-  return update * candidate + torch::rsub(update, 1.0) * h_prev;
+  // update * candidate + (1 - update) * h_prev as one lerp kernel (was four).
+  return torch::lerp(h_prev, candidate, update);
 }
 
 }  // namespace dreamer::learner
