@@ -107,10 +107,16 @@ learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, cons
     if (!std::isfinite(value)) bad.push_back(name);
   }
   if (bad.empty()) return metrics;
-  std::string reason = "non-finite update metrics" + at + ":";
+  // Where the non-finite values came from (the batch, the weights) first,
+  // then the metrics that show them.
+  std::vector<std::string> places = non_finite_places(learner, batch);
+  std::string reason = places.empty() ? "non-finite update metrics" + at + ":" : "non-finite values" + at + " (";
+  for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
+  if (!places.empty()) reason += "): non-finite update metrics:";
   for (std::size_t i = 0; i < bad.size(); ++i) reason += (i == 0 ? " " : ", ") + bad[i];
+  places.insert(places.end(), bad.begin(), bad.end());
   fail(reason, "nonfinite_update" + std::to_string(update),
-       {{"update", update}, {"non_finite", bad}, {"update_metrics", values}}, batch);
+       {{"update", update}, {"non_finite", places}, {"update_metrics", values}}, batch);
 }
 
 void UpdateGuard::fail(const std::string& reason, const std::string& name, nlohmann::json details,

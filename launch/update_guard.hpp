@@ -5,9 +5,10 @@
 //
 //   - one of its metrics (a loss, KL, entropy, gradient norm, ...) is
 //     non-finite: the weights are poisoned from here on; or
-//   - it throws (a LibTorch error, e.g. sampling from NaN probabilities
-//     after a NaN loss reached the weights); the guard then looks for the
-//     non-finite values behind it in the batch and the parameters.
+//   - it throws (a LibTorch error).
+//
+// Either way the guard then looks for the non-finite values behind it in the
+// batch (reward, continues) and the parameters, and names them first.
 //
 //   nonfinite_update<K>[_learner<i>]/     (or failed_update<K>... when nothing is non-finite)
 //     failure.json        reason (one line), update, learner, what was non-finite

@@ -23,8 +23,12 @@ torch::Tensor two_hot_encode(const torch::Tensor& symlog_value, const torch::Ten
   const auto below = (bins_at_or_below - 1).clamp(0, num_bins - 1);
   const auto above = bins_at_or_below.clamp_max(num_bins - 1);
   const auto equal = below == above;
-  const auto dist_below = torch::where(equal, 1.0, torch::abs(bins.index({below}) - value));
-  const auto dist_above = torch::where(equal, 1.0, torch::abs(bins.index({above}) - value));
+  // searchsorted places a NaN past the last bin, where below == above; its
+  // weights must stay NaN (not the last bin's 1/2 + 1/2) so that a NaN
+  // reward or return shows in the losses.
+  const auto one = torch::where(torch::isnan(value), value, 1.0);
+  const auto dist_below = torch::where(equal, one, torch::abs(bins.index({below}) - value));
+  const auto dist_above = torch::where(equal, one, torch::abs(bins.index({above}) - value));
   const auto total = dist_below + dist_above;
   auto sizes = value.sizes().vec();
   sizes.push_back(num_bins);

@@ -87,6 +87,17 @@ TEST(TwoHotEncode, SplitsWeightLinearlyBetweenNeighbourBinsAndClampsAtTheEnds) {
   }
 }
 
+// A NaN target must not become a finite target (e.g. the last bin): the
+// losses it feeds have to turn NaN for the update guard to stop the run.
+TEST(TwoHotEncode, ANanValueGivesNanWeightsAndTheFiniteRowsStayFinite) {
+  const auto bins = make_two_hot_bins(torch::kCPU);
+  const auto weights = two_hot_encode(torch::tensor({0.5f, std::nanf(""), -3.0f}), bins);
+  EXPECT_TRUE(torch::isnan(weights[1]).any().item<bool>()) << "a NaN value got finite weights";
+  EXPECT_TRUE(torch::isfinite(weights[0]).all().item<bool>());
+  EXPECT_TRUE(torch::isfinite(weights[2]).all().item<bool>());
+  EXPECT_NEAR(weights[0].sum().item<double>(), 1.0, 1e-6);
+}
+
 TEST(TwoHotLogProb, IsTheTwoHotWeightedLogSoftmaxOfTheSymlogTarget) {
   const auto bins = make_two_hot_bins(torch::kCPU);
   // logits 0 everywhere except ln 2 at bin 128: softmax = 1/256, bin 128: 2/256.
