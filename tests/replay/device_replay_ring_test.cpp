@@ -36,7 +36,7 @@ void write_device_chunks(DeviceReplayRing& ring, int group, int chunks) {
 
 TEST(DeviceReplayRing, SlotPointersAreFixedStridedAddressesInOneBlock_CUDA) {
   SKIP_WITHOUT_GPU();
-  DeviceReplayRing ring(testing::small_device_options());
+  DeviceReplayRing ring(testing::small_ring_options(/*batch_size=*/6));
   const std::uint64_t fingerprint = ring.storage_fingerprint();
   EXPECT_EQ(ring.slot_pointer(0, 0), ring.device_observations());
   EXPECT_EQ(ring.slot_pointer(1, 3) - ring.device_observations(), (40 + 3) * 1440);
@@ -48,7 +48,7 @@ TEST(DeviceReplayRing, SlotPointersAreFixedStridedAddressesInOneBlock_CUDA) {
 
 TEST(DeviceReplayRing, GatheredSequencesMatchTheWrittenFrames_CUDA) {
   SKIP_WITHOUT_GPU();
-  DeviceReplayRing ring(testing::small_device_options());
+  DeviceReplayRing ring(testing::small_ring_options(/*batch_size=*/6));
   write_device_chunks(ring, 0, 23);  // wraps
   write_device_chunks(ring, 1, 3);
   cudaStream_t stream = nullptr;

@@ -76,7 +76,7 @@ void expect_sample_matches(DeviceReplayService& service, std::uint8_t* device_ba
 
 // Actors may run any distance ahead of the learners.
 ReplayOptions unthrottled_options() {
-  ReplayOptions options = testing::small_device_options();
+  ReplayOptions options = testing::small_ring_options(/*batch_size=*/6);
   options.error_buffer = 1e9;
   return options;
 }
@@ -97,7 +97,7 @@ TEST(DeviceReplayService, ChunksWrittenThroughSlotsAreSampledBackOnTheDevice_CUD
 
 TEST(DeviceReplayService, LimiterHoldsActorsBackWhenLearnersLag_CUDA) {
   SKIP_WITHOUT_GPU();
-  DeviceReplayService service(testing::small_device_options(), nullptr);
+  DeviceReplayService service(testing::small_ring_options(/*batch_size=*/6), nullptr);
   // train_ratio 4, error_buffer 64: past the fill size the actors may run at
   // most 64 replayed steps ahead of the learners.
   int accepted = 0;

@@ -22,21 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-ReplayOptions dump_options() {
-  ReplayOptions options;
-  options.num_streams = 4;
-  options.writer_groups = 2;
-  options.capacity = 40;
-  options.commit_stride = 4;
-  options.safety_margin = 4;
-  options.seq_len = 8;
-  options.batch_size = 3;
-  options.min_size_to_sample = 32;
-  options.train_ratio = 4.0;
-  options.error_buffer = 64.0;
-  return options;
-}
-
 class ReplayDump : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,8 +51,8 @@ class ReplayDump : public ::testing::Test {
 };
 
 TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";
@@ -75,8 +60,8 @@ TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
   EXPECT_TRUE(fs::exists(path));
   EXPECT_FALSE(fs::exists(directory_ / "replay.h5.tmp"));
 
-  ReplayRing restored(dump_options());
-  RateLimiter restored_limiter(dump_options());
+  ReplayRing restored(testing::small_ring_options());
+  RateLimiter restored_limiter(testing::small_ring_options());
   SequenceSampler restored_sampler(restored, 1234);
   load_replay_dump(path, restored, restored_limiter, {&restored_sampler});
 
@@ -111,16 +96,16 @@ TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
 }
 
 TEST_F(ReplayDump, SavingAgainReplacesTheFileAtomically) {
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   testing::write_chunks(ring, 0, 1);
   save_replay_dump(path, ring, limiter, {});
-  ReplayRing restored(dump_options());
-  RateLimiter restored_limiter(dump_options());
+  ReplayRing restored(testing::small_ring_options());
+  RateLimiter restored_limiter(testing::small_ring_options());
   load_replay_dump(path, restored, restored_limiter, {});
   EXPECT_EQ(restored.fence(0).committed_steps(), 24u);
   EXPECT_EQ(std::distance(fs::directory_iterator(directory_), fs::directory_iterator()), 1);
@@ -138,28 +123,28 @@ std::string load_error(const fs::path& path, const ReplayOptions& options) {
 }
 
 TEST_F(ReplayDump, IncompatibleConfigIsRejectedNamingTheField) {
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
-  ReplayOptions other = dump_options();
+  ReplayOptions other = testing::small_ring_options();
   other.capacity = 48;
   const std::string message = load_error(path, other);
   EXPECT_NE(message.find("capacity"), std::string::npos) << message;
   EXPECT_NE(message.find("40"), std::string::npos) << message;
   EXPECT_NE(message.find(path.string()), std::string::npos) << message;
   // Options that do not shape the ring may change.
-  ReplayOptions compatible = dump_options();
+  ReplayOptions compatible = testing::small_ring_options();
   compatible.train_ratio = 8.0;
   compatible.error_buffer = 128.0;
   EXPECT_EQ(load_error(path, compatible), "");
 }
 
 TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";
@@ -169,26 +154,27 @@ TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
     const fs::path truncated = directory_ / "truncated.h5";
     fs::copy_file(path, truncated, fs::copy_options::overwrite_existing);
     fs::resize_file(truncated, static_cast<std::uintmax_t>(fs::file_size(path) * fraction));
-    const std::string message = load_error(truncated, dump_options());
+    const std::string message = load_error(truncated, testing::small_ring_options());
     EXPECT_NE(message.find("replay dump '"), std::string::npos) << fraction << ": " << message;
   }
 
   const fs::path text = directory_ / "notes.h5";
   std::ofstream(text) << "not hdf5\n";
-  EXPECT_NE(load_error(text, dump_options()).find("not an HDF5 file"), std::string::npos);
+  EXPECT_NE(load_error(text, testing::small_ring_options()).find("not an HDF5 file"), std::string::npos);
 
   const fs::path foreign = directory_ / "foreign.h5";
   const hid_t file = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   ASSERT_GE(file, 0);
   H5Fclose(file);
-  EXPECT_NE(load_error(foreign, dump_options()).find("not a replay dump"), std::string::npos);
+  EXPECT_NE(load_error(foreign, testing::small_ring_options()).find("not a replay dump"), std::string::npos);
 
-  EXPECT_NE(load_error(directory_ / "absent.h5", dump_options()).find("no such file"), std::string::npos);
+  EXPECT_NE(load_error(directory_ / "absent.h5", testing::small_ring_options()).find("no such file"),
+            std::string::npos);
 }
 
 TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";
@@ -206,8 +192,8 @@ TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
     H5Sclose(space);
     H5Fclose(file);
   }
-  ReplayRing target(dump_options());
-  RateLimiter target_limiter(dump_options());
+  ReplayRing target(testing::small_ring_options());
+  RateLimiter target_limiter(testing::small_ring_options());
   try {
     load_replay_dump(path, target, target_limiter, {});
     FAIL() << "a [4, 39] stamp dataset was accepted";
@@ -240,8 +226,8 @@ TEST_F(ReplayDump, H5dumpShowsTheDocumentedLayout) {
   int status = 0;
   run_command("command -v h5dump >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "h5dump is not installed (apt-get install hdf5-tools)";
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";
@@ -268,8 +254,8 @@ TEST_F(ReplayDump, H5pyReadsTheDumpAsDocumented) {
   int status = 0;
   run_command(python + " -c 'import h5py' >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "'" << python << "' cannot import h5py (set DREAMER_PYTHON to a python that can)";
-  ReplayRing ring(dump_options());
-  RateLimiter limiter(dump_options());
+  ReplayRing ring(testing::small_ring_options());
+  RateLimiter limiter(testing::small_ring_options());
   SequenceSampler sampler(ring, 9);
   fill(ring, limiter, sampler);
   const fs::path path = directory_ / "replay.h5";

@@ -12,17 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(ReplayMetrics, ReportsSizeReadyStepsAndTheOfficialTrainRatio) {
-  ReplayOptions options;
-  options.num_streams = 4;
-  options.writer_groups = 2;
-  options.capacity = 40;
-  options.commit_stride = 4;
-  options.safety_margin = 4;
-  options.seq_len = 8;
-  options.batch_size = 3;
-  options.min_size_to_sample = 32;
-  options.train_ratio = 4.0;
-  options.error_buffer = 64.0;
+  const ReplayOptions options = testing::small_ring_options();
   ReplayRing ring(options);
   RateLimiter limiter(options);
   testing::write_chunks(ring, 0, 4);   // 16 steps x 2 streams

@@ -10,23 +10,8 @@
 namespace dreamer::replay {
 namespace {
 
-ReplayOptions small_options() {
-  ReplayOptions options;
-  options.num_streams = 4;
-  options.writer_groups = 2;
-  options.capacity = 40;
-  options.commit_stride = 4;
-  options.safety_margin = 4;
-  options.seq_len = 8;
-  options.batch_size = 3;
-  options.min_size_to_sample = 32;
-  options.train_ratio = 4.0;
-  options.error_buffer = 64.0;
-  return options;
-}
-
 TEST(ReplayRing, WriteStepStoresEveryFieldAndTheLogicalStepAsStamp) {
-  ReplayRing ring(small_options());
+  ReplayRing ring(testing::small_ring_options());
   testing::write_chunks(ring, 1, 12);  // 48 steps: wraps once (K = 40)
   const RingColumns columns = ring.columns();
   for (int stream = 2; stream < 4; ++stream) {
@@ -50,7 +35,7 @@ TEST(ReplayRing, WriteStepStoresEveryFieldAndTheLogicalStepAsStamp) {
 }
 
 TEST(ReplayRing, ContinueIsOneMinusIsTerminal) {
-  ReplayRing ring(small_options());
+  ReplayRing ring(testing::small_ring_options());
   testing::write_chunks(ring, 0, 10);
   const RingColumns columns = ring.columns();
   int terminals = 0;
@@ -62,7 +47,7 @@ TEST(ReplayRing, ContinueIsOneMinusIsTerminal) {
 }
 
 TEST(ReplayRing, StorageAddressesNeverChangeWhileWriting) {
-  ReplayRing ring(small_options());
+  ReplayRing ring(testing::small_ring_options());
   const std::uint64_t before = ring.storage_fingerprint();
   const RingColumns columns_before = ring.columns();
   testing::write_chunks(ring, 0, 100);
@@ -70,12 +55,12 @@ TEST(ReplayRing, StorageAddressesNeverChangeWhileWriting) {
   EXPECT_EQ(ring.storage_fingerprint(), before);
   EXPECT_EQ(ring.columns().observations, columns_before.observations);
   EXPECT_EQ(ring.columns().stamp, columns_before.stamp);
-  ReplayRing other(small_options());
+  ReplayRing other(testing::small_ring_options());
   EXPECT_NE(other.storage_fingerprint(), before);
 }
 
 TEST(ReplayRing, SizeAndReadyStepsFollowTheCommits) {
-  ReplayRing ring(small_options());
+  ReplayRing ring(testing::small_ring_options());
   EXPECT_EQ(ring.replay_size(), 0);
   testing::write_chunks(ring, 0, 3);  // 12 steps x 2 streams
   EXPECT_EQ(ring.replay_size(), 24);
@@ -86,14 +71,14 @@ TEST(ReplayRing, SizeAndReadyStepsFollowTheCommits) {
 }
 
 TEST(ReplayRing, ExternalObservationRingKeepsNoObservations) {
-  ReplayRing ring(small_options(), ObservationHome::kExternal);
+  ReplayRing ring(testing::small_ring_options(), ObservationHome::kExternal);
   EXPECT_EQ(ring.columns().observations, nullptr);
   testing::write_chunks(ring, 0, 2);
   EXPECT_EQ(ring.columns().stamp[ring.row_of(1, 7)], 7u);
 }
 
 TEST(ReplayRing, ReaderSlotsRunOutWithAClearError) {
-  ReplayOptions options = small_options();
+  ReplayOptions options = testing::small_ring_options();
   options.max_samplers = 2;
   ReplayRing ring(options);
   const int first = ring.acquire_reader_slot();
@@ -105,14 +90,14 @@ TEST(ReplayRing, ReaderSlotsRunOutWithAClearError) {
 }
 
 TEST(ReplayRing, InvalidOptionsAreRejectedAtConstruction) {
-  ReplayOptions options = small_options();
+  ReplayOptions options = testing::small_ring_options();
   options.commit_stride = 5;  // > seq_len / 2
   EXPECT_THROW(ReplayRing{options}, ConfigError);
 }
 
 TEST(ReplayRingDeathTest, WritingOutsideTheOpenChunkIsAProgrammerError) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  ReplayRing ring(small_options());
+  ReplayRing ring(testing::small_ring_options());
   std::vector<std::uint8_t> observation(ReplayRing::kObservationBytes);
   EXPECT_DEATH(ring.write_step(0, 0, StepFields{}, observation.data()), "open chunk");
 }

@@ -11,21 +11,6 @@
 namespace dreamer::replay {
 namespace {
 
-ReplayOptions two_group_options() {
-  ReplayOptions options;
-  options.num_streams = 4;
-  options.writer_groups = 2;
-  options.capacity = 40;
-  options.commit_stride = 4;
-  options.safety_margin = 4;
-  options.seq_len = 8;
-  options.batch_size = 3;
-  options.min_size_to_sample = 32;
-  options.train_ratio = 4.0;
-  options.error_buffer = 64.0;
-  return options;
-}
-
 // Group 1's chunk `chunk_index`, filled with the deterministic test steps.
 TrajectoryChunk test_chunk(const ReplayOptions& options, int chunk_index) {
   ChunkHeader header;
@@ -53,7 +38,7 @@ TrajectoryChunk test_chunk(const ReplayOptions& options, int chunk_index) {
 }
 
 TEST(ReplayService, InsertOfAReceivedMessageStoresEveryFieldOfEveryStep) {
-  const ReplayOptions options = two_group_options();
+  const ReplayOptions options = testing::small_ring_options();
   ReplayService service(options);
   for (int chunk_index = 0; chunk_index < 3; ++chunk_index) {
     const TrajectoryChunk chunk = test_chunk(options, chunk_index);
@@ -81,7 +66,7 @@ TEST(ReplayService, InsertOfAReceivedMessageStoresEveryFieldOfEveryStep) {
 }
 
 TEST(ReplayService, InsertRefusesAChunkThatDoesNotMatchItsWriterGroup) {
-  const ReplayOptions options = two_group_options();
+  const ReplayOptions options = testing::small_ring_options();
   ReplayService service(options);
   TrajectoryChunk chunk = test_chunk(options, 0);
   chunk.header().first_stream = 0;  // group 1 owns streams 2 and 3

@@ -40,6 +40,23 @@ inline StepFields make_fields(int stream, std::uint64_t step) {
   return fields;
 }
 
+// The small ring most replay tests use: 2 writer groups of 2 streams, 40
+// steps each, commits every 4 steps, sequences of 8.
+inline ReplayOptions small_ring_options(int batch_size = 3) {
+  ReplayOptions options;
+  options.num_streams = 4;
+  options.writer_groups = 2;
+  options.capacity = 40;
+  options.commit_stride = 4;
+  options.safety_margin = 4;
+  options.seq_len = 8;
+  options.batch_size = batch_size;
+  options.min_size_to_sample = 32;
+  options.train_ratio = 4.0;
+  options.error_buffer = 64.0;
+  return options;
+}
+
 // Writes and publishes `chunks` chunks of test steps for every stream of
 // `group`.
 inline void write_chunks(ReplayRing& ring, int group, int chunks) {
