@@ -1,7 +1,7 @@
 """Runs `dreamer_bench learner --count-ops` (tiny preset, CPU) and checks that
 its JSON holds every figure the runbook quotes, each a positive number, that
-the update phases add up to about the whole update, and that the operator
-counts are consistent."""
+the update phases add up to about the whole update, that the operator
+counts are consistent, and that --count-ops refuses --cuda-graphs."""
 import json
 import subprocess
 import sys
@@ -26,4 +26,7 @@ assert ops > 0 and sum(result["ops_by_phase"].values()) == ops, (ops, result["op
 assert 0 < len(result["ops_by_name"]) <= 15 and all(count > 0 for _, count in result["ops_by_name"]), result
 assert 0 < result["adam_step_ops"] < ops, result
 assert result["ops_per_update_with_fused_adam"] == ops - result["adam_step_ops"] + 6, result
+# Replayed CUDA graphs dispatch no operators: counting them is refused.
+refused = subprocess.run([sys.argv[1], "learner", "--count-ops", "--cuda-graphs"], capture_output=True, text=True)
+assert refused.returncode != 0 and "excludes" in refused.stderr, (refused.returncode, refused.stderr)
 print("dreamer_bench learner: every figure present;", json.dumps(phases))
