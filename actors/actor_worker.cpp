@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstring>
 
-#include "actors/episode_statistics.hpp"
 #include "common/declared_copy.hpp"
 #include "common/error.hpp"
 #include "common/packed2.hpp"
@@ -70,9 +69,7 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
       chunk_(chunk_header(options)),
       actions_(static_cast<std::size_t>(options.num_envs), 0),
       dist_(static_cast<std::size_t>(options.commit_stride) * static_cast<std::size_t>(options.num_envs)),
-      max_steps_(task.goal_params().max_steps),
-      episode_return_(static_cast<std::size_t>(options.num_envs), 0.0f),
-      episode_length_(static_cast<std::size_t>(options.num_envs), 0) {
+      episodes_(options.num_envs, task.goal_params().max_steps) {
   const bool cuda = options.backend == env::Backend::kCuda;
   env_ = env::make_batched_env(task, {options.backend, options.num_envs, options.env_threads, options.cuda_device});
   if (cuda) device_ = std::make_unique<DeviceStaging>(options.commit_stride, options.num_envs, options.cuda_device);
@@ -231,16 +228,10 @@ void ActorWorker::tally_episodes() {
   const int n = options_.num_envs;
   for (int t = 0; t < options_.commit_stride; ++t) {
     const float* dist = dist_.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
-    for (int e = 0; e < n; ++e) {
-      if (chunk_.is_first(t)[e] != 0) continue;
-      episode_return_[e] += chunk_.reward(t)[e];
-      episode_length_[e] += 1;
-      if (chunk_.is_terminal(t)[e] != 0 || chunk_.is_truncated(t)[e] != 0) {
-        finished_.push_back({episode_return_[e], episode_length_[e], dist[e], chunk_.is_terminal(t)[e] != 0});
-        episode_return_[e] = 0.0f;
-        episode_length_[e] = 0;
-      }
-    }
+    for (int e = 0; e < n; ++e)
+      episodes_.record(e, chunk_.is_first(t)[e] != 0, chunk_.reward(t)[e], dist[e], chunk_.is_terminal(t)[e] != 0,
+                       chunk_.is_truncated(t)[e] != 0);
+    episodes_.end_tick();
   }
 }
 
@@ -296,20 +287,8 @@ nlohmann::json ActorWorker::take_report() {
                            {"actor_env_steps", env_steps_},
                            {"policy_version", policy_version()},
                            {"sps", static_cast<double>(report_env_steps_) / elapsed},
-                           {"episodes", static_cast<std::int64_t>(finished_.size())}};
-  // done_rate counts env steps as replay does (reset rows included).
-  const EpisodeStatistics stats = summarize_episodes(finished_, max_steps_, report_env_steps_);
-  if (stats.episodes > 0) {
-    report["success_rate"] = stats.success_rate;
-    report["mean_return"] = stats.mean_return;
-    report["ep_len_mean"] = stats.episode_length_mean;
-    report["dist_p10"] = stats.dist_p10;
-    report["dist_p50"] = stats.dist_p50;
-    report["dist_p90"] = stats.dist_p90;
-  }
-  report["done_rate"] = stats.done_rate;
+                           {"episode_outcomes", episode_outcomes_to_json(episodes_.take())}};
   report_env_steps_ = 0;
-  finished_.clear();
   report_started_ = now;
   return report;
 }

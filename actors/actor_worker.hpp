@@ -7,9 +7,10 @@
 //            chunk row t <- obs_t, a_{t-1} (0 at is_first), r_t, flags_t, episode id
 //            a_t <- Player(obs_t, is_first_t)            (or a constant action)
 //
-// Episode ends (terminated or truncated) are tallied into episode metrics
-// (success_rate, done_rate, dist_p10/p50/p90, mean_return, ep_len_mean) that
-// the gate receives with each report (actors/episode_statistics.hpp).
+// Episode ends (terminated or truncated) go through an EpisodeWindow
+// (actors/episode_window.hpp) into each report as episode outcomes, which
+// the gate pools over every actor into the record's episode metrics
+// (common/episode_statistics.hpp).
 //
 // Backends (ActorWorkerOptions::backend):
 //   CPU   the env writes into the host chunk; the Player runs on the CPU.
@@ -34,7 +35,7 @@
 
 #include "actors/env/batched_env.hpp"
 #include "actors/env/task.hpp"
-#include "actors/episode_statistics.hpp"
+#include "actors/episode_window.hpp"
 #include "learner/dreamer_options.hpp"
 #include "replay/rate_limiter.hpp"
 #include "replay/trajectory_chunk.hpp"
@@ -108,7 +109,7 @@ class ActorWorker {
   // CUDA backend: commit_stride ticks into device memory, then the chunk's
   // fields (and, with copy_frames, its frames) to the host chunk.
   void run_device_ticks(const FrameTarget& frames, bool copy_frames);
-  // Tallies the chunk's finished episodes (dist_ holds each row's distances).
+  // Records the chunk's rows in episodes_ (dist_ holds each row's distances).
   void tally_episodes();
   void finish_chunk();
 
@@ -121,12 +122,9 @@ class ActorWorker {
   std::unique_ptr<DeviceStaging> device_;  // CUDA backend only
   bool started_ = false;
   std::int64_t env_steps_ = 0;
-  int max_steps_ = 0;
 
   // Tallies since the last report.
-  std::vector<float> episode_return_;
-  std::vector<std::int32_t> episode_length_;
-  std::vector<EpisodeOutcome> finished_;
+  EpisodeWindow episodes_;
   std::int64_t report_env_steps_ = 0;
   double report_started_ = 0.0;
 };

@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "common/episode_statistics.hpp"
+
 #ifdef DREAMER_HAS_TENSORBOARD
 #include "common/tensorboard_writer.hpp"
 #endif
@@ -83,21 +85,14 @@ const nlohmann::json& MetricsAggregator::on_learner_report(const nlohmann::json&
       oldest = std::min(oldest, latest.value("policy_version", std::int64_t{-1}));
     record["policy_version_min"] = oldest;
   }
-  std::int64_t episodes = 0;
-  std::map<std::string, double> weighted;
-  double done_rate = 0.0;
+  // The episodes of every actor since the last record, pooled: percentiles
+  // and rates of the union, not averages of each actor's.
+  std::vector<EpisodeOutcome> outcomes;
   for (const nlohmann::json& window : actor_window_) {
-    done_rate += window.value("done_rate", 0.0);
-    const std::int64_t n = window.value("episodes", std::int64_t{0});
-    if (n == 0) continue;
-    episodes += n;
-    for (const char* key : {"success_rate", "mean_return", "ep_len_mean", "dist_p10", "dist_p50", "dist_p90"})
-      weighted[key] += window.value(key, 0.0) * static_cast<double>(n);
+    const auto it = window.find("episode_outcomes");
+    if (it != window.end()) append_episode_outcomes(*it, outcomes);
   }
-  record["episodes"] = episodes;
-  if (!actor_window_.empty()) record["done_rate"] = done_rate / static_cast<double>(actor_window_.size());
-  if (episodes > 0)
-    for (const auto& [key, sum] : weighted) record[key] = sum / static_cast<double>(episodes);
+  add_episode_metrics(record, summarize_episodes(outcomes));
   record["wall_s"] = now_seconds() - started_;
   actor_window_.clear();
 

@@ -11,8 +11,11 @@
 // (events.out.tfevents.*, common/tensorboard_writer.hpp): every number as a
 // scalar tagged with its key, at step opt_steps.
 //
-// Actor keys are combined over every actor report since the previous record
-// (episode-weighted means; sps summed over actors, last value of each).
+// Actor keys are combined over every actor report since the previous record:
+// the episode outcomes of all of them are pooled into one set of episode
+// metrics (common/episode_statistics.hpp; "episodes" is the count, and the
+// rates are absent when it is 0); sps is summed over actors, last value of
+// each.
 //
 // Not thread-safe: the gate's one thread owns it.
 #include <nlohmann/json.hpp>

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/episode_statistics.hpp"
 #include "common/metrics_log.hpp"
 #include "gates_test_files.hpp"
 #ifdef DREAMER_HAS_TENSORBOARD
@@ -13,15 +14,18 @@ namespace {
 
 using MetricsAggregatorTest = GatesFilesTest;
 
+// An actor report's episodes in the wire form: (return, length, end_dist, success).
+nlohmann::json outcomes(const std::vector<EpisodeOutcome>& episodes) { return episode_outcomes_to_json(episodes); }
+
 TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
   MetricsAggregator gate(dir_ / "metrics.jsonl");
   gate.on_actor_report({{"actor", 0},
                         {"actor_env_steps", 64},
                         {"policy_version", 12},
                         {"sps", 10.0},
-                        {"episodes", 2},
-                        {"success_rate", 0.5}});
-  gate.on_actor_report({{"actor", 1}, {"actor_env_steps", 32}, {"policy_version", 8}, {"sps", 5.0}, {"episodes", 0}});
+                        {"episode_outcomes", outcomes({{5.0, 10, 0.0, true}, {-1.0, 128, 0.5, false}})}});
+  gate.on_actor_report(
+      {{"actor", 1}, {"actor_env_steps", 32}, {"policy_version", 8}, {"sps", 5.0}, {"episode_outcomes", outcomes({})}});
   gate.on_replay_report({{"replay_size", 96}});
   gate.on_learner_report({{"opt_steps", 5}, {"loss_model", 1.5}});
   const auto records = read_metrics_log(dir_ / "metrics.jsonl");
@@ -30,9 +34,35 @@ TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
   EXPECT_EQ(records[0]["opt_steps"], 5);
   EXPECT_EQ(records[0]["replay_size"], 96);
   EXPECT_DOUBLE_EQ(records[0]["sps"].get<double>(), 15.0);
-  EXPECT_DOUBLE_EQ(records[0]["success_rate"].get<double>(), 0.5);  // episode-weighted: 2 x 0.5 / 2
+  EXPECT_DOUBLE_EQ(records[0]["success_rate"].get<double>(), 0.5);
   EXPECT_EQ(records[0]["episodes"], 2);
   EXPECT_EQ(records[0]["policy_version_min"], 8);  // the actor furthest behind
+}
+
+// Episodes of several actors (or actor ranks) and several reports are pooled
+// before any statistic is taken: the median of the union, not the mean of
+// each report's median.
+TEST_F(MetricsAggregatorTest, PoolsTheEpisodesOfEveryActorReportBeforeTakingRatesAndPercentiles) {
+  MetricsAggregator gate(dir_ / "metrics.jsonl");
+  // Actor 0: three truncations at distances 0.6, 0.7, 0.8.
+  gate.on_actor_report({{"actor", 0},
+                        {"episode_outcomes",
+                         outcomes({{-1.28, 128, 0.6, false}, {-1.28, 128, 0.7, false}, {-1.28, 128, 0.8, false}})}});
+  // Actor 1, two reports: one success (0.0), then one truncation at 0.1.
+  gate.on_actor_report({{"actor", 1}, {"episode_outcomes", outcomes({{10.0, 20, 0.0, true}})}});
+  gate.on_actor_report({{"actor", 1}, {"episode_outcomes", outcomes({{-1.28, 128, 0.1, false}})}});
+  const nlohmann::json record = gate.on_learner_report({{"opt_steps", 10}});
+  EXPECT_EQ(record["episodes"], 5);
+  EXPECT_DOUBLE_EQ(record["success_rate"].get<double>(), 0.2);  // 1 of 5; per-report means would give 0.33
+  EXPECT_DOUBLE_EQ(record["done_rate"].get<double>(), 0.2);
+  // Sorted 0.0 0.1 0.6 0.7 0.8: nearest rank round(0.5 x 4) = 2 -> 0.6.
+  EXPECT_DOUBLE_EQ(record["dist_p50"].get<double>(), 0.6);
+  EXPECT_DOUBLE_EQ(record["steps_to_goal_p50"].get<double>(), 20.0);
+  // The next record starts a new window: no episodes, so no rates.
+  const nlohmann::json next = gate.on_learner_report({{"opt_steps", 20}});
+  EXPECT_EQ(next["episodes"], 0);
+  EXPECT_FALSE(next.contains("success_rate"));
+  EXPECT_FALSE(next.contains("done_rate"));
 }
 
 TEST_F(MetricsAggregatorTest, EventFileBesideMetricsHoldsEveryRecordAtItsUpdateStep) {
