@@ -29,6 +29,16 @@ std::vector<std::uint8_t> exit_room_path() {
   return path;
 }
 
+// The near start's path: right and down interleaved, so that its first
+// kExitRoomNearStartMoves moves end 4 right and 4 down of the top-left tile.
+std::vector<std::uint8_t> exit_room_near_path() {
+  std::vector<std::uint8_t> path;
+  for (int i = 0; i < kExitRoomNearStartMoves; ++i) path.push_back(i % 2 == 0 ? kRight : kDown);
+  for (int i = 0; i < 3; ++i) path.push_back(kRight);
+  for (int i = 0; i < 4; ++i) path.push_back(kDown);
+  return path;
+}
+
 void build_static_screen_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
                                const StepSchedule& schedule) {
   const gb::Rom rom = gb::load_rom(rom_path);
@@ -37,15 +47,18 @@ void build_static_screen_stage(const std::filesystem::path& rom_path, const std:
 }
 
 void build_exit_room_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
-                           const StepSchedule& schedule) {
+                           const StepSchedule& schedule, ExitRoomStart start) {
+  const bool near = start == ExitRoomStart::kNear;
+  const std::vector<std::uint8_t> path = near ? exit_room_near_path() : exit_room_path();
+  const int start_moves = near ? kExitRoomNearStartMoves : 0;
   const std::vector<std::uint8_t> rom_bytes = read_file_bytes(rom_path);
   const gb::Rom rom(rom_bytes, rom_path.string());
   std::filesystem::create_directories(stage_dir);
   gb::Console console = warmed_up(rom, schedule, 2);
-  gb::save_snapshot_file(console, stage_dir / "start.state");
-
-  for (const std::uint8_t action : exit_room_path())
-    run_schedule(console, rom.view(), schedule, action, nullptr, nullptr);
+  for (int move = 0; move < static_cast<int>(path.size()); ++move) {
+    if (move == start_moves) gb::save_snapshot_file(console, stage_dir / "start.state");
+    run_schedule(console, rom.view(), schedule, path[move], nullptr, nullptr);
+  }
   const std::filesystem::path goal_source = stage_dir / "goal_source.state";
   gb::save_snapshot_file(console, goal_source);
 
