@@ -1,10 +1,6 @@
 // dreamer_eval: runs the policy of a dreamer_learner checkpoint for N
-// episodes of the run's own task and says how it did.
-//
-//   checkpoint (file or checkpoints/ folder) --> config JSON --> task, model sizes
-//             --> world_model + actor weights --> Player (encoder, RSSM, actor)
-//   N CPU envs, one episode each, stepped together until every episode has
-//   terminated (goal reached) or been truncated (the task's max_steps)
+// episodes of the run's own task and says how it did
+// (launch/policy_evaluation.hpp holds the evaluation itself).
 //
 // Outputs: a summary JSON (stdout, and --output), per-step trajectories
 // (--trajectory, JSONL) and the best-return episode as a GIF (--gif), as
@@ -16,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -27,19 +22,12 @@
 
 #include "actors/env/batched_env.hpp"
 #include "actors/env/task.hpp"
-#include "actors/episode_statistics.hpp"
-#include "common/config_json.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/hdf5_check.hpp"
 #include "common/metrics_log.hpp"
 #include "common/packed2.hpp"
-#include "common/sha256.hpp"
-#include "launch/run_config.hpp"
+#include "launch/policy_evaluation.hpp"
 #include "launch/run_setup.hpp"
-#include "learner/checkpoint.hpp"
-#include "learner/dreamer_agent.hpp"
-#include "learner/player.hpp"
 #if defined(DREAMER_HAS_GIF)
 #include "common/gif_writer.hpp"
 #include "common/image.hpp"
@@ -62,117 +50,16 @@ struct CommandLine {
   int env_threads = 1;
 };
 
-// One env step of one episode: the action taken and what it led to.
-struct StepRecord {
-  std::uint8_t action = 0;
-  float reward = 0.0f;
-  float dist = 0.0f;
-  bool terminated = false;
-  bool truncated = false;
-};
-
-struct Evaluation {
-  std::vector<std::vector<StepRecord>> episodes;  // [episode][step]
-  std::vector<actors::EpisodeOutcome> outcomes;
-};
-
-// The policy a checkpoint holds, with the run it came from.
-struct LoadedPolicy {
-  fs::path file;
-  std::string file_sha256;
-  std::int64_t opt_steps = 0;
-  RunConfig config;
-  torch::Device device{torch::kCPU};
-};
-
-// The shortest decimal that reads back as the same float: rewards and
-// distances print as -0.01, not -0.009999999776482582.
-double shortest(float value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof(text), value);
-  return std::stod(std::string(text, result.ptr));
-}
-
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-// Output files are checked before the episodes run, not after.
+// Output files are checked before the episodes run, not after; a folder in
+// the place of an output file is refused, never replaced.
 void require_output_folder(const std::string& option, const std::string& path) {
   if (path.empty()) return;
+  if (fs::is_directory(path)) throw Error(option + ": '" + path + "' is a directory, not a file");
   const fs::path folder = fs::path(path).parent_path();
   if (!folder.empty() && !fs::is_directory(folder))
     throw Error(option + ": folder '" + folder.string() + "' does not exist");
-}
-
-LoadedPolicy read_policy(const CommandLine& line) {
-  silence_hdf5_errors();
-  const learner::CheckpointConfig stored = learner::read_checkpoint_config(line.checkpoint);
-  LoadedPolicy policy;
-  policy.file = stored.info.file;
-  policy.opt_steps = stored.info.opt_steps;
-  policy.config = config_from_json<RunConfig>(stored.config_json, "checkpoint '" + policy.file.string() + "' config");
-  RunConfig device_config = policy.config;
-  device_config.device = line.device;
-  policy.device = torch::Device(learner_device(device_config, 0));
-  policy.file_sha256 = sha256_file_hex(policy.file);
-  return policy;
-}
-
-// Loads the world model and actor of the checkpoint into a Player for `envs`
-// envs (optimizer state and generator states are not needed to act).
-learner::Player make_player(const LoadedPolicy& policy, int envs) {
-  learner::DreamerAgent agent(policy.config.model, policy.device);
-  learner::CheckpointState state;
-  for (auto& [name, module] : agent.named_modules()) {
-    if (name == "world_model" || name == "actor") state.modules.push_back({name, module.get()});
-  }
-  learner::CheckpointLoadOptions options;
-  options.restore_torch_rng = false;
-  learner::load_checkpoint(policy.file, state, options);
-  learner::Player player(policy.config.model.model, envs, policy.device);
-  player.load_weights(agent.player_weights(), policy.opt_steps);
-  return player;
-}
-
-// Runs one episode in each of the player's envs; envs whose episode has ended
-// keep stepping (they restart) until the last episode ends, but are no longer
-// recorded.
-Evaluation run_episodes(const env::Task& task, learner::Player& player, bool greedy, int env_threads) {
-  const int n = static_cast<int>(player.num_envs());
-  auto environment = env::make_batched_env(task, {env::Backend::kCpu, n, env_threads, 0});
-  env::HostBatch batch(n);
-  environment->reset(nullptr, batch.view());
-  Evaluation evaluation;
-  evaluation.episodes.resize(static_cast<std::size_t>(n));
-  evaluation.outcomes.resize(static_cast<std::size_t>(n));
-  std::vector<std::uint8_t> actions(static_cast<std::size_t>(n), 0);
-  std::vector<bool> ended(static_cast<std::size_t>(n), false);
-  int running = n;
-  while (running > 0) {
-    const torch::Tensor obs =
-        torch::from_blob(batch.observation.data(), {n, packed2::kHeight, packed2::kBytesPerRow}, torch::kUInt8);
-    const torch::Tensor is_first = torch::from_blob(batch.is_first.data(), {n}, torch::kUInt8);
-    const torch::Tensor chosen = player.act(obs, is_first, greedy).to(torch::kCPU, torch::kUInt8).contiguous();
-    std::copy_n(chosen.data_ptr<std::uint8_t>(), n, actions.begin());
-    environment->step(actions.data(), batch.view());
-    for (int e = 0; e < n; ++e) {
-      const auto index = static_cast<std::size_t>(e);
-      if (ended[index]) continue;
-      const StepRecord step{actions[index], batch.reward[index], batch.dist[index], batch.terminated[index] != 0,
-                            batch.truncated[index] != 0};
-      evaluation.episodes[index].push_back(step);
-      // Statistics of the values as the trajectory file prints them.
-      actors::EpisodeOutcome& outcome = evaluation.outcomes[index];
-      outcome.episode_return += shortest(step.reward);
-      outcome.length += 1;
-      outcome.end_dist = shortest(step.dist);
-      if (step.terminated || step.truncated) {
-        outcome.success = step.terminated;
-        ended[index] = true;
-        --running;
-      }
-    }
-  }
-  return evaluation;
 }
 
 void write_trajectory(const fs::path& path, const Evaluation& evaluation) {
@@ -185,8 +72,8 @@ void write_trajectory(const fs::path& path, const Evaluation& evaluation) {
       log.append({{"episode", episode},
                   {"step", step + 1},
                   {"action", steps[step].action},
-                  {"reward", shortest(steps[step].reward)},
-                  {"dist", shortest(steps[step].dist)},
+                  {"reward", shortest_decimal(steps[step].reward)},
+                  {"dist", shortest_decimal(steps[step].dist)},
                   {"terminated", steps[step].terminated},
                   {"truncated", steps[step].truncated}});
     }
@@ -227,34 +114,6 @@ void write_episode_gif(const fs::path& path, const env::Task& task, const std::v
 }
 #endif
 
-nlohmann::ordered_json summary_json(const LoadedPolicy& policy, const CommandLine& line, const env::Task& task,
-                                    const Evaluation& evaluation) {
-  std::int64_t env_steps = 0;
-  for (const actors::EpisodeOutcome& outcome : evaluation.outcomes) env_steps += outcome.length;
-  const int max_steps = task.goal_params().max_steps;
-  const actors::EpisodeStatistics stats = actors::summarize_episodes(evaluation.outcomes, max_steps, env_steps);
-  nlohmann::ordered_json summary;
-  summary["episodes"] = stats.episodes;
-  summary["success_rate"] = stats.success_rate;
-  summary["done_rate"] = stats.done_rate;
-  summary["mean_return"] = stats.mean_return;
-  summary["episode_length_mean"] = stats.episode_length_mean;
-  summary["steps_to_goal_p50"] = stats.steps_to_goal_p50 ? nlohmann::ordered_json(*stats.steps_to_goal_p50) : nullptr;
-  summary["dist_p10"] = stats.dist_p10;
-  summary["dist_p50"] = stats.dist_p50;
-  summary["dist_p90"] = stats.dist_p90;
-  summary["greedy"] = line.greedy;
-  summary["checkpoint"] = fs::absolute(policy.file).lexically_normal().string();
-  summary["checkpoint_sha256"] = policy.file_sha256;
-  const TaskConfig& task_config = policy.config.task;
-  summary["details"] = {{"opt_steps", policy.opt_steps},  {"seed", line.seed},
-                        {"device", policy.device.str()},  {"env_steps", env_steps},
-                        {"max_steps", max_steps},         {"successes", stats.successes},
-                        {"mode", policy.config.mode},     {"stage", task_config.rom.empty() ? task_config.stage : ""},
-                        {"rom_sha256", task.rom_sha256()}};
-  return summary;
-}
-
 void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--checkpoint", line.checkpoint,
                  "Checkpoint file (ckpt_<n>.h5) or a run's checkpoints/ folder (its `latest` is used)")
@@ -291,7 +150,7 @@ int run(const CommandLine& line) {
     require_output_folder("--trajectory", line.trajectory);
     require_output_folder("--output", line.output);
     require_output_folder("--gif", line.gif);
-    policy = read_policy(line);
+    policy = read_policy(line.checkpoint, line.device);
     task = std::make_unique<env::Task>(env::Task::load(resolve_task(policy.config.task)));
     // One intra-op thread on CPU: reruns with one seed give the same summary.
     if (policy.device.is_cpu()) torch::set_num_threads(1);
@@ -307,7 +166,7 @@ int run(const CommandLine& line) {
 #if defined(DREAMER_HAS_GIF)
     if (!line.gif.empty()) write_episode_gif(line.gif, *task, evaluation.episodes[best_episode(evaluation)]);
 #endif
-    const std::string summary = summary_json(policy, line, *task, evaluation).dump(2) + "\n";
+    const std::string summary = evaluation_summary(policy, *task, evaluation, line.greedy, line.seed).dump(2) + "\n";
     if (!line.output.empty()) write_file_atomic(line.output, summary);
     std::cout << summary << std::flush;
     return 0;

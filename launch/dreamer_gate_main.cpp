@@ -10,7 +10,8 @@
 //                        [--last N | --env-steps-min A --env-steps-max B]
 //                        [--max-nonfinite-run K] [--verdict out.json] [--gate NAME]
 //   dreamer_gate smoke --metrics F.jsonl [--warmup-updates W] [--recon-within-updates N]
-//                      [--goal-task] [--replay-ratio-target R [--replay-ratio-tolerance T]]
+//                      [--goal-task [--greedy-min-success R] [--greedy-min-episodes N]]
+//                      [--replay-ratio-target R [--replay-ratio-tolerance T]]
 //                      [--verdict out.json] [--gate NAME]
 //   dreamer_gate run <gate> [--output DIR] [--build-dir DIR] [--test-label L] [--test-regex R]
 //                    [--test-exclude R]
@@ -133,7 +134,16 @@ int run_main(int argc, char** argv) {
   smoke->add_option("--warmup-updates", smoke_options.entropy.warmup_updates,
                     "entropy gap: only records with opt_steps >= W");
   smoke->add_option("--recon-within-updates", recon_within_updates, "recon improvement: only the first N updates");
-  smoke->add_flag("--goal-task", smoke_options.goal_task, "also require success_rate > 0 and done_rate > 0");
+  bool goal_task = false;
+  GreedySuccessOptions greedy;
+  smoke->add_flag("--goal-task", goal_task,
+                  "also require the run's final greedy evaluation to succeed (greedy_success; MISSING without one)");
+  smoke->add_option("--greedy-min-success", greedy.min_rate, "greedy_success: the least success rate")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  smoke->add_option("--greedy-min-episodes", greedy.min_episodes, "greedy_success: the fewest evaluated episodes")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   smoke->add_option("--replay-ratio-target", replay_ratio_target, "also check replay_ratio against this target")
       ->check(CLI::PositiveNumber);
   smoke->add_option("--replay-ratio-tolerance", replay_ratio_tolerance, "relative tolerance of the replay ratio")
@@ -208,6 +218,7 @@ int run_main(int argc, char** argv) {
   }
   if (smoke->parsed()) {
     smoke_options.recon.within_updates = recon_within_updates;
+    if (goal_task) smoke_options.greedy = greedy;
     if (replay_ratio_target) {
       smoke_options.replay_ratio =
           ReplayRatioOptions{*replay_ratio_target, replay_ratio_tolerance, smoke_options.entropy.warmup_updates};

@@ -23,6 +23,8 @@
 #include "common/run_directory.hpp"
 #include "common/run_meta.hpp"
 #include "common/sha256.hpp"
+#include "launch/policy_evaluation.hpp"
+#include "launch/progress_line.hpp"
 #include "launch/role_layout.hpp"
 #include "launch/run_artifacts.hpp"
 #include "launch/run_config.hpp"
@@ -43,6 +45,7 @@ struct CommandLine {
   bool cuda_graphs = false;
   std::int64_t inject_nan_at_update = 0;
   CopyAuditOptions copy_audit;
+  std::optional<int> eval_episodes;
 };
 
 void add_options(CLI::App& app, CommandLine& line) {
@@ -70,6 +73,11 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--envs-per-actor", c.envs_per_actor, "Emulated consoles per actor")->capture_default_str();
   app.add_option("--env-threads", c.env_threads, "Worker threads per actor's environment")->capture_default_str();
   app.add_option("--total-env-steps", c.total_env_steps, "Stop after this many env steps (all actors)")
+      ->capture_default_str();
+  app.add_option("--max-seconds", c.max_seconds,
+                 "Also stop the training loop after this many seconds of wall time (0: no limit); the final "
+                 "greedy evaluation still runs")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--train-ratio", c.replay.train_ratio, "Replayed steps per env step (Dreamer v3 train ratio)")
       ->capture_default_str();
@@ -104,6 +112,10 @@ void add_options(CLI::App& app, CommandLine& line) {
       ->capture_default_str();
   app.add_option("--copy-allow-list", line.copy_audit.allow_list,
                  "Allow-list JSON of the copy audit (docs/copy_audit.md), e.g. gates/copy_allow_list.json");
+  app.add_option("--eval-episodes", line.eval_episodes,
+                 "Episodes of the greedy evaluation that ends the run (eval_summary.json, last metrics record); "
+                 "default 64 on --device cuda, 16 on cpu. Skipped in standing_still mode and after a stop signal")
+      ->check(CLI::Range(1, 4096));
   app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
 }
 
@@ -240,6 +252,11 @@ int run(int argc, char** argv, CommandLine& line) {
     const RunConfig config = config_from_json<RunConfig>(config_text, run_root + "/config.json");
     const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
     const RunDirectory run_dir{run_root};
+    const int eval_episodes = parsed.eval_episodes.value_or(default_eval_episodes(config.device));
+    if (rank == 0) {
+      std::printf("%s\n", learning_settings_line(config, eval_episodes).c_str());
+      std::fflush(stdout);
+    }
     const RunOutcome outcome = layout.single_process() ? run_single_process(config, run_dir, invocation)
                                                        : run_mpi_roles(config, run_dir, layout, rank, invocation);
     if (rank == 0) {
@@ -247,6 +264,15 @@ int run(int argc, char** argv, CommandLine& line) {
                   outcome.stopped_by_signal ? "stopped by signal" : "finished",
                   static_cast<long long>(outcome.env_steps), static_cast<long long>(outcome.opt_steps),
                   run_root.c_str());
+      std::fflush(stdout);
+      if (outcome.stopped_by_signal || config.standing_still()) {
+        std::printf("dreamer_learner: no greedy evaluation (%s)\n",
+                    outcome.stopped_by_signal ? "stopped by signal: --resume finishes the run" : "standing_still mode");
+      } else {
+        const nlohmann::ordered_json summary =
+            run_final_evaluation(run_dir, config, eval_episodes, outcome.env_steps);
+        std::printf("%s\n", evaluation_line(summary).c_str());
+      }
     }
     return 0;
   } catch (const std::exception& caught) {

@@ -23,6 +23,7 @@
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
 #include "launch/update_guard.hpp"
+#include "launch/wall_budget.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/replay_service.hpp"
 
@@ -177,7 +178,8 @@ RunOutcome run_actor(const RunConfig& config, const RoleLayout& layout, int rank
   const int learner0 = layout.learner_rank(0);
   bool signalled = false;
   auto last_report = std::chrono::steady_clock::now();
-  while (actor.env_steps() < budget) {
+  const WallBudget wall_budget(config.max_seconds);
+  while (actor.env_steps() < budget && !wall_budget.spent()) {
     if (message_waiting(0, kStop)) break;
     if (stop_requested()) {
       signalled = true;

@@ -24,6 +24,7 @@ void RunConfig::validate() const {
   if (envs_per_actor < 1) throw ConfigError("envs_per_actor", "must be >= 1");
   if (env_threads < 1) throw ConfigError("env_threads", "must be >= 1");
   if (total_env_steps < 1) throw ConfigError("total_env_steps", "must be >= 1");
+  if (!(max_seconds >= 0.0)) throw ConfigError("max_seconds", "must be >= 0 (0: no wall-time budget)");
   if (log_every_updates < 1) throw ConfigError("log_every_updates", "must be >= 1");
   if (weight_sync_every_updates < 1) throw ConfigError("weight_sync_every_updates", "must be >= 1");
   if (checkpoint_every_updates < 0) throw ConfigError("checkpoint_every_updates", "must be >= 0");

@@ -46,6 +46,9 @@ struct RunConfig {
   int envs_per_actor = 8;
   int env_threads = 1;
   std::int64_t total_env_steps = 4096;
+  // Wall-time budget of the training loop in seconds (0: none). The run ends
+  // at whichever budget comes first and still makes its final evaluation.
+  double max_seconds = 0.0;
   int log_every_updates = 5;
   int weight_sync_every_updates = 5;
   int checkpoint_every_updates = 0;  // 0: only at the end
@@ -60,6 +63,7 @@ struct RunConfig {
     archive(CEREAL_NVP(mode), CEREAL_NVP(device), CEREAL_NVP(env_backend), CEREAL_NVP(preset), CEREAL_NVP(output_tag),
             CEREAL_NVP(runs_root), CEREAL_NVP(task), CEREAL_NVP(actors), CEREAL_NVP(learners),
             CEREAL_NVP(envs_per_actor), CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps),
+            CEREAL_NVP(max_seconds),
             CEREAL_NVP(log_every_updates), CEREAL_NVP(weight_sync_every_updates), CEREAL_NVP(checkpoint_every_updates),
             CEREAL_NVP(standing_still_action), CEREAL_NVP(greedy), CEREAL_NVP(seed), CEREAL_NVP(model),
             CEREAL_NVP(replay));

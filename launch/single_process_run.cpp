@@ -15,6 +15,7 @@
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
+#include "launch/wall_budget.hpp"
 #include "launch/update_guard.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/replay_service.hpp"
@@ -181,7 +182,8 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
     copy_audit.after_update(updates);
   };
 
-  while (actor.env_steps() < config.total_env_steps) {
+  const WallBudget wall_budget(config.max_seconds);
+  while (actor.env_steps() < config.total_env_steps && !wall_budget.spent()) {
     if (stop_requested()) {
       outcome.stopped_by_signal = true;
       break;

@@ -1,0 +1,149 @@
+#include "launch/policy_evaluation.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "actors/env/batched_env.hpp"
+#include "common/config_json.hpp"
+#include "common/file_io.hpp"
+#include "common/hdf5_check.hpp"
+#include "common/metrics_log.hpp"
+#include "common/packed2.hpp"
+#include "common/sha256.hpp"
+#include "launch/run_setup.hpp"
+#include "learner/checkpoint.hpp"
+#include "learner/dreamer_agent.hpp"
+
+namespace dreamer {
+
+namespace fs = std::filesystem;
+
+double shortest_decimal(float value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof(text), value);
+  return std::stod(std::string(text, result.ptr));
+}
+
+LoadedPolicy read_policy(const fs::path& checkpoint, const std::string& device) {
+  silence_hdf5_errors();
+  const learner::CheckpointConfig stored = learner::read_checkpoint_config(checkpoint);
+  LoadedPolicy policy;
+  policy.file = stored.info.file;
+  policy.opt_steps = stored.info.opt_steps;
+  policy.config = config_from_json<RunConfig>(stored.config_json, "checkpoint '" + policy.file.string() + "' config");
+  RunConfig device_config = policy.config;
+  device_config.device = device;
+  policy.device = torch::Device(learner_device(device_config, 0));
+  policy.file_sha256 = sha256_file_hex(policy.file);
+  return policy;
+}
+
+// Optimizer state and generator states are not needed to act.
+learner::Player make_player(const LoadedPolicy& policy, int envs) {
+  learner::DreamerAgent agent(policy.config.model, policy.device);
+  learner::CheckpointState state;
+  for (auto& [name, module] : agent.named_modules()) {
+    if (name == "world_model" || name == "actor") state.modules.push_back({name, module.get()});
+  }
+  learner::CheckpointLoadOptions options;
+  options.restore_torch_rng = false;
+  learner::load_checkpoint(policy.file, state, options);
+  learner::Player player(policy.config.model.model, envs, policy.device);
+  player.load_weights(agent.player_weights(), policy.opt_steps);
+  return player;
+}
+
+// Envs whose episode has ended keep stepping (they restart) until the last
+// episode ends, but are no longer recorded.
+Evaluation run_episodes(const env::Task& task, learner::Player& player, bool greedy, int env_threads) {
+  const int n = static_cast<int>(player.num_envs());
+  auto environment = env::make_batched_env(task, {env::Backend::kCpu, n, env_threads, 0});
+  env::HostBatch batch(n);
+  environment->reset(nullptr, batch.view());
+  Evaluation evaluation;
+  evaluation.episodes.resize(static_cast<std::size_t>(n));
+  evaluation.outcomes.resize(static_cast<std::size_t>(n));
+  std::vector<std::uint8_t> actions(static_cast<std::size_t>(n), 0);
+  std::vector<bool> ended(static_cast<std::size_t>(n), false);
+  int running = n;
+  while (running > 0) {
+    const torch::Tensor obs =
+        torch::from_blob(batch.observation.data(), {n, packed2::kHeight, packed2::kBytesPerRow}, torch::kUInt8);
+    const torch::Tensor is_first = torch::from_blob(batch.is_first.data(), {n}, torch::kUInt8);
+    const torch::Tensor chosen = player.act(obs, is_first, greedy).to(torch::kCPU, torch::kUInt8).contiguous();
+    std::copy_n(chosen.data_ptr<std::uint8_t>(), n, actions.begin());
+    environment->step(actions.data(), batch.view());
+    for (int e = 0; e < n; ++e) {
+      const auto index = static_cast<std::size_t>(e);
+      if (ended[index]) continue;
+      const StepRecord step{actions[index], batch.reward[index], batch.dist[index], batch.terminated[index] != 0,
+                            batch.truncated[index] != 0};
+      evaluation.episodes[index].push_back(step);
+      // Statistics of the values as the trajectory file prints them.
+      EpisodeOutcome& outcome = evaluation.outcomes[index];
+      outcome.episode_return += shortest_decimal(step.reward);
+      outcome.length += 1;
+      outcome.end_dist = shortest_decimal(step.dist);
+      if (step.terminated || step.truncated) {
+        outcome.success = step.terminated;
+        ended[index] = true;
+        --running;
+      }
+    }
+  }
+  return evaluation;
+}
+
+nlohmann::ordered_json evaluation_summary(const LoadedPolicy& policy, const env::Task& task,
+                                          const Evaluation& evaluation, bool greedy, std::uint64_t seed) {
+  std::int64_t env_steps = 0;
+  for (const EpisodeOutcome& outcome : evaluation.outcomes) env_steps += outcome.length;
+  const int max_steps = task.goal_params().max_steps;
+  const EpisodeStatistics stats = summarize_episodes(evaluation.outcomes);
+  nlohmann::ordered_json summary;
+  summary["episodes"] = stats.episodes;
+  summary["success_rate"] = stats.success_rate;
+  summary["done_rate"] = stats.done_rate;
+  summary["mean_return"] = stats.mean_return;
+  summary["episode_length_mean"] = stats.episode_length_mean;
+  summary["steps_to_goal_p50"] = stats.steps_to_goal_p50 ? nlohmann::ordered_json(*stats.steps_to_goal_p50) : nullptr;
+  summary["dist_p10"] = stats.dist_p10;
+  summary["dist_p50"] = stats.dist_p50;
+  summary["dist_p90"] = stats.dist_p90;
+  summary["greedy"] = greedy;
+  summary["checkpoint"] = fs::absolute(policy.file).lexically_normal().string();
+  summary["checkpoint_sha256"] = policy.file_sha256;
+  const TaskConfig& task_config = policy.config.task;
+  summary["details"] = {{"opt_steps", policy.opt_steps},  {"seed", seed},
+                        {"device", policy.device.str()},  {"env_steps", env_steps},
+                        {"max_steps", max_steps},         {"successes", stats.successes},
+                        {"mode", policy.config.mode},     {"stage", task_config.rom.empty() ? task_config.stage : ""},
+                        {"rom_sha256", task.rom_sha256()}};
+  return summary;
+}
+
+nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunConfig& config, int episodes,
+                                            std::int64_t env_steps) {
+  const LoadedPolicy policy = read_policy(run.checkpoints(), config.device);
+  const env::Task task = env::Task::load(resolve_task(policy.config.task));
+  learner::Player player = make_player(policy, episodes);
+  constexpr std::uint64_t kSeed = 1;  // greedy: the seed picks nothing, but the summary names it
+  torch::manual_seed(kSeed);
+  const Evaluation evaluation = run_episodes(task, player, /*greedy=*/true, config.env_threads);
+  const nlohmann::ordered_json summary = evaluation_summary(policy, task, evaluation, /*greedy=*/true, kSeed);
+  write_file_atomic(run.root / "eval_summary.json", summary.dump(2) + "\n");
+  nlohmann::json record = {{"env_steps", env_steps}, {"opt_steps", policy.opt_steps}, {"final_eval", true}};
+  for (const char* key : {"episodes", "success_rate", "done_rate", "mean_return", "episode_length_mean",
+                          "steps_to_goal_p50", "dist_p10", "dist_p50", "dist_p90"})
+    record[std::string("eval_") + key] = summary[key];
+  MetricsLog log(run.metrics_jsonl());
+  log.append(record);
+  log.sync();
+  return summary;
+}
+
+int default_eval_episodes(const std::string& device) { return device == "cuda" ? 64 : 16; }
+
+}  // namespace dreamer
