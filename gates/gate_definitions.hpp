@@ -17,12 +17,14 @@
 // In a metrics path, a folder name with '*' picks the newest (greatest)
 // match, for run directories named <utc>__dreamer_v3__<rom>__<tag>.
 //
+// A test step also yields a "tests_counted" rule (GateStep::min_tests).
 // Every step yields a "step_runs" rule: PASS on exit status 0, FAIL
 // otherwise, MISSING when its executable is not built. A step whose command
 // fails or is missing contributes no further rules; its metrics rules then
 // appear as one MISSING entry, so a gate never passes on work it skipped.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +51,10 @@ struct GateStep {
   std::string metrics;               // metrics.jsonl the command writes; empty: exit status only
   std::string baseline;              // baseline JSON to compare the metrics with; empty: none
   std::function<std::vector<RuleResult>(const MetricRecords&)> rules;  // may be empty
+  // A ctest step: the fewest tests its log must report ("... out of N"), so
+  // that a build without tests or with a suite gone cannot pass. 0: not a
+  // test step. Under a --test-label filter at least one test must run.
+  int min_tests = 0;
 };
 
 struct GateDefinition {
@@ -71,6 +77,10 @@ std::vector<std::string> expand_command(const std::vector<std::string>& command,
 // greatest match, or the pattern itself when it has no '*'; empty when
 // nothing matches.
 std::filesystem::path resolve_newest(const std::filesystem::path& pattern);
+
+// The number of tests a ctest log reports ("100% tests passed, 0 tests
+// failed out of 412"); nullopt when the log has no such line.
+std::optional<int> ctest_test_count(const std::string& log);
 
 // Runs every step; throws dreamer::Error only when the gate folder cannot be
 // created (a failing step is a FAIL rule, not an exception).

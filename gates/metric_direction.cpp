@@ -32,10 +32,12 @@ MetricDirection metric_direction(std::string_view name) {
   const std::string canonical = canonical_metric_name(name);
   const std::string_view view = canonical;
   if (is_loss_metric(view) || view.starts_with("grad_norm_") || view.starts_with("dist_p") ||
+      view.starts_with("eval_dist_p") || view == "eval_steps_to_goal_p50" || view == "steps_to_goal_p50" ||
       contains_token(view, "ms")) {
     return MetricDirection::kLowerIsBetter;
   }
-  constexpr std::array<std::string_view, 4> kHigher = {"success_rate", "done_rate", "mean_return", "reward_mean"};
+  constexpr std::array<std::string_view, 6> kHigher = {"success_rate",      "done_rate",        "mean_return",
+                                                       "eval_success_rate", "eval_mean_return", "reward_mean"};
   for (const std::string_view higher : kHigher) {
     if (view == higher) return MetricDirection::kHigherIsBetter;
   }

@@ -3,8 +3,10 @@
 // regression (FAIL) from an improvement (IMPROVED) when a value leaves its
 // band; a metric with no direction fails on either side.
 //
-//   lower is better   loss_*, *_nll, kl_*, grad_norm_*, dist_p*, *_ms, *_ms_*
+//   lower is better   loss_*, *_nll, kl_*, grad_norm_*, dist_p*, eval_dist_p*,
+//                     steps_to_goal_p50, eval_steps_to_goal_p50, *_ms, *_ms_*
 //   higher is better  success_rate, done_rate, mean_return, reward_mean,
+//                     eval_success_rate, eval_mean_return,
 //                     sps, train_sps, *_sps, *_sps_*, sps_*
 //   none              everything else (entropies, replay_ratio, value stats, ...)
 //

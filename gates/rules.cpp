@@ -160,15 +160,23 @@ RuleResult entropies_nonzero(const MetricRecords& records, double min_entropy) {
   return result;
 }
 
-RuleResult rate_positive(const MetricRecords& records, const std::string& key) {
-  RuleResult result = start("", key);
-  result.rule = key + "_positive";
-  const std::vector<double> values = finite_values(objects(records), key);
-  if (values.empty()) return missing(std::move(result), "the run reports no finite " + key);
-  const double best = *std::max_element(values.begin(), values.end());
-  result.observed = best;
-  result.status = best > 0.0 ? RuleStatus::kPass : RuleStatus::kFail;
-  result.detail = "largest " + key + " over " + std::to_string(values.size()) + " records = " + number_text(best);
+RuleResult greedy_success(const MetricRecords& records, const GreedySuccessOptions& options) {
+  RuleResult result = start("greedy_success", "eval_success_rate");
+  result.band_lo = options.min_rate;
+  const nlohmann::json* evaluation = nullptr;
+  for (const nlohmann::json* record : objects(records)) {
+    const auto flag = record->find("final_eval");
+    if (flag != record->end() && flag->is_boolean() && flag->get<bool>()) evaluation = record;
+  }
+  if (evaluation == nullptr) return missing(std::move(result), "the run has no final greedy evaluation record");
+  const auto rate = finite_number(find_metric(*evaluation, "eval_success_rate"));
+  const auto episodes = finite_number(find_metric(*evaluation, "eval_episodes"));
+  if (!rate || !episodes) return missing(std::move(result), "the evaluation record lacks eval_success_rate or eval_episodes");
+  result.observed = *rate;
+  const bool enough = *episodes >= options.min_episodes;
+  result.status = enough && *rate >= options.min_rate ? RuleStatus::kPass : RuleStatus::kFail;
+  result.detail = "greedy success " + number_text(*rate) + " over " + number_text(*episodes) + " episodes (needs >= " +
+                  number_text(options.min_rate) + " over >= " + std::to_string(options.min_episodes) + ")";
   return result;
 }
 
@@ -209,10 +217,7 @@ std::vector<RuleResult> smoke_rules(const MetricRecords& records, const SmokeOpt
   results.push_back(recon_improves(records, options.recon));
   results.push_back(entropy_gap(records, options.entropy));
   results.push_back(entropies_nonzero(records));
-  if (options.goal_task) {
-    results.push_back(rate_positive(records, "success_rate"));
-    results.push_back(rate_positive(records, "done_rate"));
-  }
+  if (options.greedy) results.push_back(greedy_success(records, *options.greedy));
   if (options.replay_ratio) results.push_back(replay_ratio_within_target(records, *options.replay_ratio));
   return results;
 }

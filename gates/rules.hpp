@@ -13,8 +13,10 @@
 //   entropy_gap           |prior - post| / max(1, prior) per record, lower
 //                         median over the records after warm-up, < 0.3
 //   entropies_nonzero     every prior/posterior/action entropy value > 1e-6
-//   success_rate_positive max success_rate over the run > 0
-//   done_rate_positive    max done_rate over the run > 0
+//   greedy_success        the run's final greedy evaluation (the record
+//                         with "final_eval": true, launch/policy_evaluation.hpp)
+//                         has eval_success_rate >= min_rate over
+//                         >= min_episodes episodes; MISSING without one
 //   replay_ratio_target   |median replay_ratio - target| / target <= tol
 //   <key>_ceiling         every finite value of a key (e.g. a bench's
 //                         packed2_unpack_ms) <= a fixed ceiling
@@ -58,17 +60,20 @@ RuleResult recon_improves(const MetricRecords& records, const ReconImprovementOp
 RuleResult losses_finite(const MetricRecords& records);
 RuleResult entropy_gap(const MetricRecords& records, const EntropyGapOptions& options = {});
 RuleResult entropies_nonzero(const MetricRecords& records, double min_entropy = 1e-6);
-// `key`: "success_rate" or "done_rate" (rule name "<key>_positive").
-RuleResult rate_positive(const MetricRecords& records, const std::string& key);
+struct GreedySuccessOptions {
+  double min_rate = 0.9;
+  int min_episodes = 64;
+};
+RuleResult greedy_success(const MetricRecords& records, const GreedySuccessOptions& options);
 RuleResult value_at_most(const MetricRecords& records, const std::string& key, double ceiling);
 RuleResult replay_ratio_within_target(const MetricRecords& records, const ReplayRatioOptions& options);
 
-// The smoke set of a CPU/GPU smoke run. The goal-task rules (success_rate,
-// done_rate) and the replay-ratio rule are included when asked for.
+// The smoke set of a CPU/GPU smoke run. The goal-task rule (greedy_success)
+// and the replay-ratio rule are included when asked for.
 struct SmokeOptions {
   ReconImprovementOptions recon;
   EntropyGapOptions entropy;
-  bool goal_task = false;
+  std::optional<GreedySuccessOptions> greedy;
   std::optional<ReplayRatioOptions> replay_ratio;
 };
 std::vector<RuleResult> smoke_rules(const MetricRecords& records, const SmokeOptions& options);

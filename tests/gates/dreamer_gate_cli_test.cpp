@@ -125,9 +125,25 @@ TEST_F(DreamerGateCli, SmokeRulesPassALearningRunAndFailAFlatReconstruction) {
   const auto root = nlohmann::json::parse(read_file_text(verdict));
   EXPECT_EQ(root["rules"][1]["rule"], "recon_improves");
   EXPECT_EQ(root["rules"][1]["status"], "FAIL");
-  // A goal task that never succeeds fails too.
+  // A goal task without a final greedy evaluation fails (MISSING).
   EXPECT_EQ(gate("smoke --goal-task --metrics " + healthy_run().string()), 1);
-  EXPECT_NE(out_.find("2 MISSING"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("1 MISSING"), std::string::npos) << out_;
+}
+
+// A run whose world model learned (healthy losses) but whose policy did not:
+// its final greedy evaluation reached nothing, so the goal-task rule fails
+// with exit 1. The same run with a successful evaluation passes.
+TEST_F(DreamerGateCli, GoalTaskFailsAnUntrainedPolicyAndPassesATrainedOne) {
+  const std::string training = read_file_text(healthy_run());
+  const auto evaluated = [&](double rate) {
+    return write("evaluated.jsonl", training + "{\"env_steps\":512,\"opt_steps\":8,\"final_eval\":true,"
+                                               "\"eval_episodes\":64,\"eval_success_rate\":" +
+                                                   std::to_string(rate) + "}\n");
+  };
+  EXPECT_EQ(gate("smoke --goal-task --metrics " + evaluated(0.0).string()), 1) << out_ << err_;
+  EXPECT_EQ(out_, "gate smoke: FAIL (5 rules: 4 PASS, 1 FAIL)\n");
+  EXPECT_EQ(gate("smoke --goal-task --metrics " + evaluated(1.0).string()), 0) << out_ << err_;
+  EXPECT_EQ(gate("smoke --goal-task --greedy-min-episodes 65 --metrics " + evaluated(1.0).string()), 1) << out_;
 }
 
 // The committed cpu-daily baseline against a run holding exactly its values

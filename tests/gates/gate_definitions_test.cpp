@@ -103,5 +103,46 @@ TEST_F(GateRun, StepMetricsAreComparedWithTheirBaselineAndAnAbsentBaselineIsMiss
   EXPECT_EQ(verdict.summary(), "gate baseline-gate: FAIL (5 rules: 4 PASS, 1 MISSING)");
 }
 
+TEST(GateDefinitions, CtestCountIsReadFromItsSummaryLine) {
+  EXPECT_EQ(ctest_test_count("...\n100% tests passed, 0 tests failed out of 412\n\nTotal Test time"), 412);
+  EXPECT_EQ(ctest_test_count("90% tests passed, 1 tests failed out of 10\n"), 10);
+  EXPECT_EQ(ctest_test_count("No tests were found!!!\n"), std::nullopt);
+  EXPECT_EQ(ctest_test_count("tests failed out of \n"), std::nullopt);
+}
+
+// A test step whose log shows too few tests fails even with exit status 0;
+// one that shows none fails; under a --test-label filter one test is enough.
+TEST_F(GateRun, TestStepsFailWhenTooFewTestsRan) {
+  GateDefinition gate;
+  gate.name = "tests-gate";
+  gate.steps.push_back({"three", {"sh", "-c", "echo '100% tests passed, 0 tests failed out of 3'"}, "", "", {}, 5});
+  gate.steps.push_back({"none", {"sh", "-c", "echo 'No tests were found!!!'"}, "", "", {}, 1});
+  gate.steps.push_back({"enough", {"sh", "-c", "echo '100% tests passed, 0 tests failed out of 5'"}, "", "", {}, 5});
+  Verdict verdict = run_gate(gate, GateContext{dir_ / "gate", dir_, dir_, dir_, {}});
+  ASSERT_EQ(verdict.rules.size(), 6u) << verdict.to_json().dump(2);
+  EXPECT_EQ(verdict.rules[0].status, RuleStatus::kPass);  // step_runs: exit status 0
+  EXPECT_EQ(verdict.rules[1].rule, "tests_counted");
+  EXPECT_EQ(verdict.rules[1].status, RuleStatus::kFail);
+  EXPECT_EQ(verdict.rules[1].observed, 3.0);
+  EXPECT_EQ(verdict.rules[3].status, RuleStatus::kFail);
+  EXPECT_NE(verdict.rules[3].detail.find("no test count"), std::string::npos) << verdict.rules[3].detail;
+  EXPECT_EQ(verdict.rules[5].status, RuleStatus::kPass);
+  verdict = run_gate(gate, GateContext{dir_ / "filtered", dir_, dir_, dir_, {"-L", "gates"}});
+  EXPECT_EQ(verdict.rules[1].status, RuleStatus::kPass);
+  EXPECT_EQ(verdict.rules[3].status, RuleStatus::kFail);
+}
+
+// Every ctest step of the matrix refuses an empty selection and counts its tests.
+TEST(GateDefinitions, EveryTestStepCountsItsTests) {
+  for (const GateDefinition& gate : gate_definitions()) {
+    for (const GateStep& step : gate.steps) {
+      if (step.command.empty() || step.command[0] != "ctest") continue;
+      EXPECT_GT(step.min_tests, 0) << gate.name << "/" << step.name;
+      EXPECT_NE(std::find(step.command.begin(), step.command.end(), "--no-tests=error"), step.command.end())
+          << gate.name << "/" << step.name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dreamer::gates

@@ -54,6 +54,9 @@ TEST(MetricDirection, LossesAndTimesAreLowerIsBetterThroughputIsHigher) {
   EXPECT_EQ(metric_direction("sps_mean"), MetricDirection::kHigherIsBetter);
   EXPECT_EQ(metric_direction("train_sps"), MetricDirection::kHigherIsBetter);
   EXPECT_EQ(metric_direction("success_rate"), MetricDirection::kHigherIsBetter);
+  EXPECT_EQ(metric_direction("eval_success_rate"), MetricDirection::kHigherIsBetter);
+  EXPECT_EQ(metric_direction("eval_steps_to_goal_p50"), MetricDirection::kLowerIsBetter);
+  EXPECT_EQ(metric_direction("eval_dist_p50"), MetricDirection::kLowerIsBetter);
   EXPECT_EQ(metric_direction("mean_return"), MetricDirection::kHigherIsBetter);
   EXPECT_EQ(metric_direction("replay_ratio"), MetricDirection::kNone);
   EXPECT_EQ(metric_direction("State/prior_entropy"), MetricDirection::kNone);

@@ -98,12 +98,37 @@ TEST(EntropiesNonzero, CollapsedEntropyFails) {
   EXPECT_EQ(entropies_nonzero(series("obs_nll", {1})).status, RuleStatus::kMissing);
 }
 
-TEST(RatePositive, AnySuccessPassesAllZeroFails) {
-  EXPECT_EQ(rate_positive(series("success_rate", {0, 0, 0.125, 0}), "success_rate").status, RuleStatus::kPass);
-  const auto zero = rate_positive(series("done_rate", {0, 0}), "done_rate");
-  EXPECT_EQ(zero.status, RuleStatus::kFail);
-  EXPECT_EQ(zero.rule, "done_rate_positive");
-  EXPECT_EQ(rate_positive(series("sps", {1}), "success_rate").status, RuleStatus::kMissing);
+// Training records (their success_rate may be high by luck) followed by the
+// final greedy evaluation's record.
+MetricRecords with_evaluation(double rate, int episodes) {
+  MetricRecords records = series("success_rate", {1.0, 1.0});
+  records.push_back({{"env_steps", 30}, {"opt_steps", 2}, {"final_eval", true}, {"eval_episodes", episodes},
+                     {"eval_success_rate", rate}});
+  return records;
+}
+
+TEST(GreedySuccess, OnlyTheFinalEvaluationCounts) {
+  const GreedySuccessOptions options{0.9, 64};
+  const auto learned = greedy_success(with_evaluation(0.90625, 64), options);  // 58 of 64
+  EXPECT_EQ(learned.status, RuleStatus::kPass);
+  EXPECT_DOUBLE_EQ(*learned.observed, 0.90625);
+  // 57 of 64 = 0.890625 is short of 0.9, whatever the training records said.
+  EXPECT_EQ(greedy_success(with_evaluation(0.890625, 64), options).status, RuleStatus::kFail);
+  // An untrained agent's evaluation: nothing reached.
+  EXPECT_EQ(greedy_success(with_evaluation(0.0, 64), options).status, RuleStatus::kFail);
+}
+
+TEST(GreedySuccess, TooFewEpisodesFail) {
+  EXPECT_EQ(greedy_success(with_evaluation(1.0, 63), GreedySuccessOptions{0.9, 64}).status, RuleStatus::kFail);
+  EXPECT_EQ(greedy_success(with_evaluation(1.0, 16), GreedySuccessOptions{0.8, 16}).status, RuleStatus::kPass);
+}
+
+TEST(GreedySuccess, ARunWithoutEvaluationIsMissing) {
+  const auto result = greedy_success(series("success_rate", {1.0, 1.0}), GreedySuccessOptions{});
+  EXPECT_EQ(result.status, RuleStatus::kMissing);
+  MetricRecords flagged_false = with_evaluation(1.0, 64);
+  flagged_false.back()["final_eval"] = false;
+  EXPECT_EQ(greedy_success(flagged_false, GreedySuccessOptions{}).status, RuleStatus::kMissing);
 }
 
 TEST(ValueAtMost, EveryValueMustStayUnderTheCeiling) {
@@ -125,12 +150,14 @@ TEST(ReplayRatio, WithinRelativeToleranceOfTheTarget) {
   EXPECT_EQ(replay_ratio_within_target(series("replay_ratio", {23, 24, 25}), options).status, RuleStatus::kPass);
 }
 
-TEST(SmokeRules, GoalTaskAddsSuccessAndDoneRules) {
+TEST(SmokeRules, GoalTaskAddsGreedySuccessAndReplayRatioRules) {
   SmokeOptions options;
   EXPECT_EQ(smoke_rules(series("obs_nll", {1}), options).size(), 4u);
-  options.goal_task = true;
+  options.greedy = GreedySuccessOptions{};
   options.replay_ratio = ReplayRatioOptions{32, 0.1, 0};
-  EXPECT_EQ(smoke_rules(series("obs_nll", {1}), options).size(), 7u);
+  const auto results = smoke_rules(series("obs_nll", {1}), options);
+  ASSERT_EQ(results.size(), 6u);
+  EXPECT_EQ(results[4].rule, "greedy_success");
 }
 
 }  // namespace
