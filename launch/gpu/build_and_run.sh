@@ -110,8 +110,8 @@ step_capture() {
   $bin/dreamer_gate capture --metrics "$(ls $runs/standing-still/bench/runs/rl/*/metrics.jsonl)" --last 20 \
     --keys loss_model,obs_nll,reward_nll,kl_dyn,kl_total,prior_entropy,posterior_entropy,replay_ratio \
     --output "$baselines/standing_still_cuda.json" &&
-    $bin/dreamer_gate capture --metrics "$(ls $runs/goal-task/bench/runs/rl/*/metrics.jsonl)" --last 8 \
-      --keys loss_model,obs_nll,reward_nll,success_rate,dist_p50,replay_ratio \
+    $bin/dreamer_gate capture --metrics "$(ls $runs/goal-task/bench/runs/rl/*/metrics.jsonl)" --last 1 \
+      --keys eval_success_rate,eval_steps_to_goal_p50 \
       --output "$baselines/goal_task_cuda.json" &&
     cp $runs/learner-bench/bench.jsonl "$baselines/learner_bench_cuda.jsonl" &&
     cp $runs/verdict.json "$baselines/gate_verdict.json"

@@ -2,14 +2,12 @@
 # Trains several learner settings at once on one machine and collects what
 # each learned: one line per setting in $OUT/sweep.jsonl (its flags, updates,
 # env steps, wall time and the final greedy evaluation of eval_summary.json).
-# Each setting runs in the background with its own runs root; CPU settings
-# are pinned to 2 cores each (taskset, OMP_NUM_THREADS=2), like the CI
-# machine, so a 16-core host tries 7 of them beside one GPU setting.
+# Each setting runs in the background with its own runs root, pinned to the
+# next 2 free cores (taskset, OMP_NUM_THREADS=2) like the CI machine, so a
+# 16-core host tries 8 settings at once (a GPU setting among them keeps its
+# consoles on the GPU and needs few cores).
 #
 #   bash launch/gpu/learning_sweep.sh BIN_DIR OUT_DIR 'NAME:FLAGS' ...
-#
-# A NAME starting with "cpu" is pinned to the next 2 free cores; any other
-# name runs unpinned (e.g. the GPU setting, whose consoles are on the GPU).
 set -uo pipefail
 bin=$1 out=$2
 shift 2
@@ -18,11 +16,8 @@ core=0
 pids=()
 for spec in "$@"; do
   name=${spec%%:*} flags=${spec#*:}
-  prefix=()
-  if [[ $name == cpu* ]]; then
-    prefix=(env OMP_NUM_THREADS=2 taskset -c "$core,$((core + 1))")
-    core=$((core + 2))
-  fi
+  prefix=(env OMP_NUM_THREADS=2 taskset -c "$core,$((core + 1))")
+  core=$((core + 2))
   # shellcheck disable=SC2086
   ( start=$(date +%s.%N)
     "${prefix[@]}" "$bin/dreamer_learner" --output-tag "$name" --runs-root "$out/$name" $flags >"$out/$name.log" 2>&1
@@ -49,6 +44,9 @@ if run and os.path.exists(os.path.join(run, "metrics.jsonl")):
         # the first training record whose window saw a success
         first = next((r for r in train if (r.get("success_rate") or 0) > 0), None)
         line["first_success_env_steps"] = first.get("env_steps") if first else None
+        # the training success rate along the run, at most 12 points
+        every = max(1, len(train) // 12)
+        line["curve"] = [[r.get("env_steps"), r.get("success_rate"), r.get("episodes")] for r in train[::every]]
     summary = os.path.join(run, "eval_summary.json")
     if os.path.exists(summary):
         s = json.load(open(summary))
