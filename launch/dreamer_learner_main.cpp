@@ -41,6 +41,8 @@ struct CommandLine {
   std::string resume;
   std::string stage;
   std::optional<double> model_lr;
+  std::optional<int> batch_size;
+  std::optional<int> seq_len;
   bool fused_adam = false;
   bool cuda_graphs = false;
   std::int64_t inject_nan_at_update = 0;
@@ -97,6 +99,10 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--seed", c.seed, "Random seed")->capture_default_str();
   app.add_option("--model-lr", line.model_lr, "World-model learning rate (default: the preset's)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--batch-size", line.batch_size, "Sequences per update (default: the preset's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seq-len", line.seq_len, "Steps per training sequence (default: the preset's)")
+      ->check(CLI::Range(2, 4096));
   app.add_flag("--fused-adam", line.fused_adam, "CUDA: one fused Adam kernel per optimizer step");
   app.add_flag("--cuda-graphs", line.cuda_graphs, "CUDA: replay the learner update as CUDA graphs");
   app.add_option("--inject-nan-at-update", line.inject_nan_at_update,
@@ -137,6 +143,8 @@ RunConfig build_config(CommandLine& line) {
   config.preset = line.preset;
   config.model = learner::DreamerOptions::preset(line.preset);
   if (line.model_lr) config.model.train.model_lr = *line.model_lr;
+  if (line.batch_size) config.model.train.batch_size = *line.batch_size;
+  if (line.seq_len) config.model.train.seq_len = *line.seq_len;
   config.model.train.fused_adam = line.fused_adam;
   config.model.train.cuda_graphs = line.cuda_graphs;
   if (!line.stage.empty())

@@ -23,7 +23,7 @@ for spec in "$@"; do
     "${prefix[@]}" "$bin/dreamer_learner" --output-tag "$name" --runs-root "$out/$name" $flags >"$out/$name.log" 2>&1
     status=$?
     end=$(date +%s.%N)
-    echo "$name $status $(echo "$end - $start" | bc)" >"$out/$name.status" ) &
+    echo "$name $status $(awk "BEGIN { print $end - $start }")" >"$out/$name.status" ) &
   pids+=($!)
 done
 wait "${pids[@]}"
