@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   std::string out_dir;
   dreamer::env::StepSchedule schedule;
   app.add_option("--roms", roms_dir, "Folder with static_screen.gb and exit_room.gb")->required();
-  app.add_option("--out", out_dir, "Folder that receives rl_static_screen/, rl_exit_room/ and rl_exit_room_near/")->required();
+  app.add_option("--out", out_dir, "Folder that receives rl_static_screen/, rl_exit_room/, rl_exit_room_near/ and rl_exit_room_door/")
+      ->required();
   app.add_option("--frames-per-step", schedule.frames_per_step, "Frames per env step")->capture_default_str();
   app.add_option("--release-after-frames", schedule.release_after_frames, "Frames the button is held")
       ->capture_default_str();
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
     dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room", schedule);
     dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room_near", schedule,
                                         dreamer::env::ExitRoomStart::kNear);
+    dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room_door", schedule,
+                                        dreamer::env::ExitRoomStart::kDoor);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
     return 1;

@@ -29,14 +29,23 @@ std::vector<std::uint8_t> exit_room_path() {
   return path;
 }
 
-// The near start's path: right and down interleaved, so that its first
-// kExitRoomNearStartMoves moves end 4 right and 4 down of the top-left tile.
-std::vector<std::uint8_t> exit_room_near_path() {
+std::vector<std::uint8_t> exit_room_staircase_path() {
   std::vector<std::uint8_t> path;
-  for (int i = 0; i < kExitRoomNearStartMoves; ++i) path.push_back(i % 2 == 0 ? kRight : kDown);
-  for (int i = 0; i < 3; ++i) path.push_back(kRight);
-  for (int i = 0; i < 4; ++i) path.push_back(kDown);
+  for (int i = 0; i < 14; ++i) path.push_back(i % 2 == 0 ? kRight : kDown);
+  path.push_back(kDown);
   return path;
+}
+
+int exit_room_start_moves(ExitRoomStart start) {
+  switch (start) {
+    case ExitRoomStart::kTopLeft:
+      return 0;
+    case ExitRoomStart::kNear:
+      return 8;
+    case ExitRoomStart::kDoor:
+      return 11;
+  }
+  return 0;
 }
 
 void build_static_screen_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
@@ -48,9 +57,9 @@ void build_static_screen_stage(const std::filesystem::path& rom_path, const std:
 
 void build_exit_room_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
                            const StepSchedule& schedule, ExitRoomStart start) {
-  const bool near = start == ExitRoomStart::kNear;
-  const std::vector<std::uint8_t> path = near ? exit_room_near_path() : exit_room_path();
-  const int start_moves = near ? kExitRoomNearStartMoves : 0;
+  const std::vector<std::uint8_t> path =
+      start == ExitRoomStart::kTopLeft ? exit_room_path() : exit_room_staircase_path();
+  const int start_moves = exit_room_start_moves(start);
   const std::vector<std::uint8_t> rom_bytes = read_file_bytes(rom_path);
   const gb::Rom rom(rom_bytes, rom_path.string());
   std::filesystem::create_directories(stage_dir);

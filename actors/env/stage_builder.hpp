@@ -7,9 +7,9 @@
 //   <out>/rl_exit_room/start.state                     exit_room.gb: player in the room
 //   <out>/rl_exit_room/goal_source.state               after the scripted exit path
 //   <out>/rl_exit_room/goal_template.npy + .meta.json  the outside screen
-//   <out>/rl_exit_room_near/...                        the same room, started
-//                                                      kExitRoomNearStartMoves
-//                                                      moves along the path
+//   <out>/rl_exit_room_near/...                        the same room, started 7
+//                                                      moves from the door
+//   <out>/rl_exit_room_door/...                        started 4 moves from it
 //
 // States are project snapshots (actors/gb/snapshot.hpp).
 #include <filesystem>
@@ -21,11 +21,15 @@ namespace dreamer::env {
 
 // The shortest way out of exit_room: 7 x RIGHT, then 8 x DOWN (docs/roms.md).
 std::vector<std::uint8_t> exit_room_path();
-// exit_room_near, the small task a CPU learns in minutes: the player starts
-// 4 x RIGHT and 4 x DOWN into the room, 7 moves (3 right, 4 down, in any
-// order) from the door, so the policy must still turn.
-inline constexpr int kExitRoomNearStartMoves = 8;
-enum class ExitRoomStart { kTopLeft, kNear };
+// The shorter tasks start part way along a staircase path (RIGHT and DOWN
+// interleaved, 7 of each, then the last DOWN through the door), so the
+// policy must still turn and no constant action gets out:
+//   exit_room_near: after 8 moves, 7 moves (3 right, 4 down) from the door;
+//   exit_room_door: after 11 moves, 4 moves (1 right, 3 down) from it, the
+//   task the CPU learns in minutes.
+enum class ExitRoomStart { kTopLeft, kNear, kDoor };
+std::vector<std::uint8_t> exit_room_staircase_path();
+int exit_room_start_moves(ExitRoomStart start);
 
 void build_static_screen_stage(const std::filesystem::path& rom, const std::filesystem::path& stage_dir,
                                const StepSchedule& schedule);

@@ -83,35 +83,54 @@ TEST_F(ExitRoomEnv, ScriptedExitSucceedsAfterKStepsAndTheNextStepRestarts) {
   EXPECT_EQ(batch.episode_id[1], 0);
 }
 
-// exit_room_near (the CPU gate's task): 3 x RIGHT and 4 x DOWN, the last
-// into the door, reach it in any order, so its 7 moves are a real path; pressing DOWN alone
-// ends at the wall left of the door and never terminates.
-TEST(ExitRoomNear, SevenMovesInEitherOrderExitAndDownAloneDoesNot) {
-  const auto stage = std::filesystem::temp_directory_path() / ("dreamer_env_test_near_" + std::to_string(::getpid()));
-  build_exit_room_stage(kRoms / "exit_room.gb", stage, StepSchedule{}, ExitRoomStart::kNear);
+// Steps until the exit room's stage `start` terminates when its actions are
+// `script` then `filler` forever (-1: not within 32 steps).
+int steps_to_goal(ExitRoomStart start, const std::vector<std::uint8_t>& script, std::uint8_t filler) {
+  const auto stage = std::filesystem::temp_directory_path() /
+                     ("dreamer_env_test_stage_" + std::to_string(::getpid()) + "_" +
+                      std::to_string(exit_room_start_moves(start)));
+  build_exit_room_stage(kRoms / "exit_room.gb", stage, StepSchedule{}, start);
   TaskSpec spec;
   spec.rom = kRoms / "exit_room.gb";
   spec.start_state = stage / "start.state";
   spec.goal_dir = stage;
   spec.max_steps = 32;
   const Task task = Task::load(spec);
-  constexpr std::uint8_t kDown = 5, kRight = 7;
-  const auto steps_to_goal = [&](const std::vector<std::uint8_t>& script) {
-    auto env = make_batched_env(task, {Backend::kCpu, 1, 1});
-    HostBatch batch(1);
-    env->reset(nullptr, batch.view());
-    for (int step = 0; step < 32; ++step) {
-      const std::uint8_t action = step < static_cast<int>(script.size()) ? script[step] : kDown;
-      env->step(&action, batch.view());
-      if (batch.terminated[0]) return step + 1;
-    }
-    return -1;
-  };
-  // 7 moves, then k_consecutive - 1 = 3 more steps on the goal screen.
-  EXPECT_EQ(steps_to_goal({kRight, kRight, kRight, kDown, kDown, kDown, kDown}), 7 + 3);
-  EXPECT_EQ(steps_to_goal({kDown, kDown, kDown, kRight, kRight, kRight, kDown}), 7 + 3);
-  EXPECT_EQ(steps_to_goal({}), -1);
+  auto env = make_batched_env(task, {Backend::kCpu, 1, 1});
+  HostBatch batch(1);
+  env->reset(nullptr, batch.view());
+  int result = -1;
+  for (int step = 0; step < 32 && result < 0; ++step) {
+    const std::uint8_t action = step < static_cast<int>(script.size()) ? script[step] : filler;
+    env->step(&action, batch.view());
+    if (batch.terminated[0]) result = step + 1;
+  }
   std::filesystem::remove_all(stage);
+  return result;
+}
+
+constexpr std::uint8_t kDownButton = 5, kRightButton = 7;
+
+// exit_room_near: 3 x RIGHT and 4 x DOWN, the last into the door, reach it in
+// any order, so its 7 moves are a real path; pressing DOWN alone ends at the
+// wall left of the door and never terminates. Success counts after
+// k_consecutive - 1 = 3 more steps on the goal screen.
+TEST(ExitRoomNear, SevenMovesInEitherOrderExitAndDownAloneDoesNot) {
+  constexpr std::uint8_t D = kDownButton, R = kRightButton;
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kNear, {R, R, R, D, D, D, D}, D), 7 + 3);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kNear, {D, D, D, R, R, R, D}, D), 7 + 3);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kNear, {}, D), -1);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kNear, {}, R), -1);
+}
+
+// exit_room_door (the CPU gate's task): 1 x RIGHT among 3 x DOWN; neither
+// button alone gets out.
+TEST(ExitRoomDoor, FourMovesWithOneTurnExitAndNoConstantButtonDoes) {
+  constexpr std::uint8_t D = kDownButton, R = kRightButton;
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kDoor, {R, D, D, D}, D), 4 + 3);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kDoor, {D, D, R, D}, D), 4 + 3);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kDoor, {}, D), -1);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kDoor, {}, R), -1);
 }
 
 TEST_F(ExitRoomEnv, StandingStillTruncatesAtMaxSteps) {
