@@ -1,6 +1,6 @@
 // Bank switching of MBC1/MBC3/MBC5 on generated cartridges whose every
-// 16 KiB bank starts with its own bank number, plus cartridge RAM and the
-// MBC3 clock latch.
+// 16 KiB bank starts with its own bank number, plus cartridge RAM (and its
+// power-on contents) and the MBC3 clock latch.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -62,6 +62,23 @@ TEST(Mbc1, CartridgeRamNeedsEnablingAndIsBanked) {
   cart.write(0x4000, 0);
   EXPECT_EQ(cart.read(0xA000), 0x12);
   EXPECT_EQ(cart.console->cart_ram[2 * 0x2000], 0x34);
+}
+
+TEST(CartRam, PowersOnAs0xFFUnlessZeroFillIsAsked) {
+  Cartridge cart({0x03, 0x00, 0x03});  // MBC1+RAM+battery, 32 KiB RAM
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0xFF);
+  EXPECT_EQ(cart.console->cart_ram[kCartRamCapacity - 1], 0xFF);
+  power_on(*cart.console, cart.rom->view(), CartRamFill::kZero);
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0x00);
+  EXPECT_EQ(cart.console->cart_ram[kCartRamCapacity - 1], 0x00);
+}
+
+TEST(CartRam, OnlyTheBytesTheCartridgeHasAreFilled) {
+  Cartridge cart({0x03, 0x00, 0x02});  // 8 KiB RAM
+  EXPECT_EQ(cart.console->cart_ram[8 * 1024 - 1], 0xFF);
+  EXPECT_EQ(cart.console->cart_ram[8 * 1024], 0x00);
 }
 
 TEST(Mbc5, NineBitRomBankAndBankZeroIsSelectable) {
