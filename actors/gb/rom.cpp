@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <system_error>
 
 #include "common/error.hpp"
 
@@ -79,15 +80,22 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
   if (size > kMaxRomSize) {
     throw Error(where + std::to_string(size) + " bytes is larger than the 8 MiB maximum");
   }
-  const std::size_t banks = size / kBankSize;
-  if (size % kBankSize != 0 || (banks & (banks - 1)) != 0) {
-    throw Error(where + std::to_string(size) + " bytes is not a power-of-two multiple of 16 KiB");
+  if (size % kBankSize != 0) {
+    throw Error(where + std::to_string(size) + " bytes is not a whole number of 16 KiB banks");
   }
   const std::uint8_t size_code = bytes_[0x148];
-  if (size_code > 8 || (std::size_t{2 * kBankSize} << size_code) != size) {
-    throw Error(where + "header ROM size byte " + hex_byte(size_code) + " does not match the file size " +
-                std::to_string(size));
+  if (size_code > 8) throw Error(where + "unknown header ROM size byte " + hex_byte(size_code));
+  const std::size_t declared = std::size_t{2 * kBankSize} << size_code;
+  if (declared > size) {
+    throw Error(where + "header ROM size byte " + hex_byte(size_code) + " declares " + std::to_string(declared) +
+                " bytes but the file holds only " + std::to_string(size));
   }
+  // A file larger than its header says is mapped whole, as a cartridge wires
+  // its ROM chip: the chip's size is the next power of two (the bytes past the
+  // file read as 0xFF, an undriven bus) and bank numbers wrap at it.
+  std::size_t banks = 1;
+  while (banks * kBankSize < size) banks *= 2;
+  bytes_.resize(banks * kBankSize, 0xFF);
   std::uint8_t checksum = 0;
   for (std::size_t i = 0x134; i <= 0x14C; ++i) checksum = static_cast<std::uint8_t>(checksum - bytes_[i] - 1);
   if (checksum != bytes_[0x14D]) {
@@ -131,7 +139,7 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
     if (bytes_[i] >= 0x20 && bytes_[i] < 0x7F) title_ += static_cast<char>(bytes_[i]);
   }
   view_.data = bytes_.data();
-  view_.size = static_cast<std::uint32_t>(size);
+  view_.size = static_cast<std::uint32_t>(bytes_.size());
   view_.bank_count = static_cast<std::uint32_t>(banks);
   view_.ram_size = ram_size;
   view_.cart_type = bytes_[0x147];
@@ -139,11 +147,17 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
   view_.has_rtc = type.has_rtc;
 }
 
-Rom load_rom(const std::filesystem::path& path) {
+std::vector<std::uint8_t> read_rom_file(const std::filesystem::path& path) {
+  const std::string where = "ROM '" + path.string() + "': ";
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (error) throw Error(where + "cannot open file (" + error.message() + ")");
+  if (size > kMaxRomSize) throw Error(where + std::to_string(size) + " bytes is larger than the 8 MiB maximum");
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("ROM '" + path.string() + "': cannot open file");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  return Rom(std::move(bytes), path.string());
+  if (!file) throw Error(where + "cannot open file");
+  return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
+
+Rom load_rom(const std::filesystem::path& path) { return Rom(read_rom_file(path), path.string()); }
 
 }  // namespace dreamer::gb
