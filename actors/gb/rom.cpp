@@ -1,10 +1,12 @@
 #include "actors/gb/rom.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <system_error>
 
+#include "actors/gbasm/cartridge_header.hpp"
 #include "common/error.hpp"
 
 namespace dreamer::gb {
@@ -35,6 +37,10 @@ bool decode_cart_type(std::uint8_t type, CartType& out) {
     case 0x03:
       out = {MbcKind::kMbc1, true, false};
       return true;
+    case 0x05:
+    case 0x06:
+      out = {MbcKind::kMbc2, true, false};
+      return true;
     case 0x0F:
       out = {MbcKind::kMbc3, false, true};
       return true;
@@ -61,6 +67,20 @@ bool decode_cart_type(std::uint8_t type, CartType& out) {
     default:
       return false;
   }
+}
+
+// MBC1M detection. No header field tells the two wirings apart, so
+// emulators guess from the image: SameBoy (Core/gb.c, GB_configure_cart)
+// takes an MBC1 image whose bank 0x10 repeats bank 0's logo at 0x0104, i.e.
+// starts another game. Here the copy must be the Nintendo logo itself (a
+// homebrew image with no logo anywhere is not a multicart), and the image
+// must be 1 MiB, the one size MBC1M cartridges were made in.
+bool is_mbc1_multicart(const std::vector<std::uint8_t>& bytes) {
+  constexpr std::size_t kMulticartSize = 64 * kBankSize;
+  if (bytes.size() != kMulticartSize) return false;
+  const auto& logo = gbasm::nintendo_logo();
+  const auto second_game_logo = bytes.begin() + 0x10 * kBankSize + gbasm::kLogoAddress;
+  return std::equal(logo.begin(), logo.end(), second_game_logo);
 }
 
 std::string hex_byte(unsigned value) {
@@ -105,7 +125,7 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
   CartType type{};
   if (!decode_cart_type(bytes_[0x147], type)) {
     throw Error(where + "unsupported cartridge type " + hex_byte(bytes_[0x147]) +
-                " (supported: ROM-only, MBC1, MBC3, MBC5)");
+                " (supported: ROM-only, MBC1, MBC2, MBC3, MBC5)");
   }
   std::uint32_t ram_size = 0;
   switch (bytes_[0x149]) {
@@ -131,6 +151,7 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
       throw Error(where + "unknown RAM size byte " + hex_byte(bytes_[0x149]));
   }
   if (!type.has_ram) ram_size = 0;
+  if (type.mbc == MbcKind::kMbc2) ram_size = 512;  // built into the controller, whatever 0x149 says
   if (ram_size > kCartRamCapacity) {
     throw Error(where + "cartridge RAM of " + std::to_string(ram_size / 1024) +
                 " KiB exceeds the 32 KiB per console that the emulator supports");
@@ -138,6 +159,7 @@ Rom::Rom(std::vector<std::uint8_t> bytes, const std::string& source_name) : byte
   for (std::size_t i = 0x134; i < 0x144 && bytes_[i] != 0; ++i) {
     if (bytes_[i] >= 0x20 && bytes_[i] < 0x7F) title_ += static_cast<char>(bytes_[i]);
   }
+  if (type.mbc == MbcKind::kMbc1 && is_mbc1_multicart(bytes_)) type.mbc = MbcKind::kMbc1Multicart;
   view_.data = bytes_.data();
   view_.size = static_cast<std::uint32_t>(bytes_.size());
   view_.bank_count = static_cast<std::uint32_t>(banks);

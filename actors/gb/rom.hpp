@@ -5,12 +5,14 @@
 // Checks, each failing with one dreamer::Error naming the file:
 //   size >= 32 KiB, <= 8 MiB and a whole number of 16 KiB banks, at least what
 //   header byte 0x148 declares; header checksum (0x14D); cartridge type
-//   (0x147) one of ROM-only, MBC1, MBC3 (+RTC), MBC5 (+RAM/battery); RAM
+//   (0x147) one of ROM-only, MBC1, MBC2, MBC3 (+RTC), MBC5 (+RAM/battery); RAM
 //   size (0x149) known and at most 32 KiB (the per-console cart RAM).
 //
 // A file larger than its header declares is mapped whole, as the cartridge
 // would wire it: the bank count is the file's, rounded up to a power of two
-// (missing bytes read 0xFF), and MBC bank numbers are masked to it.
+// (missing bytes read 0xFF), and MBC bank numbers are masked to it. A 1 MiB
+// MBC1 image with a second Nintendo logo in bank 0x10 is an MBC1 multicart
+// (MbcKind::kMbc1Multicart).
 #include <cstdint>
 #include <filesystem>
 #include <string>

@@ -109,8 +109,8 @@ TEST(RomLoading, RejectsABadHeaderChecksum) {
 }
 
 TEST(RomLoading, RejectsUnsupportedCartridgeTypesNamingTheTypeByte) {
-  const std::string message = load_error(test::make_rom_bytes({0x00}, {0x05, 0x00, 0x00}));  // MBC2
-  EXPECT_NE(message.find("unsupported cartridge type 0x05"), std::string::npos) << message;
+  const std::string message = load_error(test::make_rom_bytes({0x00}, {0x20, 0x00, 0x00}));  // MBC6
+  EXPECT_NE(message.find("unsupported cartridge type 0x20"), std::string::npos) << message;
 }
 
 TEST(RomLoading, RejectsCartridgeRamLargerThan32KiB) {
