@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/gb/rom.hpp"
 #include "common/config_json.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -171,7 +172,7 @@ RunMeta describe_run(const RunConfig& config, const RoleLayout& layout, int argc
   for (int i = 0; i < argc; ++i) meta.command_line += (i ? " " : "") + std::string(argv[i]);
   const env::TaskSpec task = resolve_task(config.task);
   meta.rom_path = task.rom.string();
-  meta.rom_sha256 = sha256_file_hex(task.rom);
+  meta.rom_sha256 = sha256_hex(gb::read_rom_file(task.rom));
   if (!task.start_state.empty()) {
     meta.state_path = task.start_state.string();
     meta.state_sha256 = sha256_file_hex(task.start_state);

@@ -2,7 +2,6 @@
 
 #include "actors/gb/rom.hpp"
 #include "actors/gb/snapshot.hpp"
-#include "common/file_io.hpp"
 #include "common/goal_template.hpp"
 #include "common/run_meta.hpp"
 #include "common/sha256.hpp"
@@ -60,7 +59,7 @@ void build_exit_room_stage(const std::filesystem::path& rom_path, const std::fil
   const std::vector<std::uint8_t> path =
       start == ExitRoomStart::kTopLeft ? exit_room_path() : exit_room_staircase_path();
   const int start_moves = exit_room_start_moves(start);
-  const std::vector<std::uint8_t> rom_bytes = read_file_bytes(rom_path);
+  const std::vector<std::uint8_t> rom_bytes = gb::read_rom_file(rom_path);
   const gb::Rom rom(rom_bytes, rom_path.string());
   std::filesystem::create_directories(stage_dir);
   gb::Console console = warmed_up(rom, schedule, 2);

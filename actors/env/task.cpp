@@ -2,7 +2,6 @@
 
 #include "actors/gb/start_state.hpp"
 #include "common/error.hpp"
-#include "common/file_io.hpp"
 #include "common/sha256.hpp"
 
 namespace dreamer::env {
@@ -14,7 +13,7 @@ Task Task::load(const TaskSpec& spec) {
   if (spec.schedule.release_after_frames < 0 || spec.schedule.release_after_frames > spec.schedule.frames_per_step)
     throw ConfigError("release_after_frames", "must be in [0, frames_per_step]");
 
-  const std::vector<std::uint8_t> rom_bytes = read_file_bytes(spec.rom);
+  const std::vector<std::uint8_t> rom_bytes = gb::read_rom_file(spec.rom);
   Task task(gb::Rom(rom_bytes, spec.rom.string()));
   task.rom_sha256_ = sha256_hex(rom_bytes);
   task.schedule_ = spec.schedule;

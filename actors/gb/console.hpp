@@ -37,8 +37,11 @@ inline constexpr int kDotsPerFrame = kDotsPerLine * kLinesPerFrame;  // 70224
 inline constexpr std::uint32_t kCartRamCapacity = 32 * 1024;
 inline constexpr int kSerialBufferSize = 256;
 
-// Cartridge controller families the core emulates.
-enum class MbcKind : std::uint8_t { kNone = 0, kMbc1 = 1, kMbc3 = 3, kMbc5 = 5 };
+// Cartridge controller families the core emulates. kMbc1Multicart is an MBC1
+// wired the way 1 MiB multicarts (MBC1M) wire it: the 2-bit upper register
+// drives ROM address lines 18-19 instead of 19-20, and bit 4 of the lower
+// register selects nothing (bank = upper << 4 | (lower & 0x0F)).
+enum class MbcKind : std::uint8_t { kNone = 0, kMbc1 = 1, kMbc2 = 2, kMbc3 = 3, kMbc5 = 5, kMbc1Multicart = 0x11 };
 
 // Read-only view of a validated ROM image (see rom.hpp for loading). Shared by
 // all consoles; never written by the core.
@@ -46,7 +49,7 @@ struct RomView {
   const std::uint8_t* data = nullptr;
   std::uint32_t size = 0;        // bytes, power-of-two multiple of 16 KiB
   std::uint32_t bank_count = 0;  // 16 KiB banks
-  std::uint32_t ram_size = 0;    // cartridge RAM bytes (<= kCartRamCapacity)
+  std::uint32_t ram_size = 0;    // cartridge RAM bytes (<= kCartRamCapacity; MBC2: its 512 nibbles)
   std::uint8_t cart_type = 0;    // header byte 0x147
   MbcKind mbc = MbcKind::kNone;
   bool has_rtc = false;

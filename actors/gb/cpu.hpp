@@ -317,12 +317,21 @@ DREAMER_HD_NOINLINE void cpu_dispatch_interrupt(Bus& bus) {
   cycle_idle(bus);
 }
 
+// HALT with an interrupt already pending does not halt (Pan Docs "halt"):
+//   IME = 0: the HALT bug, the next opcode fetch does not advance PC;
+//   IME = 1: only possible right after EI (its delay ends as HALT is
+//     fetched) or when IF rises during HALT's own fetch. The interrupt is
+//     dispatched next, with HALT itself as the return address, so HALT runs
+//     again after RETI (SameSuite interrupt/ei_delay_halt; SameBoy's halt()
+//     in Core/sm83_cpu.c steps PC back the same way).
 DREAMER_HD_INLINE void cpu_halt(Bus& bus) {
   Console& console = bus.console;
-  if (!console.cpu.ime && pending_interrupts(console) != 0) {
-    console.cpu.halt_bug = 1;
-  } else {
+  if (pending_interrupts(console) == 0) {
     console.cpu.halted = 1;
+  } else if (console.cpu.ime) {
+    console.cpu.pc = static_cast<std::uint16_t>(console.cpu.pc - 1);
+  } else {
+    console.cpu.halt_bug = 1;
   }
 }
 

@@ -2,7 +2,8 @@
 // The core's entry points: power-on state, run one frame, press buttons.
 //
 //   Console console;                 // one per environment, trivially copyable
-//   power_on(console, rom_view);     // DMG state after the boot ROM (no boot ROM run)
+//   power_on(console, rom_view);     // DMG state after the boot ROM (no boot ROM run);
+//                                    // cart RAM 0xFF unless CartRamFill::kZero is passed
 //   FrameSink sink{nullptr, obs};    // or {} to render nothing this frame
 //   set_buttons(console, kButtonA);  // joypad.hpp, held until changed
 //   run_frame(console, rom_view, sink);
@@ -27,10 +28,23 @@
 
 namespace dreamer::gb {
 
-// Resets console to the DMG (ABC) post-boot state for this ROM.
-DREAMER_HD_NOINLINE void power_on(Console& console, const RomView& rom) {
+// What cartridge RAM holds at power-on. Real SRAM wakes up holding noise
+// (and battery RAM holds the last save); emulators pick a constant, and most
+// pick 0xFF: mGBA and SameBoy both fill new cartridge RAM with 0xFF, and some
+// games are known to assume it. kOnes is that convention and the default;
+// kZero gives all-zero RAM, which this emulator used before.
+enum class CartRamFill : std::uint8_t { kOnes, kZero };
+
+// Resets console to the DMG (ABC) post-boot state for this ROM. Only the
+// rom.ram_size bytes of cart_ram that the cartridge has are filled; the rest
+// of the array stays zero.
+DREAMER_HD_NOINLINE void power_on(Console& console, const RomView& rom,
+                                  CartRamFill cart_ram_fill = CartRamFill::kOnes) {
   std::uint8_t* bytes = reinterpret_cast<std::uint8_t*>(&console);
   for (std::uint32_t i = 0; i < sizeof(Console); ++i) bytes[i] = 0;
+  if (cart_ram_fill == CartRamFill::kOnes) {
+    for (std::uint32_t i = 0; i < rom.ram_size; ++i) console.cart_ram[i] = 0xFF;
+  }
   console.header.magic = kConsoleMagic;
   console.header.version = kConsoleVersion;
   console.header.size = sizeof(Console);

@@ -1,11 +1,20 @@
 #pragma once
-// Cartridge memory controllers: ROM-only, MBC1, MBC3 (+RTC), MBC5.
+// Cartridge memory controllers: ROM-only, MBC1 (and its multicart wiring
+// MBC1M), MBC2, MBC3 (+RTC), MBC5.
 //
 // Bank registers are decoded once per write into byte offsets (CartState
 // rom_offset0/1, ram_offset), so reads on the hot path are one add and one
-// load. Cartridge RAM lives in Console::cart_ram (at most 32 KiB; larger
-// carts are rejected when the ROM is loaded). The MBC3 clock advances with
-// emulated time: one second per 2^20 M-cycles.
+// load. Bank numbers are masked to the ROM's bank count, as the unconnected
+// address lines of a smaller ROM chip do. Cartridge RAM lives in
+// Console::cart_ram (at most 32 KiB; larger carts are rejected when the ROM is
+// loaded). The MBC3 clock advances with emulated time: one second per 2^20
+// M-cycles.
+//
+// MBC2 (Pan Docs "MBC2"): 16 ROM banks; one register range 0000-3FFF where
+// address bit 8 picks RAM enable (clear) or the 4-bit ROM bank (set); 512 x 4
+// bits of RAM built into the chip, repeated through A000-BFFF. The upper
+// nibble does not exist and reads as 1s (mooneye emulator-only/mbc2/ram,
+// verified on a genuine MBC2A chip); cart_ram keeps the bytes as written.
 #include <cstdint>
 
 #include "actors/gb/console.hpp"
@@ -23,15 +32,22 @@ DREAMER_HD_NOINLINE void mbc_update_offsets(Console& console, const RomView& rom
   switch (rom.mbc) {
     case MbcKind::kNone:
       break;
-    case MbcKind::kMbc1: {
-      const std::uint32_t low = (cart.rom_bank & 0x1F) == 0 ? 1u : (cart.rom_bank & 0x1Fu);
-      bank1 = (static_cast<std::uint32_t>(cart.bank_high) << 5) | low;
+    case MbcKind::kMbc1:
+    case MbcKind::kMbc1Multicart: {
+      // The zero check sees all 5 written bits, even where bit 4 is unwired.
+      const std::uint32_t high_shift = rom.mbc == MbcKind::kMbc1Multicart ? 4 : 5;
+      const std::uint32_t low_mask = (1u << high_shift) - 1;
+      const std::uint32_t low = (cart.rom_bank & 0x1F) == 0 ? 1u : (cart.rom_bank & low_mask);
+      bank1 = (static_cast<std::uint32_t>(cart.bank_high) << high_shift) | low;
       if (cart.mode != 0) {
-        bank0 = static_cast<std::uint32_t>(cart.bank_high) << 5;
+        bank0 = static_cast<std::uint32_t>(cart.bank_high) << high_shift;
         ram_bank = cart.bank_high;
       }
       break;
     }
+    case MbcKind::kMbc2:
+      bank1 = (cart.rom_bank & 0x0F) == 0 ? 1u : (cart.rom_bank & 0x0Fu);
+      break;
     case MbcKind::kMbc3:
       bank1 = (cart.rom_bank & 0x7F) == 0 ? 1u : (cart.rom_bank & 0x7Fu);
       ram_bank = cart.ram_bank & 3;
@@ -104,6 +120,7 @@ DREAMER_HD_NOINLINE void mbc_write_register(Console& console, const RomView& rom
     case MbcKind::kNone:
       return;
     case MbcKind::kMbc1:
+    case MbcKind::kMbc1Multicart:
       if (address < 0x2000) {
         cart.ram_enabled = (value & 0x0F) == 0x0A;
       } else if (address < 0x4000) {
@@ -112,6 +129,14 @@ DREAMER_HD_NOINLINE void mbc_write_register(Console& console, const RomView& rom
         cart.bank_high = value & 3;
       } else {
         cart.mode = value & 1;
+      }
+      break;
+    case MbcKind::kMbc2:
+      if (address >= 0x4000) return;
+      if ((address & 0x0100) == 0) {
+        cart.ram_enabled = (value & 0x0F) == 0x0A;
+      } else {
+        cart.rom_bank = value & 0x0F;
       }
       break;
     case MbcKind::kMbc3:
@@ -154,7 +179,8 @@ DREAMER_HD_NOINLINE std::uint8_t mbc_read_ram(Console& console, const RomView& r
     return reg == nullptr ? 0xFF : *reg;
   }
   if (rom.ram_size == 0) return 0xFF;
-  return console.cart_ram[(cart.ram_offset + (address & 0x1FFFu)) & (rom.ram_size - 1)];
+  const std::uint8_t value = console.cart_ram[(cart.ram_offset + (address & 0x1FFFu)) & (rom.ram_size - 1)];
+  return rom.mbc == MbcKind::kMbc2 ? static_cast<std::uint8_t>(value | 0xF0) : value;
 }
 
 DREAMER_HD_NOINLINE void mbc_write_ram(Console& console, const RomView& rom, std::uint16_t address,

@@ -435,6 +435,7 @@ void place_cart(Console& console, const PyBoyState& s, const RomView& rom) {
     case MbcKind::kNone:
       break;
     case MbcKind::kMbc1:
+    case MbcKind::kMbc1Multicart:
       cart.mode = s.memory_model & 1;
       if (s.has_mbc1_registers) {
         cart.rom_bank = s.mbc1_bank1 & 0x1F;
@@ -443,6 +444,9 @@ void place_cart(Console& console, const PyBoyState& s, const RomView& rom) {
         cart.rom_bank = s.rom_bank & 0x1F;
         cart.bank_high = static_cast<std::uint8_t>(cart.mode != 0 ? (s.ram_bank & 3) : ((s.rom_bank >> 5) & 3));
       }
+      break;
+    case MbcKind::kMbc2:
+      cart.rom_bank = s.rom_bank & 0x0F;
       break;
     case MbcKind::kMbc3:
       cart.rom_bank = s.rom_bank & 0x7F;

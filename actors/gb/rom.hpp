@@ -3,10 +3,16 @@
 // out the RomView the core reads (shared read-only by every console).
 //
 // Checks, each failing with one dreamer::Error naming the file:
-//   size >= 32 KiB, a power-of-two number of 16 KiB banks, <= 8 MiB, and equal
-//   to what header byte 0x148 declares; header checksum (0x14D); cartridge
-//   type (0x147) one of ROM-only, MBC1, MBC3 (+RTC), MBC5 (+RAM/battery);
-//   RAM size (0x149) known and at most 32 KiB (the per-console cart RAM).
+//   size >= 32 KiB, <= 8 MiB and a whole number of 16 KiB banks, at least what
+//   header byte 0x148 declares; header checksum (0x14D); cartridge type
+//   (0x147) one of ROM-only, MBC1, MBC2, MBC3 (+RTC), MBC5 (+RAM/battery); RAM
+//   size (0x149) known and at most 32 KiB (the per-console cart RAM).
+//
+// A file larger than its header declares is mapped whole, as the cartridge
+// would wire it: the bank count is the file's, rounded up to a power of two
+// (missing bytes read 0xFF), and MBC bank numbers are masked to it. A 1 MiB
+// MBC1 image with a second Nintendo logo in bank 0x10 is an MBC1 multicart
+// (MbcKind::kMbc1Multicart).
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -36,6 +42,10 @@ class Rom {
   RomView view_;
   std::string title_;
 };
+
+// Reads a ROM file, refusing one over 8 MiB from its size alone (before
+// reading it). Every loader of ROM files goes through here.
+std::vector<std::uint8_t> read_rom_file(const std::filesystem::path& path);
 
 Rom load_rom(const std::filesystem::path& path);
 

@@ -1,7 +1,8 @@
 // Public conformance ROMs (../shared/roms, see its MANIFEST.tsv for each
 // ROM's pass criterion): Blargg cpu_instrs / instr_timing / mem_timing /
-// mem_timing-2 / halt_bug, dmg-acid2 and the mooneye acceptance suite. Each
-// run stops as soon as its pass/fail criterion is decided.
+// mem_timing-2 / halt_bug, dmg-acid2, the mooneye acceptance suite,
+// mooneye's emulator-only cartridge ROMs and the Mealybug Tearoom PPU tests.
+// Each run stops as soon as its pass/fail criterion is decided.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,7 +16,6 @@
 
 #include "actors/gb/emulator.hpp"
 #include "actors/gb/rom.hpp"
-#include "common/error.hpp"
 #include "tests/conformance/png_image.hpp"
 
 namespace dreamer::gb {
@@ -241,28 +241,74 @@ TEST(MooneyeAcceptance, AtLeastEightyPercentOfTheDmgRomsPass) {
   EXPECT_GE(passed * 5, applicable * 4) << report.str();
 }
 
-// Emulator-only cartridge tests: every MBC1 and MBC5 ROM except the MBC1
-// multicart (MBC1M wiring is not emulated); MBC2 is not supported and must be
-// refused at load time with an error naming the cartridge type.
-TEST(MooneyeEmulatorOnly, Mbc1AndMbc5CartridgesPassAndMbc2IsRefusedClearly) {
+// Emulator-only cartridge tests: every MBC1 (the 1 MiB multicart, MBC1M,
+// included), MBC2 and MBC5 ROM passes.
+TEST(MooneyeEmulatorOnly, EveryMbc1Mbc1mMbc2AndMbc5CartridgeRomPasses) {
   SKIP_WITHOUT_ROMS();
   int checked = 0;
+  int passed = 0;
+  std::ostringstream report;
   for (const ManifestEntry& entry : read_manifest()) {
     if (entry.file.rfind("mooneye/emulator-only/", 0) != 0) continue;
-    if (entry.file.find("/mbc2/") != std::string::npos) {
-      try {
-        load_rom(kRoms / entry.file);
-        ADD_FAILURE() << entry.file << " (MBC2) loaded without an error";
-      } catch (const Error& error) {
-        EXPECT_NE(std::string(error.what()).find("unsupported cartridge type 0x"), std::string::npos) << error.what();
-      }
-      continue;
-    }
-    if (entry.file.find("multicart") != std::string::npos) continue;
-    EXPECT_TRUE(mooneye_passes(kRoms / entry.file)) << entry.file;
+    const bool pass = mooneye_passes(kRoms / entry.file);
+    EXPECT_TRUE(pass) << entry.file;
     ++checked;
+    passed += pass ? 1 : 0;
+    report << (pass ? "PASS " : "FAIL ") << entry.file << '\n';
   }
-  EXPECT_GT(checked, 0);
+  std::printf("%s", report.str().c_str());
+  std::printf("mooneye emulator-only: %d of %d ROMs pass\n", passed, checked);
+  EXPECT_EQ(checked, 26) << "MANIFEST lists 13 MBC1, 7 MBC2 and 6 MBC5 ROMs";
+}
+
+// ---------------------------------------------------------------------------
+// Mealybug Tearoom: PPU register writes during mode 3 (see its README). The
+// screen after LD B,B must equal the DMG reference (expected/DMG-blob or
+// expected/DMG-CPU_B) pixel for pixel. Lines are drawn whole at the start of
+// mode 3 (issue 20, theme 1), so most fail; the ROMs listed here pass today
+// and must keep passing. ROMs with no DMG reference are reported, not scored.
+// ---------------------------------------------------------------------------
+const std::vector<std::string> kMealybugPassingToday = {"m2_win_en_toggle"};
+
+TEST(Mealybug, TheRomsThatMatchTheirDmgReferenceKeepMatching) {
+  SKIP_WITHOUT_ROMS();
+  int scored = 0;
+  int passed = 0;
+  std::ostringstream report;
+  for (const ManifestEntry& entry : read_manifest()) {
+    if (entry.file.rfind("mealybug/", 0) != 0 || fs::path(entry.file).extension() != ".gb") continue;
+    const std::string stem = fs::path(entry.file).stem().string();
+    std::vector<fs::path> references;
+    for (const char* model : {"DMG-blob", "DMG-CPU_B"}) {
+      const fs::path png = kRoms / "mealybug/expected" / model / (stem + ".png");
+      if (fs::exists(png)) references.push_back(png);
+    }
+    RomRun run(kRoms / entry.file);
+    for (int frame = 0; frame < 10 * kFramesPerSecond && run.console().counters.breakpoints == 0; ++frame) {
+      run.frame(false);
+    }
+    run.frame(true);  // the frame completed after the breakpoint, as upstream screenshots it
+    int best = kScreenWidth * kScreenHeight;
+    for (const fs::path& png : references) best = std::min(best, screen_mismatches(run.screen(), png));
+    const bool reached = run.console().counters.breakpoints > 0;
+    const bool pass = reached && !references.empty() && best == 0;
+    const bool expected_pass =
+        std::find(kMealybugPassingToday.begin(), kMealybugPassingToday.end(), stem) != kMealybugPassingToday.end();
+    if (expected_pass) {
+      EXPECT_TRUE(pass) << entry.file << ": " << best << " pixels differ";
+    }
+    scored += references.empty() ? 0 : 1;
+    passed += pass ? 1 : 0;
+    if (references.empty()) {
+      report << "---- (no DMG reference) ";
+    } else {
+      report << (pass ? "PASS " : "FAIL ") << "(" << (reached ? std::to_string(best) + " px off" : "no LD B,B") << ") ";
+    }
+    report << entry.file << '\n';
+  }
+  std::printf("%s", report.str().c_str());
+  std::printf("mealybug: %d of %d ROMs with a DMG reference pass\n", passed, scored);
+  EXPECT_GT(scored, 0);
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
+#include <string>
 
 #include "actors/env/stage_builder.hpp"
 #include "actors/env/task.hpp"
@@ -228,6 +230,32 @@ TEST(TaskLoading, RefusesBadInputsWithOneError) {
   spec.goal_dir.clear();
   spec.start_state = wrong_state;
   EXPECT_THROW(Task::load(spec), Error);
+}
+
+// Task::load and both stage builders read ROMs through gb::read_rom_file,
+// which refuses an oversized file from its size before reading it.
+TEST(TaskLoading, EveryRomLoaderRefusesAFileOver8MiBNamingIt) {
+  const auto huge = std::filesystem::temp_directory_path() / ("dreamer_huge_" + std::to_string(::getpid()) + ".gb");
+  std::ofstream(huge, std::ios::binary).close();
+  std::filesystem::resize_file(huge, 16 * 1024 * 1024);  // sparse
+  const auto stage = std::filesystem::temp_directory_path() / ("dreamer_huge_stage_" + std::to_string(::getpid()));
+  const auto expect_refused = [&](const std::function<void()>& load) {
+    try {
+      load();
+      ADD_FAILURE() << "a 16 MiB ROM was accepted";
+    } catch (const Error& error) {
+      EXPECT_NE(std::string(error.what()).find(huge.string() + "': 16777216 bytes is larger than the 8 MiB maximum"),
+                std::string::npos)
+          << error.what();
+    }
+  };
+  TaskSpec spec;
+  spec.rom = huge;
+  expect_refused([&] { Task::load(spec); });
+  expect_refused([&] { build_static_screen_stage(huge, stage, StepSchedule{}); });
+  expect_refused([&] { build_exit_room_stage(huge, stage, StepSchedule{}); });
+  std::filesystem::remove(huge);
+  std::filesystem::remove_all(stage);
 }
 
 TEST(TaskLoading, RefusesAGoalMadeForAnotherSchedule) {

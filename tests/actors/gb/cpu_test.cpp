@@ -1,5 +1,6 @@
 // Instruction timing in M-cycles (values from the SM83 opcode tables, not
-// from this emulator), interrupt dispatch, EI delay and the HALT bug.
+// from this emulator), interrupt dispatch, EI delay, the HALT bug and EI
+// followed by HALT.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -114,6 +115,38 @@ TEST(CpuHalt, HaltWithImeClearAndPendingInterruptRepeatsTheNextByte) {
   cpu_step(bus);
   EXPECT_EQ(console->cpu.a, 2);
   EXPECT_EQ(console->cpu.pc, 0x102);
+}
+
+// Pan Docs "halt" (HALT bug section, after SameSuite interrupt/ei_delay_halt
+// on hardware): when EI immediately precedes HALT and an interrupt is already
+// pending, the interrupt is serviced, but it returns to the HALT, which runs
+// again and waits for the next interrupt. Before this was emulated the
+// return address was HALT + 1.
+TEST(CpuHalt, EiThenHaltWithAnInterruptPendingReturnsToTheHaltItself) {
+  // 0x0100: EI; HALT; INC B        0x0050 (timer vector): RETI
+  std::vector<std::uint8_t> bytes = test::make_rom_bytes({0xFB, 0x76, 0x04});
+  bytes[0x50] = 0xD9;
+  const Rom rom(std::move(bytes), "EI HALT test ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->cpu.b = 0;
+  console->cpu.sp = 0xFFF0;
+  console->interrupts.ie = kIntTimer;
+  console->interrupts.if_ = kIntTimer;
+  Bus bus{*console, rom.view(), nullptr};
+  cpu_step(bus);  // EI
+  cpu_step(bus);  // HALT: does not halt, the interrupt is pending
+  EXPECT_EQ(console->cpu.halted, 0);
+  cpu_step(bus);  // interrupt dispatch
+  EXPECT_EQ(console->cpu.pc, 0x50);
+  EXPECT_EQ(console->hram[0xFFEE - 0xFF80], 0x01) << "return address low byte: the HALT at 0x0101";
+  EXPECT_EQ(console->hram[0xFFEF - 0xFF80], 0x01) << "return address high byte";
+  cpu_step(bus);  // RETI
+  EXPECT_EQ(console->cpu.pc, 0x101);
+  cpu_step(bus);  // HALT again, nothing pending now: the CPU halts
+  EXPECT_EQ(console->cpu.halted, 1);
+  EXPECT_EQ(console->cpu.pc, 0x102);
+  EXPECT_EQ(console->cpu.b, 0) << "INC B must wait for the next interrupt";
 }
 
 TEST(CpuHalt, HaltedCpuWakesOnTheVBlankInterruptWithinOneFrame) {

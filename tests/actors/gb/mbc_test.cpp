@@ -1,24 +1,32 @@
-// Bank switching of MBC1/MBC3/MBC5 on generated cartridges whose every
-// 16 KiB bank starts with its own bank number, plus cartridge RAM and the
-// MBC3 clock latch.
+// Bank switching of MBC1/MBC1M/MBC2/MBC3/MBC5 on generated cartridges whose
+// every 16 KiB bank starts with its own bank number, plus cartridge RAM (its
+// power-on contents, MBC2's built-in nibbles) and the MBC3 clock latch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
 
 #include "actors/gb/emulator.hpp"
+#include "actors/gbasm/cartridge_header.hpp"
 #include "tests/actors/gb/test_rom.hpp"
 
 namespace dreamer::gb {
 namespace {
 
+std::vector<std::uint8_t> banked_rom_bytes(const test::TestRomOptions& options) {
+  std::vector<std::uint8_t> bytes = test::make_rom_bytes({0x00}, options);
+  for (std::size_t bank = 1; bank < bytes.size() / 0x4000; ++bank) {
+    bytes[bank * 0x4000] = static_cast<std::uint8_t>(bank);
+    bytes[bank * 0x4000 + 1] = static_cast<std::uint8_t>(bank >> 8);
+  }
+  return bytes;
+}
+
 struct Cartridge {
-  explicit Cartridge(const test::TestRomOptions& options) {
-    std::vector<std::uint8_t> bytes = test::make_rom_bytes({0x00}, options);
-    for (std::size_t bank = 1; bank < bytes.size() / 0x4000; ++bank) {
-      bytes[bank * 0x4000] = static_cast<std::uint8_t>(bank);
-      bytes[bank * 0x4000 + 1] = static_cast<std::uint8_t>(bank >> 8);
-    }
-    rom = std::make_unique<Rom>(std::move(bytes), "banked test ROM");
+  explicit Cartridge(const test::TestRomOptions& options) : Cartridge(banked_rom_bytes(options), "banked test ROM") {}
+  Cartridge(std::vector<std::uint8_t> bytes, const std::string& name) {
+    rom = std::make_unique<Rom>(std::move(bytes), name);
     console = std::make_unique<Console>();
     power_on(*console, rom->view());
   }
@@ -62,6 +70,92 @@ TEST(Mbc1, CartridgeRamNeedsEnablingAndIsBanked) {
   cart.write(0x4000, 0);
   EXPECT_EQ(cart.read(0xA000), 0x12);
   EXPECT_EQ(cart.console->cart_ram[2 * 0x2000], 0x34);
+}
+
+// Multicart wiring (MBC1M, as in mooneye emulator-only/mbc1/multicart_rom_8Mb):
+// the upper register selects one of four 256 KiB games (ROM lines 18-19), and
+// bit 4 of the lower register reaches no ROM line but still counts in the
+// bank-zero check.
+TEST(Mbc1Multicart, UpperBitsSelectThe256KiBGameAndBit4OfTheLowRegisterIsUnwired) {
+  std::vector<std::uint8_t> bytes = banked_rom_bytes({0x01, 0x05, 0x00});  // MBC1, 1 MiB
+  const auto& logo = gbasm::nintendo_logo();
+  std::copy(logo.begin(), logo.end(), bytes.begin() + 0x10 * 0x4000 + 0x104);  // a second game at bank 0x10
+  Cartridge cart(std::move(bytes), "multicart test ROM");
+  ASSERT_EQ(cart.rom->view().mbc, MbcKind::kMbc1Multicart);
+  EXPECT_EQ(cart.read(0x4000), 1);
+  cart.write(0x4000, 1);
+  EXPECT_EQ(cart.read(0x4000), 0x11);
+  cart.write(0x2000, 0x12);  // bit 4 dropped
+  EXPECT_EQ(cart.read(0x4000), 0x12);
+  cart.write(0x2000, 0x10);  // non-zero register, so no 0 -> 1 remap: bank 0x10
+  EXPECT_EQ(cart.read(0x4000), 0x10);
+  cart.write(0x2000, 0x00);
+  EXPECT_EQ(cart.read(0x4000), 0x11);
+  cart.write(0x6000, 1);  // mode 1: 0x0000 shows the selected game's first bank
+  cart.write(0x4000, 3);
+  EXPECT_EQ(cart.read(0x0000), 0x30);
+}
+
+TEST(Mbc1Multicart, A1MiBMbc1WithoutASecondLogoKeepsTheStandardWiring) {
+  Cartridge cart({0x01, 0x05, 0x00});
+  EXPECT_EQ(cart.rom->view().mbc, MbcKind::kMbc1);
+}
+
+// Pan Docs "MBC2": one register range 0000-3FFF, address bit 8 picks the
+// register; 16 ROM banks of which bank 0 maps to 1; nothing above 3FFF.
+TEST(Mbc2, AddressBit8PicksTheRomBankRegisterAndBankZeroMapsToOne) {
+  Cartridge cart({0x06, 0x03, 0x00});  // MBC2+BATTERY, 256 KiB = 16 banks
+  EXPECT_EQ(cart.read(0x4000), 1);
+  cart.write(0x2100, 5);
+  EXPECT_EQ(cart.read(0x4000), 5);
+  cart.write(0x2000, 7);  // bit 8 clear: RAM enable, not the bank
+  EXPECT_EQ(cart.read(0x4000), 5);
+  cart.write(0x3F00, 0x0F);
+  EXPECT_EQ(cart.read(0x4000), 15);
+  cart.write(0x0100, 0x13);  // 4 bits only
+  EXPECT_EQ(cart.read(0x4000), 3);
+  cart.write(0x0100, 0x00);
+  EXPECT_EQ(cart.read(0x4000), 1);
+  cart.write(0x4100, 2);  // no register there
+  EXPECT_EQ(cart.read(0x4000), 1);
+}
+
+// Pan Docs "MBC2" and mooneye emulator-only/mbc2/ram (checked on an MBC2A):
+// 512 x 4 bits, enabled through a bit-8-clear address, repeated through
+// A000-BFFF; the missing upper nibble reads as 1s; no RAM bank register.
+TEST(Mbc2, BuiltInRamHolds512NibblesRepeatedThroughA000ToBFFF) {
+  Cartridge cart({0x06, 0x00, 0x00});
+  EXPECT_EQ(cart.rom->view().ram_size, 512u);
+  cart.write(0x0100, 0x0A);  // bit 8 set: that is the ROM bank register
+  cart.write(0xA000, 0x05);
+  EXPECT_EQ(cart.read(0xA000), 0xFF);
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0xFF) << "the write while disabled was dropped";
+  cart.write(0xA000, 0x35);
+  EXPECT_EQ(cart.read(0xA000), 0xF5);
+  EXPECT_EQ(cart.read(0xA200), 0xF5);
+  EXPECT_EQ(cart.read(0xBE00), 0xF5);
+  cart.write(0xBFFF, 0x0C);
+  EXPECT_EQ(cart.read(0xA1FF), 0xFC);
+  cart.write(0x4000, 1);  // no RAM banking
+  EXPECT_EQ(cart.read(0xA000), 0xF5);
+}
+
+TEST(CartRam, PowersOnAs0xFFUnlessZeroFillIsAsked) {
+  Cartridge cart({0x03, 0x00, 0x03});  // MBC1+RAM+battery, 32 KiB RAM
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0xFF);
+  EXPECT_EQ(cart.console->cart_ram[kCartRamCapacity - 1], 0xFF);
+  power_on(*cart.console, cart.rom->view(), CartRamFill::kZero);
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0x00);
+  EXPECT_EQ(cart.console->cart_ram[kCartRamCapacity - 1], 0x00);
+}
+
+TEST(CartRam, OnlyTheBytesTheCartridgeHasAreFilled) {
+  Cartridge cart({0x03, 0x00, 0x02});  // 8 KiB RAM
+  EXPECT_EQ(cart.console->cart_ram[8 * 1024 - 1], 0xFF);
+  EXPECT_EQ(cart.console->cart_ram[8 * 1024], 0x00);
 }
 
 TEST(Mbc5, NineBitRomBankAndBankZeroIsSelectable) {
