@@ -13,9 +13,11 @@
 ;
 ; Frame loop: HALT until the VBlank handler ran (it copies the shadow OAM by
 ; OAM DMA from an HRAM routine, applies queued VRAM writes, and the shadow
-; scroll, palette, window and LCDC registers), read the joypad, update the
-; player, the NPCs (scripts in bank 7), the text box or the START menu,
-; animate the water, assemble the sprites, publish queued VRAM writes.
+; scroll, palette, window and LCDC registers), read the joypad, then either
+; the text box or the START menu, or the game: sprite collisions, the
+; player, the NPCs (scripts in bank 7), sprite assembly; then animate the
+; water, play the music (4 channels from bank 6, vibrato on the pulse
+; channels) and publish queued VRAM writes.
 ; Work that overruns a frame simply skips the HALT of the next one.
 ;
 ; The player walks one block (16 pixels, 1 pixel per frame) per step; the
@@ -39,6 +41,7 @@ include "hardware.inc"
 MBC1_ROM_BANK equ $2000
 TILES_BANK    equ 1
 TEXT_BANK     equ 6
+MUSIC_BANK    equ 6
 SCRIPT_BANK   equ 7
 
 AREA_TOWN     equ 0
@@ -46,9 +49,9 @@ AREA_HOUSE_1F equ 1
 AREA_HOUSE_2F equ 2
 AREA_SHOP     equ 3
 
-START_AREA equ AREA_HOUSE_2F
-START_X    equ 3
-START_Y    equ 3
+START_AREA equ AREA_TOWN
+START_X    equ 10
+START_Y    equ 9
 
 FACING_DOWN  equ 0
 FACING_UP    equ 1
@@ -63,9 +66,9 @@ BTN_LEFT   equ 5
 BTN_UP     equ 6
 BTN_DOWN   equ 7
 
-; Actors: 8 records of 16 bytes at wActors (16-byte aligned, one page).
+; Actors: 9 records of 16 bytes at wActors (16-byte aligned, one page).
 ACTOR_SIZE   equ 16
-MAX_ACTORS   equ 8
+MAX_ACTORS   equ 9
 ACT_KIND     equ 0    ; 0 none, KIND_*
 ACT_X        equ 1    ; tile (block) position; the destination while moving
 ACT_Y        equ 2
@@ -77,6 +80,8 @@ ACT_PC       equ 7    ; 2 bytes: next script command (bank 7)
 ACT_START    equ 9    ; 2 bytes: script start
 ACT_TEXT     equ 11   ; text id
 ACT_ATTR     equ 12   ; OAM attributes (palette)
+ACT_BLOCKED  equ 13   ; bit per direction: another actor's sprite is in the way
+ACT_VISIBLE  equ 14   ; 1: on the screen or within a block of it (only those move)
 KIND_PLAYER  equ 1
 KIND_PERSON  equ 2
 KIND_DOG     equ 3
@@ -101,6 +106,7 @@ TEXT_BOX_Y   equ 96   ; WY of the text box (6 tile rows at the bottom)
 MENU_X       equ 95   ; WX of the START menu (9 tile columns at the right)
 MENU_ITEMS   equ 6
 MENU_EXIT    equ 5
+TEXT_MENU_FIRST equ 7     ; text id of the first menu item's box
 LCDC_GAME    equ LCDC_ON | LCDC_WIN_9C00 | LCDC_TILES_8000 | LCDC_OBJ_ON | LCDC_BG_ON
 TILE_BLANK   equ TILES_FONT_FIRST          ; the font's space
 TILE_CURSOR  equ TILES_FONT_FIRST + 18     ; '>' (FONT_CHARS in make_town_data.py)
@@ -128,11 +134,23 @@ wSprY       equ $C11E   ; 2
 wSprTile    equ $C120
 wSprAttr    equ $C121
 wSprFlip    equ $C122   ; 0 or 2
+wSprGrass   equ $C127   ; $80 (behind the BG) for the bottom half in tall grass
 wQueueCount equ $C123   ; published entries, applied and zeroed by VBlank
 wQueueFill  equ $C124   ; entries added since the last publish
 wQueuePtr   equ $C125   ; 2
 wWaterTile  equ $C130   ; 16: the animated water tile
 wRowOffsets equ $C140   ; 2 x height: address of each map row
+wPixels     equ $C1C0   ; 4 x MAX_ACTORS: each actor's pixel x, y (16-bit) this frame
+wOuter      equ $C190   ; collision detection: low byte of the actor checked
+wMask       equ $C191   ; its ACT_BLOCKED so far
+wDx         equ $C192   ; 2: the other actor's offset
+wDy         equ $C194   ; 2
+wSong       equ $C198   ; 2: the area's song
+wMoved      equ $C19A   ; 1: a sprite moved or turned this frame
+wMusicNote  equ $C196   ; music: the event being started
+wVibrato    equ $C197   ; music: this frame's period offset
+wMusic      equ $C1A0   ; 8 x 4 channels: stream (2), frames left, note, vibrato
+                        ; phase, stream start (2)
 wActors     equ $C200
 wQueue      equ $C300   ; QUEUE_MAX x (address low, address high, value)
 wMap        equ $D000   ; the area's block map
@@ -194,6 +212,7 @@ start:
   ld (wQueuePtr), a
   ld a, high(wQueue)
   ld (wQueuePtr + 1), a
+  call sound_on
   ld a, 3
   call set_fade           ; white until the first fade-in
   ld a, START_AREA
@@ -213,7 +232,7 @@ main_loop:
   call read_joypad
   call update_game
   call animate_water
-  call build_oam
+  call music_update
   call queue_publish
   jr main_loop
 
@@ -224,8 +243,17 @@ update_game:
   ld a, (wMenuOpen)
   and a
   jp nz, menu_update
+  ld a, (wMoved)          ; positions as the last detection saw them: its
+  and a                   ; results still hold
+  call nz, detect_collisions
+  xor a
+  ld (wMoved), a
   call player_update
-  jp npcs_update
+  call npcs_update
+  ld a, (wMoved)          ; nothing moved or turned: the OAM stays
+  and a
+  ret z
+  jp build_oam
 
 ; --- interrupts and frame pacing ---------------------------------------------
 
@@ -572,12 +600,21 @@ load_area:
   ld (wWarps + 1), a
   ld a, (hl+)
   ld (wNpcs), a
-  ld a, (hl)
+  ld a, (hl+)
   ld (wNpcs + 1), a
+  ld a, (hl+)
+  ld (wSong), a
+  ld a, (hl)
+  ld (wSong + 1), a
   ld hl, wMap
   call rle_decompress
   call build_row_offsets
   call load_tiles
+  ld hl, wSong
+  ld a, (hl+)
+  ld h, (hl)
+  ld l, a
+  call music_start
   pop de
   pop bc
   call load_actors
@@ -593,7 +630,11 @@ load_area:
   ld a, b
   or c
   jr nz, .clear_window
+  ld a, 1
+  ld (wMoved), a
   call draw_view
+  call build_oam          ; the camera, then who is visible from it
+  call detect_collisions
   jp build_oam
 
 ; wRowOffsets[y] = wMap + y * width. Uses a, bc, de, hl.
@@ -875,15 +916,38 @@ tile_free:
   ret
 
 ; Actor hl turns to direction d and starts a step if the block ahead is
-; free. Carry: the step started. Keeps hl, d.
+; free and no other actor's sprite is in the way (ACT_BLOCKED). Carry: the
+; step started. Keeps hl, d.
 actor_try_step:
+  push hl
+  ld a, l
+  or ACT_FACING
+  ld l, a
+  ld a, (hl)
+  cp d
+  jr z, .facing_kept
+  ld (hl), d
+  ld a, 1
+  ld (wMoved), a
+.facing_kept:
+  ld a, l
+  and $F0
+  or ACT_BLOCKED
+  ld l, a
+  ld b, (hl)
+  ld a, d
+  call direction_bit
+  and b
+  pop hl
+  jr z, .unblocked
+  and a                   ; blocked by a sprite: carry clear
+  ret
+.unblocked:
   push hl
   inc hl
   ld b, (hl)
   inc hl
   ld c, (hl)
-  inc hl
-  ld (hl), d
   call step_target
   push de
   call tile_free
@@ -903,7 +967,254 @@ actor_try_step:
   xor 1
   ld (hl), a
   pop hl
+  ld a, 1
+  ld (wMoved), a
   scf
+  ret
+
+; a = 1 << a (a = direction 0..3). Keeps the other registers.
+direction_bit:
+  push hl
+  ld hl, direction_bits
+  add a, l
+  ld l, a
+  ld a, (hl)
+  pop hl
+  ret
+
+; Sprite collision (Pokemon's "collision between sprites"): for every
+; actor, the directions in which another actor's 16x16 sprite, at its pixel
+; position, overlaps the block one step away; moving actors count where
+; they are, not only where they go. ACT_BLOCKED holds the result. It runs
+; in the frames after a sprite moved or turned (else the last results
+; hold), over all actor pairs, and also marks each actor ACT_VISIBLE: as in
+; Pokemon, actors away from the screen stand still.
+detect_collisions:
+  ld hl, wActors
+.cache:
+  ld a, (hl)
+  and a
+  call nz, cache_pixel
+  ld a, l
+  and $F0
+  add a, ACTOR_SIZE
+  ld l, a
+  cp low(wActors + ACTOR_SIZE * MAX_ACTORS)
+  jr nz, .cache
+  ld hl, wActors
+.outer:
+  ld a, (hl)
+  and a
+  jr z, .next_outer
+  ld a, l
+  ld (wOuter), a
+  xor a
+  ld (wMask), a
+  ld l, low(wActors)
+.inner:
+  ld a, (wOuter)
+  cp l
+  jr z, .next_inner
+  ld a, (hl)
+  and a
+  jr z, .next_inner
+  push hl
+  ld a, l
+  rrca
+  rrca
+  add a, low(wPixels)
+  ld e, a
+  ld a, (wOuter)
+  rrca
+  rrca
+  add a, low(wPixels)
+  ld l, a
+  ld h, high(wPixels)
+  ld d, h
+  ld a, (de)
+  sub (hl)
+  ld (wDx), a
+  inc e
+  inc l
+  ld a, (de)
+  sbc a, (hl)
+  ld (wDx + 1), a
+  inc e
+  inc l
+  ld a, (de)
+  sub (hl)
+  ld (wDy), a
+  inc e
+  inc l
+  ld a, (de)
+  sbc a, (hl)
+  ld (wDy + 1), a
+  call pair_directions
+  ld b, a
+  ld a, (wMask)
+  or b
+  ld (wMask), a
+  pop hl
+.next_inner:
+  ld a, l
+  add a, ACTOR_SIZE
+  ld l, a
+  cp low(wActors + ACTOR_SIZE * MAX_ACTORS)
+  jr nz, .inner
+  ld a, (wOuter)
+  or ACT_BLOCKED
+  ld l, a
+  ld a, (wMask)
+  ld (hl), a
+  ld a, l
+  and $F0
+  ld l, a
+.next_outer:
+  ld a, l
+  add a, ACTOR_SIZE
+  ld l, a
+  cp low(wActors + ACTOR_SIZE * MAX_ACTORS)
+  jr nz, .outer
+  ret
+
+; wPixels entry of actor hl = its actor_pixel, and its ACT_VISIBLE: within
+; 16 pixels of the screen (the camera of the last frame). Keeps hl.
+cache_pixel:
+  call actor_pixel
+  push hl
+  ld a, l
+  rrca
+  rrca
+  add a, low(wPixels)
+  ld l, a
+  ld h, high(wPixels)
+  ld (hl), e
+  inc l
+  ld (hl), d
+  inc l
+  ld (hl), c
+  inc l
+  ld (hl), b
+  ld hl, wCamX
+  ld a, e
+  sub (hl)
+  ld e, a
+  inc hl
+  ld a, d
+  sbc a, (hl)
+  ld d, a
+  inc hl
+  ld a, c
+  sub (hl)
+  ld c, a
+  inc hl
+  ld a, b
+  sbc a, (hl)
+  ld b, a
+  ld hl, 16
+  add hl, de
+  ld a, h
+  and a
+  jr nz, .away
+  ld a, l
+  cp 160 + 32
+  jr nc, .away
+  ld hl, 16
+  add hl, bc
+  ld a, h
+  and a
+  jr nz, .away
+  ld a, l
+  cp 144 + 32
+  jr nc, .away
+  ld a, 1
+  jr .store
+.away:
+  xor a
+.store:
+  pop hl
+  push hl
+  ld b, a
+  ld a, l
+  or ACT_VISIBLE
+  ld l, a
+  ld (hl), b
+  pop hl
+  ret
+
+; a = the direction bit (if any) in which a sprite at offset (wDx, wDy)
+; overlaps the block one step away: level within 16 pixels and 1..31
+; pixels to the side, or the same vertically.
+pair_directions:
+  ld a, (wDy)
+  ld l, a
+  ld a, (wDy + 1)
+  ld h, a
+  call within_16
+  jr nc, .vertical
+  ld a, (wDx)
+  ld l, a
+  ld a, (wDx + 1)
+  ld h, a
+  ld b, 1 << FACING_RIGHT
+  ld c, 1 << FACING_LEFT
+  jr near_side
+.vertical:
+  ld a, (wDx)
+  ld l, a
+  ld a, (wDx + 1)
+  ld h, a
+  call within_16
+  jr nc, no_direction
+  ld a, (wDy)
+  ld l, a
+  ld a, (wDy + 1)
+  ld h, a
+  ld b, 1 << FACING_DOWN
+  ld c, 1 << FACING_UP
+  ; fall through
+
+; a = b if 1 <= hl <= 31, c if -31 <= hl <= -1, else 0.
+near_side:
+  ld a, h
+  and a
+  jr nz, .negative
+  ld a, l
+  and a
+  jr z, no_direction
+  cp 32
+  jr nc, no_direction
+  ld a, b
+  ret
+.negative:
+  inc a
+  jr nz, no_direction
+  ld a, l
+  cp $E1
+  jr c, no_direction
+  ld a, c
+  ret
+no_direction:
+  xor a
+  ret
+
+; Carry if -16 < hl < 16 (signed). Uses a.
+within_16:
+  ld a, h
+  and a
+  jr nz, .negative
+  ld a, l
+  cp 16
+  ret
+.negative:
+  inc a
+  jr nz, .far
+  ld a, l
+  cp $F1
+  ccf
+  ret
+.far:
+  and a
   ret
 
 ; --- player --------------------------------------------------------------------
@@ -915,6 +1226,10 @@ player_update:
   jr z, .standing
   dec a
   ld (hl), a
+  ld a, 1
+  ld (wMoved), a
+  ld a, (hl)
+  and a
   ret nz
   jp check_warp
 .standing:
@@ -1072,6 +1387,8 @@ player_talk:
   ld a, d
   xor 1                   ; the opposite direction
   ld (hl), a
+  ld a, 1
+  ld (wMoved), a
   ld a, l
   and $F0
   or ACT_TEXT
@@ -1097,9 +1414,15 @@ npcs_update:
   jr nz, .actor
   ret
 
-; One frame of NPC hl: finish the step, count down a wait, or run the next
-; script command. Keeps h and the high nibble of l.
+; One frame of NPC hl, if visible: finish the step, count down a wait, or
+; run the next script command. Keeps h and the high nibble of l.
 npc_update:
+  ld a, l
+  or ACT_VISIBLE
+  ld l, a
+  ld a, (hl)
+  and a
+  ret z
   ld a, l
   and $F0
   or ACT_LEFT
@@ -1108,6 +1431,8 @@ npc_update:
   and a
   jr z, .standing
   dec (hl)
+  ld a, 1
+  ld (wMoved), a
   ret
 .standing:
   ld a, l
@@ -1149,6 +1474,8 @@ npc_update:
   or ACT_FACING
   ld l, a
   ld (hl), b
+  ld a, 1
+  ld (wMoved), a
   jr .advance
 .walk:
   and 3
@@ -1288,9 +1615,19 @@ actor_pixel:
   pop hl
   ret
 
-; Appends actor hl's 16x16 metasprite (4 entries) to the shadow OAM.
-; Keeps h and the high nibble of l.
+; Appends actor hl's 16x16 metasprite (4 entries) to the shadow OAM if it
+; is visible. Keeps h and the high nibble of l.
 oam_actor:
+  ld a, l
+  or ACT_VISIBLE
+  ld l, a
+  ld b, (hl)
+  ld a, l
+  and $F0
+  ld l, a
+  ld a, b
+  and a
+  ret z
   call actor_pixel
   push hl
   ld a, (wCamX)
@@ -1327,6 +1664,7 @@ oam_actor:
   ld (wSprY + 1), a
   pop hl
   call actor_picture
+  call actor_grass
   ld c, 0
 .entry:
   ld a, c                 ; x offset: 8 for the right column (swapped when flipped)
@@ -1383,7 +1721,14 @@ oam_actor:
   ld a, (wSprTile)
   add a, c
   ld (hl+), a
+  ld a, c
+  and 1
   ld a, (wSprAttr)
+  jr z, .attributes
+  ld b, a
+  ld a, (wSprGrass)
+  or b
+.attributes:
   ld (hl+), a
   ld a, l
   ld (wOamPtr), a
@@ -1463,6 +1808,25 @@ actor_picture:
   pop hl
   ret
 
+; wSprGrass for actor hl: in tall grass (the flowers block) the bottom
+; half of the sprite goes behind the BG's non-white pixels, as in Pokemon.
+; Keeps hl.
+actor_grass:
+  push hl
+  inc hl
+  ld a, (hl+)
+  ld b, a
+  ld c, (hl)
+  call block_at
+  cp BLOCK_FLOWERS
+  ld a, 0
+  jr nz, .store
+  ld a, $80
+.store:
+  ld (wSprGrass), a
+  pop hl
+  ret
+
 ; Every 16 frames in the town, the water tile's rows rotate one pixel.
 animate_water:
   ld a, (wArea)
@@ -1484,6 +1848,203 @@ animate_water:
   inc hl
   dec b
   jr nz, .byte
+  ret
+
+; --- music ---------------------------------------------------------------------
+
+sound_on:
+  ld a, $80
+  ldh (rNR52), a
+  ld a, $77
+  ldh (rNR50), a
+  ld a, $FF
+  ldh (rNR51), a
+  ld a, $80               ; 50% duty
+  ldh (rNR11), a
+  ldh (rNR21), a
+  ldh (rNR30), a          ; wave DAC on
+  ld hl, $FF30
+  ld de, wave_pattern
+  ld bc, 16
+  jp copy_bytes
+
+; Starts the song at hl (bank 6): four channel pointers.
+music_start:
+  ld a, MUSIC_BANK
+  call set_bank
+  ld de, wMusic
+  ld b, 4
+.channel:
+  ld a, (hl+)
+  ld c, a
+  ld (de), a              ; stream
+  inc de
+  ld a, (hl+)
+  ld (de), a
+  inc de
+  push af
+  xor a
+  ld (de), a              ; frames left: the first event plays next frame
+  inc de
+  ld (de), a
+  inc de
+  ld (de), a
+  inc de
+  ld a, c
+  ld (de), a              ; stream start
+  inc de
+  pop af
+  ld (de), a
+  inc de
+  inc de
+  dec b
+  jr nz, .channel
+  ret
+
+music_update:
+  ld a, MUSIC_BANK
+  call set_bank
+  ld hl, wMusic
+  ld b, 0
+.channel:
+  call music_channel
+  ld a, l
+  add a, 8
+  ld l, a
+  inc b
+  ld a, b
+  cp 4
+  jr nz, .channel
+  ret
+
+; One frame of channel b (state at hl): count down the note, with vibrato
+; on the pulse channels, or start the stream's next event. Keeps b, hl.
+music_channel:
+  push hl
+  inc hl
+  inc hl
+  ld a, (hl)
+  and a
+  jr z, .event
+  dec (hl)
+  ld a, b
+  cp 2
+  jr nc, .done
+  inc hl
+  ld a, (hl+)
+  bit 7, a
+  jr nz, .done            ; a rest
+  ld (wMusicNote), a
+  inc (hl)
+  ld a, (hl)
+  and 7
+  add a, low(vibrato)
+  ld l, a
+  ld h, high(vibrato)
+  ld a, (hl)
+  ld (wVibrato), a
+  ld a, (wMusicNote)
+  call note_period
+  ld a, (wVibrato)
+  ld l, a
+  add a, a
+  sbc a, a
+  ld h, a
+  add hl, de
+  call channel_register
+  inc c
+  ld a, l
+  ld (c), a
+  inc c
+  ld a, h
+  and 7
+  ld (c), a
+.done:
+  pop hl
+  ret
+.event:
+  pop hl
+  push hl
+  ld a, (hl+)
+  ld d, (hl)
+  ld e, a
+  ld a, (de)
+  cp $FF
+  jr nz, .play
+  ld a, l
+  add a, 4
+  ld l, a
+  ld a, (hl+)             ; back to the stream's start
+  ld d, (hl)
+  ld e, a
+  ld a, (de)
+.play:
+  ld (wMusicNote), a
+  inc de
+  ld a, (de)
+  inc de
+  dec a
+  pop hl
+  push hl
+  ld (hl), e
+  inc hl
+  ld (hl), d
+  inc hl
+  ld (hl+), a
+  ld a, (wMusicNote)
+  ld (hl+), a
+  xor a
+  ld (hl), a              ; vibrato phase
+  call channel_register
+  ld a, (wMusicNote)
+  bit 7, a
+  jr z, .note
+  xor a                   ; a rest: envelope 0 silences the channel
+  ld (c), a
+  jr .done
+.note:
+  ld a, b
+  add a, low(channel_envelopes)
+  ld l, a
+  ld h, high(channel_envelopes)
+  ld a, (hl)
+  ld (c), a
+  ld a, (wMusicNote)
+  call note_period
+  inc c
+  ld a, e
+  ld (c), a
+  inc c
+  ld a, d
+  or $80                  ; trigger
+  ld (c), a
+  jr .done
+
+; c = low byte of channel b's envelope register (NRx2; the period follows).
+; Uses a.
+channel_register:
+  ld a, b
+  add a, low(channel_envelope_registers)
+  ld c, a
+  push hl
+  ld l, c
+  ld h, high(channel_envelope_registers)
+  ld c, (hl)
+  pop hl
+  ret
+
+; de = the period of note a (music_periods, bank 6). Keeps hl.
+note_period:
+  push hl
+  ld e, a
+  ld d, 0
+  ld hl, music_periods
+  add hl, de
+  add hl, de
+  ld a, (hl+)
+  ld d, (hl)
+  ld e, a
+  pop hl
   ret
 
 ; --- window: text box and START menu ------------------------------------------
@@ -1624,6 +2185,9 @@ text_update:
   ret z
   xor a
   ld (wTextOpen), a
+  ld a, (wMenuOpen)
+  and a
+  jr nz, menu_draw        ; a box opened from the menu goes back to it
   ; fall through
 
 window_close:
@@ -1637,6 +2201,10 @@ menu_open:
   ld (wMenuOpen), a
   xor a
   ld (wMenuCursor), a
+  ; fall through
+
+; Draws the menu with its cursor and shows it.
+menu_draw:
   ld b, 9
   ld c, 18
   call draw_frame
@@ -1702,7 +2270,8 @@ menu_cursor_put:
   pop af
   jp put_tile
 
-; Up/down move the cursor; B, START, or A on EXIT close the menu.
+; Up/down move the cursor; A on an item opens its text box (which returns
+; to the menu), B, START, or A on EXIT close the menu.
 menu_update:
   ldh a, (hJoyPressed)
   ld b, a
@@ -1712,7 +2281,9 @@ menu_update:
   jr z, .move
   ld a, (wMenuCursor)
   cp MENU_EXIT
-  ret nz
+  jr z, .close
+  add a, TEXT_MENU_FIRST
+  jp text_open
 .close:
   xor a
   ld (wMenuOpen), a
@@ -1744,6 +2315,17 @@ direction_dx:               ; by facing: down, up, left, right
   db 0, 0, -1, 1
 direction_dy:
   db 1, -1, 0, 0
+direction_bits:
+  db 1 << FACING_DOWN, 1 << FACING_UP, 1 << FACING_LEFT, 1 << FACING_RIGHT
+  align 8
+vibrato:                    ; period offsets over 8 frames
+  db 0, 1, 2, 1, 0, -1, -2, -1
+channel_envelope_registers: ; NR12, NR22, NR32, NR42
+  db low(rNR12), low(rNR22), low(rNR32), low(rNR42)
+channel_envelopes:          ; volume envelopes (NR32: output level 100%)
+  db $A4, $84, $20, $A2
+wave_pattern:
+  db $01, $23, $45, $67, $89, $AB, $CD, $EF, $FE, $DC, $BA, $98, $76, $54, $32, $10
 
 ; Palette levels for the fades: BGP, OBP0 (player), OBP1 (NPCs).
 fade_table:
@@ -1753,28 +2335,32 @@ fade_table:
   db %00000000, %00000000, %00000000
 
 ; Per area (16 bytes): map bank, map stream, width, height, border block,
-; warps, NPCs.
+; warps, NPCs, song (bank 6).
 area_table:
   db 2
   dw map_town_rle
   db MAP_TOWN_WIDTH, MAP_TOWN_HEIGHT, MAP_TOWN_BORDER
   dw town_warps, town_npcs
-  ds 6
+  dw song_town
+  ds 4
   db 3
   dw map_house_1f_rle
   db MAP_HOUSE_1F_WIDTH, MAP_HOUSE_1F_HEIGHT, MAP_HOUSE_1F_BORDER
   dw house_1f_warps, house_1f_npcs
-  ds 6
+  dw song_house
+  ds 4
   db 4
   dw map_house_2f_rle
   db MAP_HOUSE_2F_WIDTH, MAP_HOUSE_2F_HEIGHT, MAP_HOUSE_2F_BORDER
-  dw house_2f_warps, no_npcs
-  ds 6
+  dw house_2f_warps, house_2f_npcs
+  dw song_house
+  ds 4
   db 5
   dw map_shop_rle
   db MAP_SHOP_WIDTH, MAP_SHOP_HEIGHT, MAP_SHOP_BORDER
   dw shop_warps, shop_npcs
-  ds 6
+  dw song_town
+  ds 4
 
 ; Warps: x, y, destination area, x, y, facing; $FF ends.
 town_warps:
@@ -1809,21 +2395,42 @@ town_npcs:
   db KIND_DOG, 16, 12, FACING_RIGHT
   dw script_dog
   db 4, $00
-no_npcs:
+  db KIND_PERSON, 8, 12, FACING_DOWN
+  dw script_kid
+  db 12, $10
+  db KIND_PERSON, 13, 13, FACING_LEFT
+  dw script_old_man
+  db 13, $10
+  db KIND_PERSON, 16, 8, FACING_LEFT
+  dw script_gardener
+  db 17, $10
   db 0
 house_1f_npcs:
   db KIND_PERSON, 6, 4, FACING_LEFT
   dw script_mom
   db 5, $10
+  db KIND_PERSON, 2, 5, FACING_RIGHT
+  dw script_sister
+  db 14, $10
+  db 0
+house_2f_npcs:
+  db KIND_DOG, 6, 5, FACING_LEFT
+  dw script_cat
+  db 15, $00
   db 0
 shop_npcs:
   db KIND_PERSON, 4, 3, FACING_DOWN
   dw script_clerk
   db 6, $10
+  db KIND_PERSON, 7, 4, FACING_UP
+  dw script_customer
+  db 16, $10
   db 0
 
 text_table:
   dw text_square, text_pond, text_stroll, text_fence, text_dog, text_mom, text_clerk
+  dw text_dex, text_items, text_player, text_save, text_option
+  dw text_kid, text_old_man, text_sister, text_cat, text_customer, text_gardener
 
 menu_items:
   db "DEX", TEXT_NEWLINE, "ITEMS", TEXT_NEWLINE, "PLAYER", TEXT_NEWLINE
@@ -1854,6 +2461,29 @@ text_mom:
   db "OFF YOU GO! COME", TEXT_NEWLINE, "BACK FOR DINNER.", 0
 text_clerk:
   db "WELCOME! WE ARE", TEXT_NEWLINE, "OUT OF STOCK.", 0
+text_dex:
+  db "NO ENTRIES SEEN", TEXT_NEWLINE, "IN THIS TOWN YET.", 0
+text_items:
+  db "THE BAG IS EMPTY.", 0
+text_player:
+  db "PLAYER: YOU", TEXT_NEWLINE, "STEPS: MANY", 0
+text_save:
+  db "THERE IS NOWHERE", TEXT_NEWLINE, "TO SAVE. SORRY!", 0
+text_option:
+  db "TEXT SPEED: ONE", TEXT_NEWLINE, "LETTER A FRAME.", 0
+text_kid:
+  db "I CAN RUN FASTER", TEXT_NEWLINE, "THAN THE DOG!", 0
+text_old_man:
+  db "THIS TOWN WAS ALL", TEXT_NEWLINE, "GRASS, LONG AGO.", 0
+text_sister:
+  db "MOM SAYS DINNER IS", TEXT_NEWLINE, "AT SIX.", 0
+text_cat:
+  db "MEOW.", 0
+text_customer:
+  db "I CAME FOR MILK.", TEXT_NEWLINE, "NONE LEFT!", 0
+text_gardener:
+  db "THESE FLOWERS NEED", TEXT_NEWLINE, "WATER EVERY DAY.", 0
+include "town/town_music.inc"
 
 ; --- bank 7: NPC scripts -------------------------------------------------------
   bank 7
@@ -1882,6 +2512,23 @@ script_dog:
 script_mom:
   db SCRIPT_WALK + FACING_LEFT, SCRIPT_WALK + FACING_LEFT, SCRIPT_WAIT + 10
   db SCRIPT_WALK + FACING_RIGHT, SCRIPT_WALK + FACING_RIGHT, SCRIPT_FACE + FACING_DOWN, SCRIPT_WAIT + 10, SCRIPT_LOOP
+script_kid:
+  db SCRIPT_WALK + FACING_DOWN, SCRIPT_WALK + FACING_DOWN, SCRIPT_WALK + FACING_DOWN, SCRIPT_WAIT + 5
+  db SCRIPT_WALK + FACING_UP, SCRIPT_WALK + FACING_UP, SCRIPT_WALK + FACING_UP, SCRIPT_WAIT + 5, SCRIPT_LOOP
+script_old_man:
+  db SCRIPT_WALK + FACING_LEFT, SCRIPT_FACE + FACING_DOWN, SCRIPT_WAIT + 20
+  db SCRIPT_WALK + FACING_RIGHT, SCRIPT_FACE + FACING_LEFT, SCRIPT_WAIT + 20, SCRIPT_LOOP
+script_sister:
+  db SCRIPT_WALK + FACING_UP, SCRIPT_WALK + FACING_UP, SCRIPT_WAIT + 8
+  db SCRIPT_WALK + FACING_DOWN, SCRIPT_WALK + FACING_DOWN, SCRIPT_FACE + FACING_RIGHT, SCRIPT_WAIT + 8, SCRIPT_LOOP
+script_cat:
+  db SCRIPT_WALK + FACING_LEFT, SCRIPT_WAIT + 6, SCRIPT_WALK + FACING_RIGHT, SCRIPT_WAIT + 12, SCRIPT_LOOP
+script_customer:
+  db SCRIPT_WAIT + 10, SCRIPT_WALK + FACING_RIGHT, SCRIPT_FACE + FACING_UP, SCRIPT_WAIT + 10
+  db SCRIPT_WALK + FACING_LEFT, SCRIPT_FACE + FACING_UP, SCRIPT_LOOP
+script_gardener:
+  db SCRIPT_WALK + FACING_LEFT, SCRIPT_FACE + FACING_DOWN, SCRIPT_WAIT + 12
+  db SCRIPT_WALK + FACING_RIGHT, SCRIPT_FACE + FACING_DOWN, SCRIPT_WAIT + 12, SCRIPT_LOOP
 script_clerk:
   db SCRIPT_FACE + FACING_DOWN, SCRIPT_WAIT + 16, SCRIPT_FACE + FACING_LEFT, SCRIPT_WAIT + 8
   db SCRIPT_FACE + FACING_DOWN, SCRIPT_WAIT + 16, SCRIPT_FACE + FACING_RIGHT, SCRIPT_WAIT + 8, SCRIPT_LOOP

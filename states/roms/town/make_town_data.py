@@ -10,6 +10,8 @@ Output (assembler source for dreamer_gbasm, included by town.asm):
   town_blocks.inc   bank 0: block table (4 tile ids per 16x16 block) and
                     the walkable flag of each block
   town_maps.inc     banks 2..5: one RLE-compressed block map per area
+  town_music.inc    (bank 6) the note frequency table and the songs, one
+                    stream per sound channel
 
 RLE stream (decompressed by town.asm's rle_decompress): a control byte c;
 c = 0 ends the stream; 1..127: c literal bytes follow; 128..255: the next
@@ -261,6 +263,49 @@ FRAME_BASE = FONT_BASE + len(FONT_CHARS)
 SPRITE_BASE = 0xC0  # 4 tiles per sprite picture: top-left, bottom-left, top-right, bottom-right
 
 
+# --- music: per song, one line per channel (pulse 1, pulse 2, wave, noise) -------
+# Tokens: NOTE/frames (C3..B6, '#' for sharps) or -/frames (a rest). The
+# noise channel's "notes" pick noise settings from the same table.
+SONGS = [
+    ('town', [
+        'E5/12 G5/12 C6/24 B5/12 G5/12 A5/24 G5/12 E5/12 F5/12 D5/12 E5/24 -/12 '
+        'C5/12 E5/12 G5/24 A5/12 G5/12 F5/12 E5/12 D5/12 E5/12 C5/36 -/12',
+        'C4/24 G4/24 F4/24 C4/24 A3/24 E4/24 G3/24 B3/24 '
+        'C4/24 G4/24 F4/24 A3/24 D4/24 G3/24 C4/48',
+        'C4/12 -/12 G3/12 -/12 F3/12 -/12 C4/12 -/12 A3/12 -/12 E3/12 -/12 G3/12 -/12 B3/12 -/12',
+        'C3/6 -/18 G4/6 -/18 C3/6 -/6 C3/6 -/6 G4/6 -/18',
+    ]),
+    ('house', [
+        'G4/16 B4/16 D5/32 C5/16 B4/16 A4/32 B4/16 G4/16 E4/16 F#4/16 G4/48 -/16',
+        'G3/32 D4/32 C4/32 D4/32 E3/32 C4/32 D4/64',
+        'G3/16 -/16 D3/16 -/16 C3/16 -/16 D3/16 -/16',
+        '-/32 G4/4 -/28',
+    ]),
+]
+NOTE_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B']
+FIRST_OCTAVE = 3
+NOTE_COUNT = 48  # C3..B6
+
+
+def note_index(name):
+    return NOTE_NAMES.index(name[:-1]) + 12 * (int(name[-1]) - FIRST_OCTAVE)
+
+
+def note_period(index):
+    """The 11-bit period register value of a pulse channel for the note."""
+    frequency = 130.8128 * 2 ** (index / 12)  # C3
+    return 2048 - round(131072 / frequency)
+
+
+def song_stream(text):
+    """Bytes: note index (0..47) or $80 (rest), then frames; $FF loops."""
+    out = []
+    for token in text.split():
+        name, frames = token.split('/')
+        out += [0x80 if name == '-' else note_index(name), int(frames)]
+    return out + [0xFF]
+
+
 def tile_bytes(rows):
     """8 rows of 8 shade characters -> 16 bytes of 2bpp tile data."""
     out = []
@@ -372,7 +417,7 @@ def build():
     index = [FONT_BASE + FONT_CHARS.index(chr(code)) if chr(code) in FONT_CHARS else FONT_BASE for code in range(32, 96)]
     blocks += ['; Tile id of each character 32..95 (unknown ones are blank).', 'font_index:'] + db_lines(index)
 
-    maps = header
+    maps = list(header)
     for label, bank, border, rows in AREAS:
         width, height = len(rows[0]), len(rows)
         assert all(len(r) == width for r in rows), label
@@ -385,8 +430,18 @@ def build():
         maps += db_lines(stream)
     for stream in (bg_data, font_data, sprite_data):
         assert unrle(rle(stream)) == stream
+
+    music = header + ['; Bank 6 (after the texts): period of each note C3..B6 (pulse channels),',
+                      '; then per song 4 channel pointers and the streams.', 'music_periods:']
+    music += ['  dw ' + ', '.join(str(note_period(i)) for i in range(n, n + 12)) for n in range(0, NOTE_COUNT, 12)]
+    for name, channels in SONGS:
+        music += ['song_%s:' % name, '  dw ' + ', '.join('song_%s_%d' % (name, c) for c in range(4))]
+        for channel, text in enumerate(channels):
+            stream = song_stream(text)
+            assert all(b < NOTE_COUNT or b in (0x80, 0xFF) for b in stream[0::2]), name
+            music += ['song_%s_%d:' % (name, channel)] + db_lines(stream)
     return {'town_tiles.inc': '\n'.join(tiles) + '\n', 'town_blocks.inc': '\n'.join(blocks) + '\n',
-            'town_maps.inc': '\n'.join(maps) + '\n'}
+            'town_maps.inc': '\n'.join(maps) + '\n', 'town_music.inc': '\n'.join(music) + '\n'}
 
 
 def main():
