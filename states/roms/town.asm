@@ -2,9 +2,10 @@
 ; workload (issue 15, docs/roms.md "town").
 ;
 ; Areas (block maps of 16x16-pixel blocks, each 2x2 BG tiles):
-;   0 town      20 x 18 blocks (40 x 36 tiles), larger than the screen
+;   0 town      20 x 18 blocks (40 x 36 tiles), larger than the screen; the
+;               game starts on its path at (10, 9)
 ;   1 house_1f  10 x 8, door mat to the town, stairs up
-;   2 house_2f  10 x 8, stairs down (the game starts here)
+;   2 house_2f  10 x 8, stairs down
 ;   3 shop      10 x 8, door mat to the town
 ; Doors, mats and stairs are warps (warp tables below). An area load fades
 ; the palettes out, switches the LCD off in VBlank, decompresses the area's
