@@ -171,6 +171,7 @@ hLcdc       equ $FF98
 hWx         equ $FF99
 hWy         equ $FF9A
 hBank       equ $FF9B
+hOamBusy    equ $FF9C   ; 1 while build_oam runs: VBlank keeps the last OAM and scroll
 hFrame      equ $FF9E
 
   org $0040               ; VBlank vector
@@ -263,7 +264,15 @@ vblank_handler:
   push bc
   push de
   push hl
+  ldh a, (hOamBusy)
+  and a
+  jr nz, .queue           ; a half-built OAM would tear: keep the last one
   call OAM_DMA
+  ldh a, (hScx)
+  ldh (rSCX), a
+  ldh a, (hScy)
+  ldh (rSCY), a
+.queue:
   ld a, (wQueueCount)
   and a
   jr z, .registers
@@ -281,10 +290,6 @@ vblank_handler:
   xor a
   ld (wQueueCount), a
 .registers:
-  ldh a, (hScx)
-  ldh (rSCX), a
-  ldh a, (hScy)
-  ldh (rSCY), a
   ldh a, (hBgp)
   ldh (rBGP), a
   ldh a, (hObp0)
@@ -1513,22 +1518,23 @@ npc_update:
 
 ; --- sprites -------------------------------------------------------------------
 
-; Scroll registers from the player's position, then 4 OAM entries per
-; visible actor, the rest hidden.
+; The camera from the player's position, 4 OAM entries per visible actor,
+; the rest hidden; then the shadow scroll registers. hOamBusy keeps the
+; VBlank handler from copying a half-built OAM.
 build_oam:
+  ld a, 1
+  ldh (hOamBusy), a
   ld hl, wActors
   call actor_pixel
   ld a, e
   sub 64
   ld (wCamX), a
-  ldh (hScx), a
   ld a, d
   sbc a, 0
   ld (wCamX + 1), a
   ld a, c
   sub 64
   ld (wCamY), a
-  ldh (hScy), a
   ld a, b
   sbc a, 0
   ld (wCamY + 1), a
@@ -1551,11 +1557,19 @@ build_oam:
 .hide:
   ld a, l
   cp 160
-  ret nc
+  jr nc, .done
   ld (hl), 0
   add a, 4
   ld l, a
   jr .hide
+.done:
+  ld a, (wCamX)           ; the scroll goes with the sprites
+  ldh (hScx), a
+  ld a, (wCamY)
+  ldh (hScy), a
+  xor a
+  ldh (hOamBusy), a
+  ret
 
 ; de = x, bc = y: the pixel position of actor hl in the map. Keeps hl.
 actor_pixel:
