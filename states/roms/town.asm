@@ -170,7 +170,6 @@ hObp1       equ $FF97
 hLcdc       equ $FF98
 hWx         equ $FF99
 hWy         equ $FF9A
-hBank       equ $FF9B
 hOamBusy    equ $FF9C   ; 1 while build_oam runs: VBlank keeps the last OAM and scroll
 hFrame      equ $FF9E
 
@@ -452,7 +451,6 @@ read_joypad:
 
 ; Maps ROM bank a at $4000. Keeps everything.
 set_bank:
-  ldh (hBank), a
   ld (MBC1_ROM_BANK), a
   ret
 
