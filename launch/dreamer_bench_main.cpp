@@ -14,8 +14,11 @@
 //   dreamer_bench replay-mpi  (under mpirun -np 2) packed2 insert throughput and
 //                         sample latency p50/p99 between two ranks over MPI
 //   dreamer_bench gb      [--rom R ...] [--frames N] [--render none|obs|full] [--mgba]
+//                         [--buttons none|random] [--seed S] [--frames-per-step 24]
+//                         [--release-after 8]
 //                         frames/s of the emulator core on one thread, beside
-//                         mGBA with --mgba (launch/gb_bench.hpp)
+//                         mGBA with --mgba, and the ROM's CPU load under the
+//                         buttons (launch/gb_bench.hpp)
 //
 // Every figure is a wall-clock mean over the timed iterations after warm-up.
 #include <torch/torch.h>
@@ -482,6 +485,16 @@ int main(int argc, char** argv) {
   gb->add_option("--frames", gb_args.frames, "frames per ROM from power-on")->capture_default_str();
   gb->add_option("--render", gb_args.render, "none, obs or full")->check(CLI::IsMember({"none", "obs", "full"}));
   gb->add_flag("--mgba", gb_args.mgba, "also time mGBA 0.10.1 forced to DMG (builds with libmgba)");
+  gb->add_option("--buttons", gb_args.buttons, "none, or random: one seeded random action per step")
+      ->check(CLI::IsMember({"none", "random"}))
+      ->capture_default_str();
+  gb->add_option("--seed", gb_args.seed, "seed of the random buttons")->capture_default_str();
+  gb->add_option("--frames-per-step", gb_args.frames_per_step, "frames per step (the env's schedule)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  gb->add_option("--release-after", gb_args.release_after, "frames the step's button is held")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -258,6 +258,9 @@ std::vector<LockstepCase> cases() {
                              Project{"static_screen", kNone}}) {
     list.push_back({rom.name, kProjectRoms / (std::string(rom.name) + ".gb"), 3000, true, rom.open});
   }
+  // The town (issue 15): bank switches, OAM DMA, window, fades, LCD off and
+  // on at every area load, under the seeded button script.
+  list.push_back({"town", kProjectRoms / "town.gb", 10000, true, kNone});
   const std::filesystem::path cpu = kBlargg / "cpu_instrs/individual";
   for (const char* name : {"01-special", "03-op sp,hl", "04-op r,imm", "05-op rp", "06-ld r,r", "07-jr,jp,call,ret,rst",
                            "08-misc instrs", "10-bit ops", "11-op a,(hl)"}) {

@@ -29,11 +29,12 @@ TEST(OwnRomHeaders, LogoSizeTypeAndChecksumsAreValid) {
       0xCE, 0xED, 0x66, 0x66, 0xCC, 0x0D, 0x00, 0x0B, 0x03, 0x73, 0x00, 0x83, 0x00, 0x0C, 0x00, 0x0D,
       0x00, 0x08, 0x11, 0x1F, 0x88, 0x89, 0x00, 0x0E, 0xDC, 0xCC, 0x6E, 0xE6, 0xDD, 0xDD, 0xD9, 0x99,
       0xBB, 0xBB, 0x67, 0x63, 0x6E, 0x0E, 0xEC, 0xCC, 0xDD, 0xDC, 0x99, 0x9F, 0xBB, 0xB9, 0x33, 0x3E};
-  const std::array<Expected, 5> roms = {{{"static_screen.gb", 32768, 0x00},
+  const std::array<Expected, 6> roms = {{{"static_screen.gb", 32768, 0x00},
                                          {"exit_room.gb", 32768, 0x00},
                                          {"micro_timer_ppu.gb", 32768, 0x00},
                                          {"micro_input.gb", 32768, 0x00},
-                                         {"micro_mbc.gb", 65536, 0x01}}};
+                                         {"micro_mbc.gb", 65536, 0x01},
+                                         {"town.gb", 131072, 0x01}}};
   for (const Expected& expected : roms) {
     SCOPED_TRACE(expected.name);
     const std::vector<std::uint8_t> rom = read_rom(expected.name);
