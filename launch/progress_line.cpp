@@ -35,13 +35,13 @@ std::string learning_settings_line(const RunConfig& config, int eval_episodes) {
   const auto& train = config.model.train;
   const double replayed_per_update = static_cast<double>(train.batch_size) * train.seq_len;
   const auto on_off = [](bool on) { return on ? "on" : "off"; };
-  const std::string wall = config.max_seconds > 0.0 ? std::to_string(std::lround(config.max_seconds)) + " s"
+  const std::string wall = config.max_seconds > 0.0 ? "wall time at most " + std::to_string(std::lround(config.max_seconds)) + " s"
                                                      : std::string("no wall-time limit");
   char line[1024];
   std::snprintf(line, sizeof line,
                 "dreamer_learner: device %s, env backend %s, preset %s, %d actor(s) x %d envs, %d learner(s), batch %d "
-                "x %d, train ratio %g (replayed steps per env step = %.3g updates per env step), fused Adam %s, CUDA "
-                "graphs %s, bf16 %s, stage %s, %lld env steps, at most %s, greedy evaluation of %d episodes at the end",
+                "x %d, train ratio %g (replayed steps per env step; %.3g updates per env step), fused Adam %s, CUDA "
+                "graphs %s, bf16 %s, stage %s, %lld env steps, %s, greedy evaluation of %d episodes at the end",
                 config.device.c_str(), config.env_backend.c_str(), config.preset.c_str(), config.actors,
                 config.envs_per_actor, config.learners, train.batch_size, train.seq_len, config.replay.train_ratio,
                 config.replay.train_ratio / replayed_per_update, on_off(train.fused_adam), on_off(train.cuda_graphs),

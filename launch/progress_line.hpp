@@ -2,9 +2,10 @@
 // What dreamer_learner prints on the terminal:
 //
 // once at start, every setting that shapes learning (learning_settings_line):
-//   dreamer_learner: device cpu, env backend cpu, preset tiny, 1 actor x 8 envs, batch 4 x 8,
-//   train ratio 16 (replayed steps per env step = 0.5 updates per env step), fused Adam off,
-//   CUDA graphs off, 4096 env steps, greedy evaluation of 16 episodes at the end
+//   dreamer_learner: device cpu, env backend cpu, preset tiny, 1 actor(s) x 8 envs, 1 learner(s),
+//   batch 4 x 8, train ratio 16 (replayed steps per env step; 0.5 updates per env step), fused
+//   Adam off, CUDA graphs off, bf16 off, stage exit_room, 4096 env steps, wall time at most 300 s,
+//   greedy evaluation of 16 episodes at the end
 // one line per metric record (progress_line):
 //   [ 37%] env 1536/4096 | 812 sps | upd 40 | train ratio 15.8 (0.49 upd/env step) |
 //   ep 12 success 0.25 | loss_model 512.3 obs_nll 498.1 kl 1.2 | ETA 00:03:12

@@ -1,0 +1,55 @@
+// What dreamer_learner prints: the settings line names every value that
+// shapes learning, the progress line the train ratio beside updates per env
+// step, the evaluation line the greedy verdict.
+#include "launch/progress_line.hpp"
+
+#include <gtest/gtest.h>
+
+namespace dreamer {
+namespace {
+
+bool has(const std::string& line, const std::string& part) { return line.find(part) != std::string::npos; }
+
+TEST(LearningSettingsLine, NamesTheValuesThatShapeLearning) {
+  RunConfig config;
+  config.device = "cpu";
+  config.env_backend = "cpu";
+  config.preset = "tiny";
+  config.envs_per_actor = 16;
+  config.model.train.batch_size = 16;
+  config.model.train.seq_len = 16;
+  config.replay.train_ratio = 32;
+  config.task.stage = "exit_room_door";
+  config.total_env_steps = 8192;
+  config.max_seconds = 300;
+  const std::string line = learning_settings_line(config, 16);
+  for (const char* part : {"device cpu", "preset tiny", "x 16 envs", "batch 16 x 16", "train ratio 32",
+                           "0.125 updates per env step", "fused Adam off", "CUDA graphs off", "stage exit_room_door",
+                           "8192 env steps", "wall time at most 300 s", "greedy evaluation of 16 episodes"})
+    EXPECT_TRUE(has(line, part)) << part << " not in: " << line;
+  config.max_seconds = 0;
+  EXPECT_TRUE(has(learning_settings_line(config, 16), "no wall-time limit"));
+}
+
+TEST(ProgressLine, ShowsTrainRatioUpdatesPerEnvStepAndEpisodes) {
+  const nlohmann::json record = {{"env_steps", 1024},          {"sps", 100},         {"opt_steps", 40},
+                                 {"replay_ratio", 15.8},       {"updates_per_env_step", 0.49},
+                                 {"episodes", 12},             {"success_rate", 0.25}};
+  const std::string line = progress_line(record, 4096);
+  EXPECT_TRUE(has(line, "[ 25%] env 1024/4096")) << line;
+  EXPECT_TRUE(has(line, "train ratio 15.8 (0.49 upd/env step)")) << line;
+  EXPECT_TRUE(has(line, "ep 12 success 0.25")) << line;
+  EXPECT_TRUE(has(progress_line({{"env_steps", 0}, {"episodes", 0}}, 4096), "| ep 0 |"));
+}
+
+TEST(EvaluationLine, CountsSuccessesAndSaysWhenThereIsNone) {
+  nlohmann::ordered_json summary = {
+      {"episodes", 64}, {"success_rate", 0.9375}, {"steps_to_goal_p50", 18}, {"dist_p50", 0.01}};
+  EXPECT_TRUE(has(evaluation_line(summary), "success 0.94 (60 of 64 episodes), steps to goal p50 18"));
+  summary["success_rate"] = 0.0;
+  summary["steps_to_goal_p50"] = nullptr;
+  EXPECT_TRUE(has(evaluation_line(summary), "(0 of 64 episodes), no success"));
+}
+
+}  // namespace
+}  // namespace dreamer
