@@ -59,13 +59,16 @@ std::vector<RuleResult> standing_still_rules(const MetricRecords& records) {
   return {losses_finite(records), recon_improves(records), entropy_gap(records, entropy)};
 }
 
-// Scenario B on CPU: exit_room_near (7 moves from the door, max 32 steps),
-// a task the tiny model learns on 2 cores in minutes. Deterministic: the
-// run ends on its env-step budget, never on wall time.
+// Scenario B on CPU: exit_room_door (4 moves from the door with one turn,
+// max 16 steps; a random policy succeeds in ~6% of episodes), tiny model at
+// batch 16 x 16, train ratio 32 (0.125 updates per env step): 16384 env
+// steps = ~2,000 updates. Deterministic: the run ends on its env-step
+// budget, never on wall time. It takes ~17 minutes on the 2-core VM, over
+// the 5-minute target (the CPU update is the limit: docs/dreamer_v3_validation.md).
 const std::vector<std::string> kGoalRunFlags = {
-    "--stage",       "exit_room_near", "--preset",     "tiny", "--seed",      "1",  "--envs-per-actor",  "16",
-    "--train-ratio", "16",             "--min-replay", "512",  "--log-every", "40", "--total-env-steps", "8192",
-    "--eval-episodes", "16"};
+    "--stage",        "exit_room_door", "--preset",   "tiny", "--seed",        "1",  "--envs-per-actor", "16",
+    "--batch-size",   "16",             "--seq-len",  "16",   "--train-ratio", "32", "--min-replay",     "512",
+    "--log-every",    "40",             "--total-env-steps",  "16384",         "--eval-episodes",    "16"};
 // Greedy success the CPU goal task must reach (issue: >= 0.8), over every
 // episode of its final evaluation.
 const GreedySuccessOptions kCpuGreedy{0.8, 16};
@@ -74,7 +77,7 @@ std::vector<RuleResult> goal_task_rules(const MetricRecords& records) {
   SmokeOptions options;
   options.greedy = kCpuGreedy;
   options.entropy.warmup_updates = kWarmupUpdates;
-  options.replay_ratio = ReplayRatioOptions{16.0, 0.1, kWarmupUpdates};
+  options.replay_ratio = ReplayRatioOptions{32.0, 0.1, kWarmupUpdates};
   return smoke_rules(records, options);
 }
 
