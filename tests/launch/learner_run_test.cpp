@@ -1,6 +1,6 @@
 // Runs the real dreamer_learner (single process, CPU, tiny preset) in short
-// Standing Still runs and checks what a run leaves behind: the artifacts of a
-// finished run, the failure bundle of a run that goes non-finite (and that
+// runs and checks what a run leaves behind: the artifacts of a finished run,
+// the greedy evaluation that ends a goal run stopped by its wall-time budget, the failure bundle of a run that goes non-finite (and that
 // its repro.sh fails the same way), and that a degraded run fails the
 // baseline comparison of dreamer_gate.
 #include <gtest/gtest.h>
@@ -146,6 +146,41 @@ TEST_F(LearnerRun, FinishedRunLeavesReproScriptPlotVideoAndEvents) {
 #else
   GTEST_LOG_(INFO) << "built without protobuf: no TensorBoard event file to check";
 #endif
+}
+
+// A goal run with a huge env-step budget stops on --max-seconds, then
+// evaluates its final policy greedily: eval_summary.json in the run folder,
+// the same figures in a last final_eval metrics record, one line on stdout.
+// A Standing Still run has no goal, hence no evaluation.
+TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(shell(kLearner + " --mode full --stage exit_room_door --device cpu --preset tiny --seed 1 "
+                             "--runs-root runs --log-every 2 --output-tag budget --total-env-steps 100000000 "
+                             "--max-seconds 3 --eval-episodes 4"),
+            0)
+      << err_;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 120.0);
+  EXPECT_NE(out_.find("100000000 env steps, wall time at most 3 s, greedy evaluation of 4 episodes"),
+            std::string::npos)
+      << out_;
+  EXPECT_NE(out_.find("dreamer_learner: greedy evaluation: success "), std::string::npos) << out_;
+  const auto runs = run_dirs("budget");
+  ASSERT_EQ(runs.size(), 1u);
+  const auto summary = nlohmann::json::parse(read_file_text(runs[0] / "eval_summary.json"));
+  EXPECT_EQ(summary["episodes"], 4);
+  EXPECT_TRUE(summary["greedy"].get<bool>());
+  const auto records = read_metrics_log(runs[0] / "metrics.jsonl");
+  ASSERT_GE(records.size(), 2u);
+  const nlohmann::json& last = records.back();
+  EXPECT_TRUE(last.value("final_eval", false)) << last.dump();
+  EXPECT_EQ(last["eval_episodes"], 4);
+  EXPECT_EQ(last["eval_success_rate"], summary["success_rate"]);
+  EXPECT_LT(last["env_steps"].get<double>(), 100000000.0);
+  EXPECT_FALSE(records[records.size() - 2].contains("final_eval"));
+
+  ASSERT_EQ(learner("still", "--total-env-steps 300"), 0) << err_;
+  EXPECT_FALSE(std::filesystem::exists(run_dirs("still").at(0) / "eval_summary.json"));
+  EXPECT_FALSE(read_metrics_log(run_dirs("still").at(0) / "metrics.jsonl").back().contains("final_eval"));
 }
 
 TEST_F(LearnerRun, NonFiniteUpdateWritesAFailureBundleWhoseReproFailsTheSameWay) {
