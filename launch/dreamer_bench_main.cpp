@@ -41,6 +41,7 @@
 #include "common/packed2.hpp"
 #include "common/percentile.hpp"
 #include "common/run_meta.hpp"
+#include "launch/command_line.hpp"
 #include "launch/bench_clock.hpp"
 #include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
@@ -455,17 +456,17 @@ int main(int argc, char** argv) {
   dreamer::EnvBenchArgs env_args;
   auto* env = app.add_subcommand("env", "batched environment env steps/s and frames/s");
   env->add_option("--backend", env_args.backend, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
-  env->add_option("--envs", env_args.envs, "env counts")->delimiter(',');
-  env->add_option("--steps", env_args.steps, "timed steps per env count");
+  env->add_option("--envs", env_args.envs, "env counts")->delimiter(',')->check(CLI::Range(1, 1 << 20));
+  env->add_option("--steps", env_args.steps, "timed steps per env count")->check(CLI::Range(1, 1000000));
   env->add_option("--threads", env_args.threads, "CPU worker threads (0: all cores)");
   env->add_option("--rom", env_args.rom, "stage id (exit_room, static_screen) or a .gb path");
   dreamer::LearnerBenchArgs learner_args;
   auto* learner = app.add_subcommand("learner", "ms per full update");
   learner->add_option("--device", learner_args.device)->check(CLI::IsMember({"cpu", "cuda"}));
   learner->add_option("--preset", learner_args.preset);
-  learner->add_option("--batch", learner_args.batch);
-  learner->add_option("--seq", learner_args.seq);
-  learner->add_option("--iterations", learner_args.iterations);
+  learner->add_option("--batch", learner_args.batch)->check(CLI::Range(1, 4096));
+  learner->add_option("--seq", learner_args.seq)->check(CLI::Range(2, 4096));
+  learner->add_option("--iterations", learner_args.iterations)->check(CLI::Range(1, 1000000));
   learner->add_flag("--bf16", learner_args.bf16, "bf16 autocast outside the RSSM (CUDA)");
   learner->add_flag("--fused-adam", learner_args.fused_adam, "one fused Adam kernel per optimizer (CUDA)");
   auto* cuda_graphs =
@@ -476,7 +477,7 @@ int main(int argc, char** argv) {
       ->excludes(cuda_graphs);  // replayed graphs dispatch no operators
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
-  replay_mpi->add_option("--chunks", chunks);
+  replay_mpi->add_option("--chunks", chunks)->check(CLI::Range(1, 1000000));
   replay_mpi->add_option("--samples", samples)->check(CLI::Range(1, 1000000));
   dreamer::GbBenchArgs gb_args;
   std::vector<std::string> gb_roms = {"exit_room"};
@@ -495,11 +496,7 @@ int main(int argc, char** argv) {
   gb->add_option("--release-after", gb_args.release_after, "frames the step's button is held")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error);
-  }
+  if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_bench")) return *status;
   try {
     nlohmann::json result;
     if (env->parsed()) result = dreamer::bench_env(env_args);
@@ -516,6 +513,9 @@ int main(int argc, char** argv) {
       file << result.dump() << '\n';
       if (!file.flush()) throw dreamer::Error("cannot append to '" + jsonl + "'");
     }
+  } catch (const dreamer::Error& error) {  // bad input: a ROM, a stage, an output file
+    std::fprintf(stderr, "dreamer_bench: %s\n", error.what());
+    return 2;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "dreamer_bench: %s\n", error.what());
     return 1;

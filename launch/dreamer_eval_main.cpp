@@ -26,6 +26,7 @@
 #include "common/file_io.hpp"
 #include "common/metrics_log.hpp"
 #include "common/packed2.hpp"
+#include "launch/command_line.hpp"
 #include "launch/policy_evaluation.hpp"
 #include "launch/run_setup.hpp"
 #if defined(DREAMER_HAS_GIF)
@@ -185,13 +186,6 @@ int main(int argc, char** argv) {
       "Runs the policy of a dreamer_learner checkpoint for N episodes of the run's task (from the checkpoint's "
       "config) and writes a summary JSON, optionally per-step trajectories (JSONL) and a GIF of the best episode."};
   dreamer::add_options(app, line);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& help) {
-    return app.exit(help);
-  } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "dreamer_eval: %s\n", error.what());
-    return 2;
-  }
+  if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_eval")) return *status;
   return dreamer::run(line);
 }

@@ -41,6 +41,8 @@
 #include "gates/run_equality.hpp"
 #include "gates/verdict.hpp"
 
+#include "launch/command_line.hpp"
+
 namespace {
 
 using namespace dreamer;
@@ -183,14 +185,7 @@ int run_main(int argc, char** argv) {
 
   auto* list = app.add_subcommand("list", "list the gates of this build");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::ParseError& error) {
-    std::cerr << "dreamer_gate: " << error.what() << "\n";
-    return 2;
-  }
+  if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_gate")) return *status;
 
   if (capture->parsed()) {
     CaptureOptions options;

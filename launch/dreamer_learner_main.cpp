@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/env/task.hpp"
 #include "actors/gb/rom.hpp"
 #include "common/config_json.hpp"
 #include "common/error.hpp"
@@ -24,6 +25,7 @@
 #include "common/run_directory.hpp"
 #include "common/run_meta.hpp"
 #include "common/sha256.hpp"
+#include "launch/command_line.hpp"
 #include "launch/policy_evaluation.hpp"
 #include "launch/progress_line.hpp"
 #include "launch/role_layout.hpp"
@@ -75,12 +77,15 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode)")->capture_default_str();
   app.add_option("--envs-per-actor", c.envs_per_actor, "Emulated consoles per actor")->capture_default_str();
   app.add_option("--env-threads", c.env_threads, "Worker threads per actor's environment")->capture_default_str();
+  // 10^15 env steps: decades of any machine; beyond it a typo, not a budget
+  // (CLI11 would clamp a 20-digit value to INT64_MAX, a run that never ends).
   app.add_option("--total-env-steps", c.total_env_steps, "Stop after this many env steps (all actors)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000'000}))
       ->capture_default_str();
   app.add_option("--max-seconds", c.max_seconds,
                  "Also stop the training loop after this many seconds of wall time (0: no limit); the final "
                  "greedy evaluation still runs")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
   app.add_option("--train-ratio", c.replay.train_ratio, "Replayed steps per env step (Dreamer v3 train ratio)")
       ->capture_default_str();
@@ -101,7 +106,7 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--model-lr", line.model_lr, "World-model learning rate (default: the preset's)")
       ->check(CLI::PositiveNumber);
   app.add_option("--batch-size", line.batch_size, "Sequences per update (default: the preset's)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 4096));
   app.add_option("--seq-len", line.seq_len, "Steps per training sequence (default: the preset's)")
       ->check(CLI::Range(2, 4096));
   app.add_flag("--fused-adam", line.fused_adam, "CUDA: one fused Adam kernel per optimizer step");
@@ -239,12 +244,22 @@ int run(int argc, char** argv, CommandLine& line) {
           const RunConfig config = build_config(line);
           const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
           const env::TaskSpec task = resolve_task(config.task);
+          // ROM, start state and goal are checked before a run directory
+          // exists, so that bad input leaves nothing behind.
+          (void)env::Task::load(task);
+          const RunMeta meta = describe_run(config, layout, argc, argv);
           const RunDirectory run_dir = create_run_directory(config.runs_root, std::chrono::system_clock::now(),
                                                             task.rom.stem().string(), config.output_tag);
-          config_text = config_to_json(config);
-          write_file_atomic(run_dir.config_json(), config_text);
-          write_file_atomic(run_dir.meta_json(), to_json(describe_run(config, layout, argc, argv)).dump(2) + "\n");
-          write_run_repro_script(run_dir, invocation);
+          try {
+            config_text = config_to_json(config);
+            write_file_atomic(run_dir.config_json(), config_text);
+            write_file_atomic(run_dir.meta_json(), to_json(meta).dump(2) + "\n");
+            write_run_repro_script(run_dir, invocation);
+          } catch (const std::exception&) {
+            std::error_code ignored;
+            std::filesystem::remove_all(run_dir.root, ignored);  // a half-made run is no run
+            throw;
+          }
           run_root = run_dir.root.string();
         }
       } catch (const std::exception& caught) {
@@ -302,11 +317,7 @@ int main(int argc, char** argv) {
       "Trains a Dreamer v3 agent on a Game Boy task (one rank: every role in-process; 2 + A + L ranks: "
       "gate, replay, A actors, L learners)."};
   dreamer::add_options(app, line);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error);
-  }
+  if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_learner")) return *status;
   try {
     return dreamer::run(argc, argv, line);
   } catch (const std::exception& error) {

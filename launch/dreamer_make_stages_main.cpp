@@ -8,6 +8,9 @@
 #include <exception>
 
 #include "actors/env/stage_builder.hpp"
+#include "common/error.hpp"
+
+#include "launch/command_line.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Builds the stage folders (start states, goal templates) of the project's own tasks."};
@@ -20,11 +23,7 @@ int main(int argc, char** argv) {
   app.add_option("--frames-per-step", schedule.frames_per_step, "Frames per env step")->capture_default_str();
   app.add_option("--release-after-frames", schedule.release_after_frames, "Frames the button is held")
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error);
-  }
+  if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_make_stages")) return *status;
   try {
     const std::filesystem::path roms(roms_dir), out(out_dir);
     dreamer::env::build_static_screen_stage(roms / "static_screen.gb", out / "rl_static_screen", schedule);
@@ -33,6 +32,9 @@ int main(int argc, char** argv) {
                                         dreamer::env::ExitRoomStart::kNear);
     dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room_door", schedule,
                                         dreamer::env::ExitRoomStart::kDoor);
+  } catch (const dreamer::Error& error) {  // a missing or bad ROM
+    std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
+    return 2;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
     return 1;

@@ -13,7 +13,11 @@ std::string progress_line(const nlohmann::json& record, std::int64_t total_env_s
     return it != record.end() && it->is_number() ? it->get<double>() : 0.0;
   };
   const double env_steps = number("env_steps");
-  const double sps = number("sps");
+  // The run's average rate: a record's own window can hold no env step at
+  // all (the one-process loop trains between ticks), which printed "0 sps"
+  // and a zero ETA.
+  const double wall = number("wall_s");
+  const double sps = wall > 0.0 ? env_steps / wall : number("sps");
   const double fraction = total_env_steps > 0 ? std::min(1.0, env_steps / static_cast<double>(total_env_steps)) : 0.0;
   const long eta = sps > 0.0 ? static_cast<long>((static_cast<double>(total_env_steps) - env_steps) / sps) : 0;
   // Episodes ended in the window; without any there is no rate to show.

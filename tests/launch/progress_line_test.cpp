@@ -32,11 +32,13 @@ TEST(LearningSettingsLine, NamesTheValuesThatShapeLearning) {
 }
 
 TEST(ProgressLine, ShowsTrainRatioUpdatesPerEnvStepAndEpisodes) {
-  const nlohmann::json record = {{"env_steps", 1024},          {"sps", 100},         {"opt_steps", 40},
+  const nlohmann::json record = {{"env_steps", 1024},          {"sps", 0},           {"wall_s", 10.24},
+                                 {"opt_steps", 40},
                                  {"replay_ratio", 15.8},       {"updates_per_env_step", 0.49},
                                  {"episodes", 12},             {"success_rate", 0.25}};
   const std::string line = progress_line(record, 4096);
-  EXPECT_TRUE(has(line, "[ 25%] env 1024/4096")) << line;
+  EXPECT_TRUE(has(line, "[ 25%] env 1024/4096 | 100 sps")) << line;  // the run's average, not the window's 0
+  EXPECT_TRUE(has(line, "ETA 00:00:30")) << line;
   EXPECT_TRUE(has(line, "train ratio 15.8 (0.49 upd/env step)")) << line;
   EXPECT_TRUE(has(line, "ep 12 success 0.25")) << line;
   EXPECT_TRUE(has(progress_line({{"env_steps", 0}, {"episodes", 0}}, 4096), "| ep 0 |"));
