@@ -131,6 +131,17 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
 }
 
+// A resumed run keeps its config.json: a flag that would shape it is refused
+// rather than silently ignored. Empty when none was given.
+std::string flag_beside_resume(const CLI::App& app) {
+  if (app.count("--resume") == 0) return "";
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string name = option->get_name();
+    if (option->count() > 0 && name != "--resume" && name != "--eval-episodes") return name;
+  }
+  return "";
+}
+
 // Defaults sized for the tiny preset's CPU runs; every value is a flag.
 RunConfig default_config() {
   RunConfig config;
@@ -318,6 +329,11 @@ int main(int argc, char** argv) {
       "gate, replay, A actors, L learners)."};
   dreamer::add_options(app, line);
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_learner")) return *status;
+  if (const std::string flag = dreamer::flag_beside_resume(app); !flag.empty()) {
+    std::fprintf(stderr, "dreamer_learner: %s cannot be given with --resume (the run continues with its own config.json)\n",
+                 flag.c_str());
+    return 2;
+  }
   try {
     return dreamer::run(argc, argv, line);
   } catch (const std::exception& error) {

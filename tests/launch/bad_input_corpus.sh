@@ -78,6 +78,8 @@ case_ 2 dreamer_learner --state bad.json "${L[@]}"
 case_ 2 dreamer_learner --goal-dir adir "${L[@]}"
 case_ 2 dreamer_learner --resume adir
 case_ 2 dreamer_learner --resume missing_run
+case_ 2 dreamer_learner --resume adir --preset huge
+case_ 2 dreamer_learner --resume adir --total-env-steps 8192
 # dreamer_eval
 case_ 2 dreamer_eval --checkpoint adir
 case_ 2 dreamer_eval --checkpoint bad.json
