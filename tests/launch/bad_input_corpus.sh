@@ -7,7 +7,7 @@
 #
 #   bad_input_corpus.sh BIN_DIR
 set -uo pipefail
-bin=$1
+bin=$(cd "$1" && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 failures=0
