@@ -50,6 +50,15 @@ learner::Player make_player(const LoadedPolicy& policy, int envs) {
   learner::CheckpointLoadOptions options;
   options.restore_torch_rng = false;
   learner::load_checkpoint(policy.file, state, options);
+  // A policy with NaN or inf weights acts as a constant (argmax of NaN is 0):
+  // refused, rather than evaluated as if it were a policy.
+  for (const learner::NamedModule& entry : state.modules) {
+    for (const auto& parameter : entry.module->named_parameters()) {
+      if (!torch::isfinite(parameter.value()).all().item<bool>())
+        throw Error("checkpoint '" + policy.file.string() + "': " + entry.name + " weight '" + parameter.key() +
+                    "' holds NaN or inf");
+    }
+  }
   learner::Player player(policy.config.model.model, envs, policy.device);
   player.load_weights(agent.player_weights(), policy.opt_steps);
   return player;

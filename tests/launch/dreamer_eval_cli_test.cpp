@@ -12,13 +12,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "common/file_io.hpp"
 #include "common/sha256.hpp"
+#include "launch/policy_evaluation.hpp"
 #include "learner/checkpoint.hpp"
+#include "learner/dreamer_agent.hpp"
 
 namespace dreamer {
 namespace {
@@ -168,6 +171,39 @@ TEST_F(DreamerEvalCli, TrainedCheckpointGivesAParsableSummaryAndTrajectory) {
       run(kEval + " --checkpoint " + checkpoint.string() + " --episodes 2 --seed 5 --trajectory " + again.string()), 0)
       << err_;
   EXPECT_EQ(read_file_text(again), read_file_text(trajectory_path));
+}
+
+// A checkpoint whose actor weights are NaN: one line naming the file and the
+// weight, exit 2, no episode run.
+TEST_F(DreamerEvalCli, CheckpointWithNonFiniteActorWeightsIsRefused) {
+  ASSERT_EQ(run(kLearner + " --preset tiny --envs-per-actor 4 --seed 3 --train-ratio 2 --min-replay 64" +
+                " --total-env-steps 128 --eval-episodes 1 --output-tag nan --runs-root " + (dir_ / "runs").string()),
+            0)
+      << out_ << err_;
+  fs::path run_dir;
+  for (const auto& entry : fs::directory_iterator(dir_ / "runs")) run_dir = entry.path();
+  const LoadedPolicy policy = read_policy(run_dir / "checkpoints", "cpu");
+  learner::DreamerAgent agent(policy.config.model, policy.device);
+  learner::CheckpointState state;
+  for (auto& [name, module] : agent.named_modules()) {
+    if (name == "world_model" || name == "actor") state.modules.push_back({name, module.get()});
+  }
+  learner::CheckpointLoadOptions options;
+  options.restore_torch_rng = false;
+  learner::load_checkpoint(policy.file, state, options);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [name, module] : agent.named_modules()) {
+      if (name != "actor") continue;
+      for (auto& parameter : module->parameters()) parameter.fill_(std::numeric_limits<float>::quiet_NaN());
+    }
+  }
+  state.config_json = learner::read_checkpoint_config(policy.file).config_json;
+  const fs::path broken = learner::save_checkpoint(dir_ / "nan_checkpoints", policy.opt_steps, state);
+  EXPECT_EQ(run(kEval + " --checkpoint " + broken.string() + " --episodes 2"), 2);
+  expect_one_error_line();
+  EXPECT_NE(err_.find(broken.string() + "': actor weight '"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("holds NaN or inf"), std::string::npos) << err_;
 }
 
 TEST_F(DreamerEvalCli, TruncatedCheckpointGivesOneErrorLineAndExitCodeTwo) {
