@@ -34,9 +34,18 @@ void write_all(int fd, std::string_view contents, const std::filesystem::path& p
 }  // namespace
 
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path) {
+  // A directory opens as a stream and then fails inside the library with a
+  // message that names no file.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) throw Error("'" + path.string() + "' is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_io("cannot open", path);
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    throw_io("cannot read", path);
+  }
   if (in.bad()) throw_io("cannot read", path);
   return bytes;
 }

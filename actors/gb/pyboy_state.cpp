@@ -9,6 +9,7 @@
 
 #include "actors/gb/emulator.hpp"
 #include "common/error.hpp"
+#include "common/file_io.hpp"
 
 namespace dreamer::gb {
 namespace {
@@ -562,10 +563,7 @@ Console load_pyboy_state(std::span<const std::uint8_t> bytes, const Rom& rom, co
 }
 
 Console load_pyboy_state_file(const std::filesystem::path& path, const Rom& rom) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("PyBoy state '" + path.string() + "': cannot open file");
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  return load_pyboy_state(bytes, rom, path.string());
+  return load_pyboy_state(read_file_bytes(path), rom, path.string());
 }
 
 }  // namespace dreamer::gb

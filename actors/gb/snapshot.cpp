@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "common/file_io.hpp"
 
 namespace dreamer::gb {
 namespace {
@@ -65,10 +66,7 @@ void save_snapshot_file(const Console& console, const std::filesystem::path& pat
 }
 
 void restore_snapshot_file(Console& console, const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("snapshot '" + path.string() + "': cannot open file");
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  restore_snapshot(console, bytes);
+  restore_snapshot(console, read_file_bytes(path));
 }
 
 }  // namespace dreamer::gb

@@ -8,13 +8,12 @@
 #include "actors/gb/pyboy_state.hpp"
 #include "actors/gb/snapshot.hpp"
 #include "common/error.hpp"
+#include "common/file_io.hpp"
 
 namespace dreamer::gb {
 
 Console load_start_state_file(const std::filesystem::path& path, const Rom& rom) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("start state '" + path.string() + "': cannot open file");
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
   constexpr char kSnapshotMagic[8] = {'D', 'G', 'B', 'S', 'N', 'A', 'P', '\0'};
   Console console;
   if (bytes.size() >= sizeof(kSnapshotMagic) && std::memcmp(bytes.data(), kSnapshotMagic, 8) == 0) {

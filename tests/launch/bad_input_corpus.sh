@@ -76,6 +76,7 @@ case_ 2 dreamer_learner --rom missing.gb "${L[@]}"
 case_ 2 dreamer_learner --rom adir "${L[@]}"
 case_ 2 dreamer_learner --state bad.json "${L[@]}"
 case_ 2 dreamer_learner --goal-dir adir "${L[@]}"
+case_ 2 dreamer_learner --state adir "${L[@]}"
 case_ 2 dreamer_learner --resume adir
 case_ 2 dreamer_learner --resume missing_run
 case_ 2 dreamer_learner --resume adir --preset huge
