@@ -119,8 +119,11 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--checkpoint", line.checkpoint,
                  "Checkpoint file (ckpt_<n>.h5) or a run's checkpoints/ folder (its `latest` is used)")
       ->required();
+  // All episodes run at once, one console and one recorded trajectory each:
+  // past a few thousand that is memory, not statistics (the learner's
+  // --eval-episodes has the same bound).
   app.add_option("--episodes", line.episodes, "Episodes to run (one env each, stepped together)")
-      ->check(CLI::Range(1, 1 << 20))
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   app.add_flag("--greedy", line.greedy, "Act greedily (argmax) instead of sampling from the policy");
   app.add_option("--trajectory", line.trajectory, "Write every step as one JSON line to this file (JSONL)");

@@ -86,6 +86,7 @@ case_ 2 dreamer_eval --checkpoint adir
 case_ 2 dreamer_eval --checkpoint bad.json
 case_ 2 dreamer_eval --checkpoint missing.h5
 case_ 2 dreamer_eval --checkpoint bad.json --episodes 0
+case_ 2 dreamer_eval --checkpoint bad.json --episodes 5000
 case_ 2 dreamer_eval --checkpoint bad.json --trajectory adir
 case_ 2 dreamer_eval --checkpoint bad.json --output adir
 case_ 2 dreamer_eval --checkpoint bad.json --output no_folder/summary.json
