@@ -11,6 +11,13 @@
 # needs ptrace rights between ranks, which containers often lack, so it is off
 # unless DREAMER_VADER_SINGLE_COPY=cma asks for it.
 set -euo pipefail
+if [ $# -lt 2 ]; then
+  echo "mpirun_cpu.sh: usage: launch/mpirun_cpu.sh <actors> <learners> [dreamer_learner args...]" >&2
+  exit 2
+fi
+# The binaries: $DREAMER_BIN, else the build folder beside this script, so
+# that the wrapper works from any working directory.
+bin=${DREAMER_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/launch}
 actors=$1
 learners=$2
 shift 2
@@ -20,4 +27,4 @@ if [ "$(id -u)" -eq 0 ]; then root_flags=(--allow-run-as-root); fi
 exec mpirun -np "$ranks" --oversubscribe "${root_flags[@]}" --mca btl self,vader --mca pml ob1 \
   --mca oob_tcp_if_include lo --bind-to none --mca mpi_yield_when_idle 1 \
   --mca btl_vader_single_copy_mechanism "${DREAMER_VADER_SINGLE_COPY:-none}" \
-  "${DREAMER_BIN:-build/launch}/dreamer_learner" --actors "$actors" --learners "$learners" "$@"
+  "$bin/dreamer_learner" --actors "$actors" --learners "$learners" "$@"
