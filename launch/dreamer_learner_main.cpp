@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "actors/env/task.hpp"
 #include "actors/gb/rom.hpp"
 #include "common/config_json.hpp"
@@ -220,8 +222,15 @@ std::string broadcast_string(std::string text, int root) {
 
 // The exact command, for repro.sh and failure bundles: this executable by
 // its absolute path, then the arguments as given.
-RunInvocation describe_invocation(int argc, char** argv, const CommandLine& line) {
-  std::vector<std::string> words = {std::filesystem::canonical("/proc/self/exe").string()};
+// The command repro.sh reruns: a multi-rank run goes back through mpirun
+// with its rank count (one rank would run every role in-process instead).
+RunInvocation describe_invocation(int argc, char** argv, const CommandLine& line, int world_size) {
+  std::vector<std::string> words;
+  if (world_size > 1) {
+    words = {"mpirun", "-np", std::to_string(world_size)};
+    if (::geteuid() == 0) words.emplace_back("--allow-run-as-root");
+  }
+  words.push_back(std::filesystem::canonical("/proc/self/exe").string());
   for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
   RunInvocation invocation;
   invocation.resume = !line.resume.empty();
@@ -238,7 +247,7 @@ int run(int argc, char** argv, CommandLine& line) {
   check_world_matches_launcher(mpi.world_size(), launcher_world_size());
   install_stop_handlers();
   const int rank = mpi.world_rank();
-  const RunInvocation invocation = describe_invocation(argc, argv, line);
+  const RunInvocation invocation = describe_invocation(argc, argv, line, mpi.world_size());
   try {
     // Rank 0 builds (or, on --resume, reads) the config and the run directory;
     // every rank then uses the same config text.

@@ -43,6 +43,7 @@ case "$scenario" in
     [ -f "$dir/checkpoints/latest" ] || fail "no checkpoint"
     [ -f "$dir/replay.h5" ] || fail "no replay dump"
     [ -f "$dir/meta.json" ] && [ -f "$dir/config.json" ] || fail "no meta.json/config.json"
+    grep -q "^mpirun -np 4 .*dreamer_learner" "$dir/repro.sh" || { cat "$dir/repro.sh"; fail "repro.sh does not rerun 4 ranks"; }
     # The world model learns and the replay ratio holds its target.
     "$gate" smoke --metrics "$dir/metrics.jsonl" --recon-within-updates 100000 --warmup-updates 0 \
       --replay-ratio-target 16 --replay-ratio-tolerance 0.5 --verdict "$work/verdict.json" \
