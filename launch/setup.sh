@@ -41,7 +41,7 @@ DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-rec
 echo "== installing LibTorch ($torch_spec) into $venv"
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 # No pip cache: the torch wheel and its CUDA libraries are ~3 GB more on disk.
-"$venv/bin/pip" install -q --disable-pip-version-check --no-cache-dir "$torch_spec" numpy h5py
+"$venv/bin/pip" install -q --disable-pip-version-check --no-cache-dir "$torch_spec" numpy h5py tensorboard
 torch_cmake=$("$venv/bin/python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
 
 # ccache keys on compile lines: relative paths let checkouts share objects.
