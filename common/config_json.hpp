@@ -11,6 +11,7 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "common/error.hpp"
 
@@ -36,7 +37,16 @@ Config config_from_json(const std::string& text, const std::string& source, cons
     cereal::JSONInputArchive archive(in);
     archive(cereal::make_nvp(root_name, config));
   } catch (const cereal::Exception& error) {
-    throw Error(source + ": cannot read config: " + error.what());
+    // cereal's JSON reader reports a value of the wrong type as an internal
+    // assertion ("... failure: IsObject()"); say it in the config's terms.
+    const std::string what = error.what();
+    constexpr std::string_view kAssertion = "rapidjson internal assertion failure: Is";
+    if (const std::size_t at = what.find(kAssertion); at != std::string::npos) {
+      const std::string type = what.substr(at + kAssertion.size(), what.find('(', at) - at - kAssertion.size());
+      throw Error(source + ": cannot read config: a value of the wrong JSON type where " + type +
+                  " belongs (root \"" + root_name + "\")");
+    }
+    throw Error(source + ": cannot read config: " + what);
   }
   config.validate();
   return config;

@@ -257,8 +257,14 @@ int run(int argc, char** argv, CommandLine& line) {
     if (rank == 0) {
       try {
         if (!parsed.resume.empty()) {
+          // The config is checked before the run directory is opened (which
+          // adds its folders) or any role touches it.
+          const RunDirectory candidate{parsed.resume};
+          if (std::filesystem::is_regular_file(candidate.config_json())) {
+            config_text = read_file_text(candidate.config_json());
+            (void)config_from_json<RunConfig>(config_text, candidate.config_json().string());
+          }
           const RunDirectory existing = open_run_directory(parsed.resume);
-          config_text = read_file_text(existing.config_json());
           run_root = existing.root.string();
         } else {
           const RunConfig config = build_config(line);

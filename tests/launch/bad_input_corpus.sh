@@ -20,6 +20,10 @@ make_fixtures() {
   printf '{"schema_version":1}\n' >base.json
   : >empty.jsonl
   printf 'keep\n' >adir/keep.txt
+  mkdir -p run_array run_scalar run_field
+  printf '[]\n' >run_array/config.json
+  printf '{"config": 5}\n' >run_scalar/config.json
+  printf '{"config": {"mode": 3}}\n' >run_field/config.json
 }
 
 # case EXPECTED_STATUS PROGRAM ARGS...
@@ -79,6 +83,9 @@ case_ 2 dreamer_learner --goal-dir adir "${L[@]}"
 case_ 2 dreamer_learner --state adir "${L[@]}"
 case_ 2 dreamer_learner --resume adir
 case_ 2 dreamer_learner --resume missing_run
+case_ 2 dreamer_learner --resume run_array
+case_ 2 dreamer_learner --resume run_scalar
+case_ 2 dreamer_learner --resume run_field
 case_ 2 dreamer_learner --resume adir --preset huge
 case_ 2 dreamer_learner --resume adir --total-env-steps 8192
 # dreamer_eval
