@@ -43,8 +43,8 @@ Config config_from_json(const std::string& text, const std::string& source, cons
     constexpr std::string_view kAssertion = "rapidjson internal assertion failure: Is";
     if (const std::size_t at = what.find(kAssertion); at != std::string::npos) {
       const std::string type = what.substr(at + kAssertion.size(), what.find('(', at) - at - kAssertion.size());
-      throw Error(source + ": cannot read config: a value of the wrong JSON type where " + type +
-                  " belongs (root \"" + root_name + "\")");
+      throw Error(source + ": cannot read config: a value of the wrong JSON type where " + type + " belongs (root \"" +
+                  root_name + "\")");
     }
     throw Error(source + ": cannot read config: " + what);
   }

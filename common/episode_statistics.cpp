@@ -31,22 +31,25 @@ EpisodeStatistics summarize_episodes(std::span<const EpisodeOutcome> outcomes) {
 }
 
 nlohmann::json episode_outcomes_to_json(std::span<const EpisodeOutcome> outcomes) {
-  nlohmann::json returns = nlohmann::json::array(), lengths = nlohmann::json::array(),
-                 dists = nlohmann::json::array(), successes = nlohmann::json::array();
+  nlohmann::json returns = nlohmann::json::array(), lengths = nlohmann::json::array(), dists = nlohmann::json::array(),
+                 successes = nlohmann::json::array();
   for (const EpisodeOutcome& outcome : outcomes) {
     returns.push_back(outcome.episode_return);
     lengths.push_back(outcome.length);
     dists.push_back(outcome.end_dist);
     successes.push_back(outcome.success ? 1 : 0);
   }
-  return {{"return", std::move(returns)}, {"length", std::move(lengths)}, {"end_dist", std::move(dists)},
+  return {{"return", std::move(returns)},
+          {"length", std::move(lengths)},
+          {"end_dist", std::move(dists)},
           {"success", std::move(successes)}};
 }
 
 void append_episode_outcomes(const nlohmann::json& json, std::vector<EpisodeOutcome>& out) {
   const auto array = [&](const char* key) -> const nlohmann::json& {
     const auto it = json.find(key);
-    if (it == json.end() || !it->is_array()) throw Error(std::string("episode outcomes: '") + key + "' is not an array");
+    if (it == json.end() || !it->is_array())
+      throw Error(std::string("episode outcomes: '") + key + "' is not an array");
     return *it;
   };
   const nlohmann::json& returns = array("return");

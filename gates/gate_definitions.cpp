@@ -61,14 +61,17 @@ std::vector<RuleResult> standing_still_rules(const MetricRecords& records) {
 
 // Scenario B on CPU: exit_room_door (4 moves from the door with one turn,
 // max 16 steps; a random policy succeeds in ~6% of episodes), tiny model at
-// batch 16 x 16, train ratio 32 (0.125 updates per env step): 16384 env
-// steps = ~2,000 updates. Deterministic: the run ends on its env-step
-// budget, never on wall time. It takes ~17 minutes on the 2-core VM, over
-// the 5-minute target (the CPU update is the limit: docs/dreamer_v3_validation.md).
+// batch 16 x 16, train ratio 32 (0.125 updates per env step): 6144 env
+// steps = ~700 updates, under 5 minutes on the 2-core VM. Deterministic: the
+// run ends on its env-step budget, never on wall time. The tiny model does
+// not learn this stage yet, so this step fails today
+// (docs/dreamer_v3_validation.md section 4).
+// clang-format off
 const std::vector<std::string> kGoalRunFlags = {
-    "--stage",        "exit_room_door", "--preset",   "tiny", "--seed",        "1",  "--envs-per-actor", "16",
-    "--batch-size",   "16",             "--seq-len",  "16",   "--train-ratio", "32", "--min-replay",     "512",
-    "--log-every",    "40",             "--total-env-steps",  "16384",         "--eval-episodes",    "16"};
+    "--stage", "exit_room_door", "--preset", "tiny", "--seed", "1", "--envs-per-actor", "16",
+    "--batch-size", "16", "--seq-len", "16", "--train-ratio", "32", "--min-replay", "512",
+    "--log-every", "40", "--total-env-steps", "6144", "--eval-episodes", "16"};
+// clang-format on
 // Greedy success the CPU goal task must reach (issue: >= 0.8), over every
 // episode of its final evaluation.
 const GreedySuccessOptions kCpuGreedy{0.8, 16};
@@ -124,11 +127,12 @@ std::vector<std::string> with_gpu_consoles(std::vector<std::string> flags) {
 // replay steps per console, train ratio 32 (one 16 x 64 batch per 32 env
 // steps), fused Adam and CUDA graphs. On an H100 this learned the room
 // (64 of 64 greedy episodes, 18 steps to the door) in 240 s, 6,337 updates.
+// clang-format off
 const std::vector<std::string> kGpuGoalRunFlags = {
-    "--preset",          "default", "--seed",        "1",    "--envs-per-actor",  "256",
-    "--replay-capacity", "1024",    "--train-ratio", "32",   "--min-replay",      "8192",
-    "--log-every",       "64",      "--env-backend", "cuda", "--total-env-steps", "4194304",
-    "--fused-adam",      "--cuda-graphs", "--max-seconds", "240"};
+    "--preset", "default", "--seed", "1", "--envs-per-actor", "256", "--replay-capacity", "1024",
+    "--train-ratio", "32", "--min-replay", "8192", "--log-every", "64", "--env-backend", "cuda",
+    "--total-env-steps", "4194304", "--fused-adam", "--cuda-graphs", "--max-seconds", "240"};
+// clang-format on
 // The learner's own budget ends the loop; this only stops a hung run.
 constexpr const char* kGoalTaskSeconds = "420";
 const GreedySuccessOptions kGpuGreedy{0.9, 64};
@@ -167,9 +171,9 @@ std::vector<GateStep> gpu_main_steps() {
   // declare (copy_audit.json and gpu_activity.json in its run folder).
   // 1024 consoles, train ratio 1 at batch 16 x 64: 65536 env steps = 48 updates.
   std::vector<std::string> audit_flags = {
-      "--preset",     "default", "--seed",      "1",  "--envs-per-actor", "1024", "--replay-capacity",  "512",
-      "--train-ratio", "1",      "--min-replay", "16384", "--log-every",    "16",   "--env-backend",      "cuda",
-      "--total-env-steps", "65536"};
+      "--preset",          "default", "--seed",        "1",    "--envs-per-actor",  "1024",
+      "--replay-capacity", "512",     "--train-ratio", "1",    "--min-replay",      "16384",
+      "--log-every",       "16",      "--env-backend", "cuda", "--total-env-steps", "65536"};
   for (const char* word : {"--copy-audit", "20", "--copy-audit-warmup", "20", "--copy-allow-list",
                            "{source_dir}/gates/copy_allow_list.json"})
     audit_flags.emplace_back(word);

@@ -171,12 +171,14 @@ RuleResult greedy_success(const MetricRecords& records, const GreedySuccessOptio
   if (evaluation == nullptr) return missing(std::move(result), "the run has no final greedy evaluation record");
   const auto rate = finite_number(find_metric(*evaluation, "eval_success_rate"));
   const auto episodes = finite_number(find_metric(*evaluation, "eval_episodes"));
-  if (!rate || !episodes) return missing(std::move(result), "the evaluation record lacks eval_success_rate or eval_episodes");
+  if (!rate || !episodes)
+    return missing(std::move(result), "the evaluation record lacks eval_success_rate or eval_episodes");
   result.observed = *rate;
   const bool enough = *episodes >= options.min_episodes;
   result.status = enough && *rate >= options.min_rate ? RuleStatus::kPass : RuleStatus::kFail;
-  result.detail = "greedy success " + number_text(*rate) + " over " + number_text(*episodes) + " episodes (needs >= " +
-                  number_text(options.min_rate) + " over >= " + std::to_string(options.min_episodes) + ")";
+  result.detail = "greedy success " + number_text(*rate) + " over " + number_text(*episodes) +
+                  " episodes (needs >= " + number_text(options.min_rate) +
+                  " over >= " + std::to_string(options.min_episodes) + ")";
   return result;
 }
 

@@ -319,8 +319,7 @@ int run(int argc, char** argv, CommandLine& line) {
         std::printf("dreamer_learner: no greedy evaluation (%s)\n",
                     outcome.stopped_by_signal ? "stopped by signal: --resume finishes the run" : "standing_still mode");
       } else {
-        const nlohmann::ordered_json summary =
-            run_final_evaluation(run_dir, config, eval_episodes, outcome.env_steps);
+        const nlohmann::ordered_json summary = run_final_evaluation(run_dir, config, eval_episodes, outcome.env_steps);
         std::printf("%s\n", evaluation_line(summary).c_str());
       }
     }
@@ -345,7 +344,8 @@ int main(int argc, char** argv) {
   dreamer::add_options(app, line);
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_learner")) return *status;
   if (const std::string flag = dreamer::flag_beside_resume(app); !flag.empty()) {
-    std::fprintf(stderr, "dreamer_learner: %s cannot be given with --resume (the run continues with its own config.json)\n",
+    std::fprintf(stderr,
+                 "dreamer_learner: %s cannot be given with --resume (the run continues with its own config.json)\n",
                  flag.c_str());
     return 2;
   }

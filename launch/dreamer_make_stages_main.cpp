@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   std::string out_dir;
   dreamer::env::StepSchedule schedule;
   app.add_option("--roms", roms_dir, "Folder with static_screen.gb and exit_room.gb")->required();
-  app.add_option("--out", out_dir, "Folder that receives rl_static_screen/, rl_exit_room/, rl_exit_room_near/ and rl_exit_room_door/")
+  app.add_option("--out", out_dir,
+                 "Folder that receives rl_static_screen/, rl_exit_room/, rl_exit_room_near/ and rl_exit_room_door/")
       ->required();
   app.add_option("--frames-per-step", schedule.frames_per_step, "Frames per env step")->capture_default_str();
   app.add_option("--release-after-frames", schedule.release_after_frames, "Frames the button is held")

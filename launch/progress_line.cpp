@@ -39,8 +39,9 @@ std::string learning_settings_line(const RunConfig& config, int eval_episodes) {
   const auto& train = config.model.train;
   const double replayed_per_update = static_cast<double>(train.batch_size) * train.seq_len;
   const auto on_off = [](bool on) { return on ? "on" : "off"; };
-  const std::string wall = config.max_seconds > 0.0 ? "wall time at most " + std::to_string(std::lround(config.max_seconds)) + " s"
-                                                     : std::string("no wall-time limit");
+  const std::string wall = config.max_seconds > 0.0
+                               ? "wall time at most " + std::to_string(std::lround(config.max_seconds)) + " s"
+                               : std::string("no wall-time limit");
   char line[1024];
   std::snprintf(line, sizeof line,
                 "dreamer_learner: device %s, env backend %s, preset %s, %d actor(s) x %d envs, %d learner(s), batch %d "
@@ -49,7 +50,8 @@ std::string learning_settings_line(const RunConfig& config, int eval_episodes) {
                 config.device.c_str(), config.env_backend.c_str(), config.preset.c_str(), config.actors,
                 config.envs_per_actor, config.learners, train.batch_size, train.seq_len, config.replay.train_ratio,
                 config.replay.train_ratio / replayed_per_update, on_off(train.fused_adam), on_off(train.cuda_graphs),
-                on_off(train.autocast_bf16), config.task.rom.empty() ? config.task.stage.c_str() : config.task.rom.c_str(),
+                on_off(train.autocast_bf16),
+                config.task.rom.empty() ? config.task.stage.c_str() : config.task.rom.c_str(),
                 static_cast<long long>(config.total_env_steps), wall.c_str(), eval_episodes);
   return line;
 }

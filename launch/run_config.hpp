@@ -62,8 +62,7 @@ struct RunConfig {
   void serialize(Archive& archive) {
     archive(CEREAL_NVP(mode), CEREAL_NVP(device), CEREAL_NVP(env_backend), CEREAL_NVP(preset), CEREAL_NVP(output_tag),
             CEREAL_NVP(runs_root), CEREAL_NVP(task), CEREAL_NVP(actors), CEREAL_NVP(learners),
-            CEREAL_NVP(envs_per_actor), CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps),
-            CEREAL_NVP(max_seconds),
+            CEREAL_NVP(envs_per_actor), CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps), CEREAL_NVP(max_seconds),
             CEREAL_NVP(log_every_updates), CEREAL_NVP(weight_sync_every_updates), CEREAL_NVP(checkpoint_every_updates),
             CEREAL_NVP(standing_still_action), CEREAL_NVP(greedy), CEREAL_NVP(seed), CEREAL_NVP(model),
             CEREAL_NVP(replay));

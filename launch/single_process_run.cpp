@@ -15,8 +15,8 @@
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
-#include "launch/wall_budget.hpp"
 #include "launch/update_guard.hpp"
+#include "launch/wall_budget.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/replay_service.hpp"
 #if defined(DREAMER_HAS_CUDA)

@@ -34,8 +34,8 @@ TEST(EpisodeStatistics, RatesAndMeansMatchHandComputedValues) {
 TEST(EpisodeStatistics, DoneRateIsAShareInZeroToOneWhateverTheEpisodeLengths) {
   // The old definition (episodes x max_steps / env steps) gave 128 x 4 / 4 = 128
   // for four one-step successes.
-  const std::vector<EpisodeOutcome> quick = {{10, 1, 0.0, true}, {10, 1, 0.0, true}, {10, 1, 0.0, true},
-                                             {10, 1, 0.0, true}};
+  const std::vector<EpisodeOutcome> quick = {
+      {10, 1, 0.0, true}, {10, 1, 0.0, true}, {10, 1, 0.0, true}, {10, 1, 0.0, true}};
   EXPECT_DOUBLE_EQ(summarize_episodes(quick).done_rate, 1.0);
   const std::vector<EpisodeOutcome> truncated = {{-1.28, 128, 0.5, false}};
   EXPECT_DOUBLE_EQ(summarize_episodes(truncated).done_rate, 0.0);

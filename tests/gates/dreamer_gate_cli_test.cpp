@@ -136,9 +136,10 @@ TEST_F(DreamerGateCli, SmokeRulesPassALearningRunAndFailAFlatReconstruction) {
 TEST_F(DreamerGateCli, GoalTaskFailsAnUntrainedPolicyAndPassesATrainedOne) {
   const std::string training = read_file_text(healthy_run());
   const auto evaluated = [&](double rate) {
-    return write("evaluated.jsonl", training + "{\"env_steps\":512,\"opt_steps\":8,\"final_eval\":true,"
-                                               "\"eval_episodes\":64,\"eval_success_rate\":" +
-                                                   std::to_string(rate) + "}\n");
+    return write("evaluated.jsonl", training +
+                                        "{\"env_steps\":512,\"opt_steps\":8,\"final_eval\":true,"
+                                        "\"eval_episodes\":64,\"eval_success_rate\":" +
+                                        std::to_string(rate) + "}\n");
   };
   EXPECT_EQ(gate("smoke --goal-task --metrics " + evaluated(0.0).string()), 1) << out_ << err_;
   EXPECT_EQ(out_, "gate smoke: FAIL (5 rules: 4 PASS, 1 FAIL)\n");

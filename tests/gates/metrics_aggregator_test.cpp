@@ -45,9 +45,9 @@ TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
 TEST_F(MetricsAggregatorTest, PoolsTheEpisodesOfEveryActorReportBeforeTakingRatesAndPercentiles) {
   MetricsAggregator gate(dir_ / "metrics.jsonl");
   // Actor 0: three truncations at distances 0.6, 0.7, 0.8.
-  gate.on_actor_report({{"actor", 0},
-                        {"episode_outcomes",
-                         outcomes({{-1.28, 128, 0.6, false}, {-1.28, 128, 0.7, false}, {-1.28, 128, 0.8, false}})}});
+  gate.on_actor_report(
+      {{"actor", 0},
+       {"episode_outcomes", outcomes({{-1.28, 128, 0.6, false}, {-1.28, 128, 0.7, false}, {-1.28, 128, 0.8, false}})}});
   // Actor 1, two reports: one success (0.0), then one truncation at 0.1.
   gate.on_actor_report({{"actor", 1}, {"episode_outcomes", outcomes({{10.0, 20, 0.0, true}})}});
   gate.on_actor_report({{"actor", 1}, {"episode_outcomes", outcomes({{-1.28, 128, 0.1, false}})}});

@@ -102,7 +102,10 @@ TEST(EntropiesNonzero, CollapsedEntropyFails) {
 // final greedy evaluation's record.
 MetricRecords with_evaluation(double rate, int episodes) {
   MetricRecords records = series("success_rate", {1.0, 1.0});
-  records.push_back({{"env_steps", 30}, {"opt_steps", 2}, {"final_eval", true}, {"eval_episodes", episodes},
+  records.push_back({{"env_steps", 30},
+                     {"opt_steps", 2},
+                     {"final_eval", true},
+                     {"eval_episodes", episodes},
                      {"eval_success_rate", rate}});
   return records;
 }

@@ -1,8 +1,8 @@
 // Runs the real dreamer_learner (single process, CPU, tiny preset) in short
 // runs and checks what a run leaves behind: the artifacts of a finished run,
-// the greedy evaluation that ends a goal run stopped by its wall-time budget, the failure bundle of a run that goes non-finite (and that
-// its repro.sh fails the same way), and that a degraded run fails the
-// baseline comparison of dreamer_gate.
+// the greedy evaluation that ends a goal run stopped by its wall-time budget, the failure bundle of a run that goes
+// non-finite (and that its repro.sh fails the same way), and that a degraded run fails the baseline comparison of
+// dreamer_gate.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -160,8 +160,7 @@ TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
             0)
       << err_;
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 120.0);
-  EXPECT_NE(out_.find("100000000 env steps, wall time at most 3 s, greedy evaluation of 4 episodes"),
-            std::string::npos)
+  EXPECT_NE(out_.find("100000000 env steps, wall time at most 3 s, greedy evaluation of 4 episodes"), std::string::npos)
       << out_;
   EXPECT_NE(out_.find("dreamer_learner: greedy evaluation: success "), std::string::npos) << out_;
   const auto runs = run_dirs("budget");

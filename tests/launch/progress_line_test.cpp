@@ -32,10 +32,10 @@ TEST(LearningSettingsLine, NamesTheValuesThatShapeLearning) {
 }
 
 TEST(ProgressLine, ShowsTrainRatioUpdatesPerEnvStepAndEpisodes) {
-  const nlohmann::json record = {{"env_steps", 1024},          {"sps", 0},           {"wall_s", 10.24},
-                                 {"opt_steps", 40},
-                                 {"replay_ratio", 15.8},       {"updates_per_env_step", 0.49},
-                                 {"episodes", 12},             {"success_rate", 0.25}};
+  const nlohmann::json record = {{"env_steps", 1024},    {"sps", 0},
+                                 {"wall_s", 10.24},      {"opt_steps", 40},
+                                 {"replay_ratio", 15.8}, {"updates_per_env_step", 0.49},
+                                 {"episodes", 12},       {"success_rate", 0.25}};
   const std::string line = progress_line(record, 4096);
   EXPECT_TRUE(has(line, "[ 25%] env 1024/4096 | 100 sps")) << line;  // the run's average, not the window's 0
   EXPECT_TRUE(has(line, "ETA 00:00:30")) << line;

@@ -88,9 +88,8 @@ TEST_F(ExitRoomEnv, ScriptedExitSucceedsAfterKStepsAndTheNextStepRestarts) {
 // Steps until the exit room's stage `start` terminates when its actions are
 // `script` then `filler` forever (-1: not within 32 steps).
 int steps_to_goal(ExitRoomStart start, const std::vector<std::uint8_t>& script, std::uint8_t filler) {
-  const auto stage = std::filesystem::temp_directory_path() /
-                     ("dreamer_env_test_stage_" + std::to_string(::getpid()) + "_" +
-                      std::to_string(exit_room_start_moves(start)));
+  const auto stage = std::filesystem::temp_directory_path() / ("dreamer_env_test_stage_" + std::to_string(::getpid()) +
+                                                               "_" + std::to_string(exit_room_start_moves(start)));
   build_exit_room_stage(kRoms / "exit_room.gb", stage, StepSchedule{}, start);
   TaskSpec spec;
   spec.rom = kRoms / "exit_room.gb";
