@@ -66,10 +66,11 @@ std::vector<RuleResult> standing_still_rules(const MetricRecords& records) {
 // run ends on its env-step budget, never on wall time. The tiny model does
 // not learn this stage yet, so this step fails today
 // (docs/dreamer_v3_validation.md section 4).
+constexpr int kGoalMinReplay = 512;
 // clang-format off
 const std::vector<std::string> kGoalRunFlags = {
     "--stage", "exit_room_door", "--preset", "tiny", "--seed", "1", "--envs-per-actor", "16",
-    "--batch-size", "16", "--seq-len", "16", "--train-ratio", "32", "--min-replay", "512",
+    "--batch-size", "16", "--seq-len", "16", "--train-ratio", "32", "--min-replay", std::to_string(kGoalMinReplay),
     "--log-every", "40", "--total-env-steps", "6144", "--eval-episodes", "16"};
 // clang-format on
 // Greedy success the CPU goal task must reach (issue: >= 0.8), over every
@@ -80,7 +81,7 @@ std::vector<RuleResult> goal_task_rules(const MetricRecords& records) {
   SmokeOptions options;
   options.greedy = kCpuGreedy;
   options.entropy.warmup_updates = kWarmupUpdates;
-  options.replay_ratio = ReplayRatioOptions{32.0, 0.1, kWarmupUpdates};
+  options.replay_ratio = ReplayRatioOptions{32.0, 0.1, kWarmupUpdates, kGoalMinReplay};
   return smoke_rules(records, options);
 }
 

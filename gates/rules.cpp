@@ -201,15 +201,29 @@ RuleResult replay_ratio_within_target(const MetricRecords& records, const Replay
   result.baseline = options.target;
   result.band_lo = options.target * (1.0 - options.tolerance);
   result.band_hi = options.target * (1.0 + options.tolerance);
-  const std::vector<double> values = finite_values(after_warmup(records, options.warmup_updates), "replay_ratio");
+  std::vector<double> values;
+  for (const nlohmann::json* record : after_warmup(records, options.warmup_updates)) {
+    const auto ratio = finite_number(find_metric(*record, "replay_ratio"));
+    const auto env_steps = finite_number(find_metric(*record, "env_steps"));
+    if (!ratio) continue;
+    if (options.prefill_env_steps <= 0.0) {
+      values.push_back(*ratio);
+    } else if (env_steps && *env_steps > options.prefill_env_steps) {
+      values.push_back(*ratio * *env_steps / (*env_steps - options.prefill_env_steps));
+    }
+  }
   if (values.empty()) return missing(std::move(result), "no finite replay_ratio after warm-up");
   const double observed = lower_median(values);
   const double relative = std::fabs(observed - options.target) / options.target;
   result.observed = observed;
   result.status = relative <= options.tolerance ? RuleStatus::kPass : RuleStatus::kFail;
-  result.detail = "median replay_ratio " + number_text(observed) + " vs target " + number_text(options.target) +
-                  " (off by " + number_text(relative * 100.0) + "%, allowed " + number_text(options.tolerance * 100.0) +
-                  "%)";
+  const std::string since =
+      options.prefill_env_steps > 0.0
+          ? " (over the env steps after the " + number_text(options.prefill_env_steps) + "-step prefill)"
+          : "";
+  result.detail = "median replay_ratio" + since + " " + number_text(observed) + " vs target " +
+                  number_text(options.target) + " (off by " + number_text(relative * 100.0) + "%, allowed " +
+                  number_text(options.tolerance * 100.0) + "%)";
   return result;
 }
 

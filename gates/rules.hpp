@@ -54,6 +54,11 @@ struct ReplayRatioOptions {
   double target = 0.0;  // must be > 0
   double tolerance = 0.1;
   double warmup_updates = 0.0;
+  // The run's --min-replay: replay_ratio counts every env step, but nothing
+  // is replayed before the first update, so a short run sits below its target
+  // by target x prefill / env_steps. With a prefill the rule judges the ratio
+  // over the env steps since training began: replay_ratio x env / (env - prefill).
+  double prefill_env_steps = 0.0;
 };
 
 RuleResult recon_improves(const MetricRecords& records, const ReconImprovementOptions& options = {});

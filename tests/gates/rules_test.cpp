@@ -153,6 +153,24 @@ TEST(ReplayRatio, WithinRelativeToleranceOfTheTarget) {
   EXPECT_EQ(replay_ratio_within_target(series("replay_ratio", {23, 24, 25}), options).status, RuleStatus::kPass);
 }
 
+// 1000 env steps after a 200-step prefill at train ratio 32: 800 x 32 replayed
+// steps over 1000 env steps reads 25.6, which is the target once the prefill
+// is left out, and only then.
+TEST(ReplayRatio, PrefillIsLeftOutWhenGiven) {
+  MetricRecords records;
+  records.push_back(nlohmann::json{{"env_steps", 1000}, {"replay_ratio", 25.6}});
+  ReplayRatioOptions options;
+  options.target = 32;
+  options.tolerance = 0.05;
+  EXPECT_EQ(replay_ratio_within_target(records, options).status, RuleStatus::kFail);
+  options.prefill_env_steps = 200;
+  const RuleResult adjusted = replay_ratio_within_target(records, options);
+  EXPECT_EQ(adjusted.status, RuleStatus::kPass) << adjusted.detail;
+  EXPECT_DOUBLE_EQ(adjusted.observed.value(), 32.0);
+  options.prefill_env_steps = 1000;  // no env step after the prefill: nothing to judge
+  EXPECT_EQ(replay_ratio_within_target(records, options).status, RuleStatus::kMissing);
+}
+
 TEST(SmokeRules, GoalTaskAddsGreedySuccessAndReplayRatioRules) {
   SmokeOptions options;
   EXPECT_EQ(smoke_rules(series("obs_nll", {1}), options).size(), 4u);
