@@ -98,6 +98,8 @@ case "$scenario" in
     python3 - "$dir/metrics.jsonl" << 'EOF_PY' || fail "the records do not show two learners at work"
 import json, sys
 records = [json.loads(line) for line in open(sys.argv[1])]
+assert records[-1].get("final_eval"), "the run did not end with its greedy evaluation"
+records = records[:-1]  # the training records
 for r in records:
     assert r["allreduce_bytes"] > 0 and r["allreduce_bus_gbps"] > 0, ("no all-reduce", r["opt_steps"])
 assert records[-1]["policy_version_min"] > 0, "the actor never received learner weights"
