@@ -41,8 +41,7 @@ LoadedPolicy read_policy(const fs::path& checkpoint, const std::string& device) 
 }
 
 // Optimizer state and generator states are not needed to act.
-learner::Player make_player(const LoadedPolicy& policy, int envs) {
-  learner::DreamerAgent agent(policy.config.model, policy.device);
+learner::CheckpointState load_policy_modules(const LoadedPolicy& policy, learner::DreamerAgent& agent) {
   learner::CheckpointState state;
   for (auto& [name, module] : agent.named_modules()) {
     if (name == "world_model" || name == "actor") state.modules.push_back({name, module.get()});
@@ -50,6 +49,12 @@ learner::Player make_player(const LoadedPolicy& policy, int envs) {
   learner::CheckpointLoadOptions options;
   options.restore_torch_rng = false;
   learner::load_checkpoint(policy.file, state, options);
+  return state;
+}
+
+learner::Player make_player(const LoadedPolicy& policy, int envs) {
+  learner::DreamerAgent agent(policy.config.model, policy.device);
+  const learner::CheckpointState state = load_policy_modules(policy, agent);
   // A policy with NaN or inf weights acts as a constant (argmax of NaN is 0):
   // refused, rather than evaluated as if it were a policy.
   for (const learner::NamedModule& entry : state.modules) {

@@ -20,6 +20,8 @@
 #include "common/episode_statistics.hpp"
 #include "common/run_directory.hpp"
 #include "launch/run_config.hpp"
+#include "learner/checkpoint.hpp"
+#include "learner/dreamer_agent.hpp"
 #include "learner/player.hpp"
 
 namespace dreamer {
@@ -54,6 +56,9 @@ double shortest_decimal(float value);
 // `checkpoint`: a ckpt_<n>.h5 or a checkpoints/ folder; `device`: cpu or cuda.
 // Throws dreamer::Error on an unreadable checkpoint or config.
 LoadedPolicy read_policy(const std::filesystem::path& checkpoint, const std::string& device);
+// Loads the checkpoint's world model and actor (all a policy needs) into
+// `agent`; the returned state names those modules.
+learner::CheckpointState load_policy_modules(const LoadedPolicy& policy, learner::DreamerAgent& agent);
 // The world model and actor of the checkpoint in a Player for `envs` envs.
 learner::Player make_player(const LoadedPolicy& policy, int envs);
 // Runs one episode in each of the player's envs (greedy: argmax actions).

@@ -184,13 +184,7 @@ TEST_F(DreamerEvalCli, CheckpointWithNonFiniteActorWeightsIsRefused) {
   for (const auto& entry : fs::directory_iterator(dir_ / "runs")) run_dir = entry.path();
   const LoadedPolicy policy = read_policy(run_dir / "checkpoints", "cpu");
   learner::DreamerAgent agent(policy.config.model, policy.device);
-  learner::CheckpointState state;
-  for (auto& [name, module] : agent.named_modules()) {
-    if (name == "world_model" || name == "actor") state.modules.push_back({name, module.get()});
-  }
-  learner::CheckpointLoadOptions options;
-  options.restore_torch_rng = false;
-  learner::load_checkpoint(policy.file, state, options);
+  learner::CheckpointState state = load_policy_modules(policy, agent);
   {
     torch::NoGradGuard no_grad;
     for (auto& [name, module] : agent.named_modules()) {
