@@ -1,17 +1,20 @@
 #include "actors/actor_worker.hpp"
 
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "common/declared_copy.hpp"
 #include "common/error.hpp"
 #include "common/packed2.hpp"
 #include "learner/player.hpp"
 #if defined(DREAMER_HAS_CUDA)
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
 #include "replay/cuda/device_replay_service.hpp"
 #endif
 
@@ -33,11 +36,19 @@ replay::ChunkHeader chunk_header(const ActorWorkerOptions& options) {
 
 }  // namespace
 
-// The CUDA backend's device buffers: one chunk of fields, packed in one block
-// so that one copy brings them to the host, plus the frames when they go to
-// the host chunk.
+// The CUDA backend's stream and device buffers: one chunk of fields, packed
+// in one block so that one copy brings them to the host, plus the frames
+// when they go to the host chunk. The Player's work runs on `stream`, apart
+// from a learner training on the same GPU (its own thread and streams), and
+// is allocated there: a tensor freed on one stream while another still
+// reads it would be a race.
 struct ActorWorker::DeviceStaging {
-  DeviceStaging(int ticks, int envs, int device) {
+  DeviceStaging(int ticks, int envs, int device)
+#if defined(DREAMER_HAS_CUDA)
+      : stream(c10::cuda::getStreamFromPool(false, static_cast<c10::DeviceIndex>(device)))
+#endif
+  {
+    const StreamScope scope(*this);
     const auto on_device = torch::TensorOptions().dtype(torch::kUInt8).device(torch::kCUDA, device);
     const std::int64_t rows = static_cast<std::int64_t>(ticks) * envs;
     fields = torch::empty({rows * kFieldBytes}, on_device);
@@ -62,6 +73,21 @@ struct ActorWorker::DeviceStaging {
   torch::Tensor host_fields;  // pinned host copy
   torch::Tensor frames;       // device [ticks, envs, 1440], for collect_chunk()
   torch::Tensor actions;      // device uint8 [envs]: a_{t-1}, applied by the next step
+
+#if defined(DREAMER_HAS_CUDA)
+  c10::cuda::CUDAStream stream;
+  // The actor's torch work goes to `stream` while one lives.
+  struct StreamScope {
+    explicit StreamScope(const DeviceStaging& staging) : guard(staging.stream) {}
+    c10::cuda::CUDAStreamGuard guard;
+  };
+  void synchronize() const { stream.synchronize(); }
+#else
+  struct StreamScope {
+    explicit StreamScope(const DeviceStaging&) {}
+  };
+  void synchronize() const {}
+#endif
 };
 
 ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& model, const ActorWorkerOptions& options)
@@ -74,10 +100,11 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
   env_ = env::make_batched_env(task, {options.backend, options.num_envs, options.env_threads, options.cuda_device});
   if (cuda) device_ = std::make_unique<DeviceStaging>(options.commit_stride, options.num_envs, options.cuda_device);
   if (!options.constant_action) {
-    torch::manual_seed(static_cast<std::uint64_t>(options.seed));
+    std::optional<DeviceStaging::StreamScope> scope;
+    if (device_) scope.emplace(*device_);
     const torch::Device device = cuda ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.cuda_device))
                                       : torch::Device(torch::kCPU);
-    player_ = std::make_unique<learner::Player>(model, options.num_envs, device);
+    player_ = std::make_unique<learner::Player>(model, options.num_envs, device, options.seed);
   }
   env_steps_ = options.initial_env_steps;
   report_started_ = now_seconds();
@@ -158,6 +185,7 @@ void ActorWorker::run_host_ticks() {
 
 void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) {
   using Staging = DeviceStaging;
+  const Staging::StreamScope on_actor_stream(*device_);
   const int n = options_.num_envs;
   const std::int64_t ticks = options_.commit_stride;
   const auto column = [&](const torch::Tensor& block, Staging::Column c) {
@@ -198,7 +226,8 @@ void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) 
           torch::from_blob(frame_base, {n, 72, 20}, {static_cast<std::int64_t>(frames.env_stride), 20, 1}, on_device);
       device_->actions.copy_(player_->act(obs, is_first[t], options_.greedy));
     }
-    torch::cuda::synchronize(static_cast<c10::DeviceIndex>(options_.cuda_device));
+    // The env's next step reads the actions.
+    device_->synchronize();
   }
   // One copy of the chunk's fields to the host (and one of its frames, for
   // a host chunk).
@@ -246,7 +275,17 @@ void ActorWorker::finish_chunk() {
 }
 
 void ActorWorker::load_weights(const std::vector<torch::Tensor>& weights, std::int64_t version) {
-  if (player_) player_->load_weights(weights, version);
+  if (!player_) return;
+  std::optional<DeviceStaging::StreamScope> scope;
+  if (device_) scope.emplace(*device_);
+  player_->load_weights(weights, version);
+  // The copies are done before the caller may free or change `weights`.
+  if (device_) device_->synchronize();
+}
+
+torch::Device ActorWorker::player_device() const {
+  return device_ ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options_.cuda_device))
+                 : torch::Device(torch::kCPU);
 }
 
 std::vector<std::uint8_t> flatten_weights(const std::vector<torch::Tensor>& weights, std::int64_t version) {

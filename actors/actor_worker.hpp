@@ -22,6 +22,9 @@
 //         copies only the chunk's small fields (about 20 bytes per env step)
 //         to the host, once per chunk.
 //
+// With the CUDA backend the Player's work runs on a stream of the actor's own,
+// so that a learner may train on the same GPU from another thread.
+//
 // Not thread-safe: one thread drives an ActorWorker.
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
@@ -84,8 +87,12 @@ class ActorWorker {
   // publishes. kTimedOut/kClosed: nothing was stepped.
   replay::LimiterStatus collect_chunk_into(replay::cuda::DeviceReplayService& replay, std::chrono::nanoseconds timeout);
 
-  // New Player weights from the learner (player_parameters() order).
+  // New Player weights from the learner (player_parameters() order). Their
+  // producer's work must be complete (on the CPU, or a synchronized GPU
+  // stream); the copies are done when this returns.
   void load_weights(const std::vector<at::Tensor>& weights, std::int64_t version);
+  // Where the Player runs (the CUDA backend's GPU, else the CPU).
+  c10::Device player_device() const;
   // The same from the wire form: int64 version, then every weight as float32,
   // flattened in player_parameters() order (see flatten_weights()).
   void load_flat_weights(std::span<const std::uint8_t> bytes);

@@ -332,7 +332,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   const nlohmann::json phases = time_update_phases(agent, batch, args.iterations);
   const nlohmann::json end_to_end = time_end_to_end(options, device, args.iterations);
 
-  learner::Player player(options.model, b, device);
+  learner::Player player(options.model, b, device, /*seed=*/1);
   player.load_weights(agent.player_weights(), 0);
   const torch::Tensor obs = batch.obs.select(1, 0).contiguous();
   const torch::Tensor is_first = torch::zeros({b}, torch::kUInt8).to(device);

@@ -158,13 +158,12 @@ int run(const CommandLine& line) {
     task = std::make_unique<env::Task>(env::Task::load(resolve_task(policy.config.task)));
     // One intra-op thread on CPU: reruns with one seed give the same summary.
     if (policy.device.is_cpu()) torch::set_num_threads(1);
-    player = std::make_unique<learner::Player>(make_player(policy, line.episodes));
+    player = std::make_unique<learner::Player>(make_player(policy, line.episodes, line.seed));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "dreamer_eval: %s\n", first_line(error.what()).c_str());
     return 2;
   }
   try {
-    torch::manual_seed(line.seed);
     const Evaluation evaluation = run_episodes(*task, *player, line.greedy, line.env_threads);
     if (!line.trajectory.empty()) write_trajectory(line.trajectory, evaluation);
 #if defined(DREAMER_HAS_GIF)

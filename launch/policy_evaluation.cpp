@@ -52,7 +52,7 @@ learner::CheckpointState load_policy_modules(const LoadedPolicy& policy, learner
   return state;
 }
 
-learner::Player make_player(const LoadedPolicy& policy, int envs) {
+learner::Player make_player(const LoadedPolicy& policy, int envs, std::uint64_t seed) {
   learner::DreamerAgent agent(policy.config.model, policy.device);
   const learner::CheckpointState state = load_policy_modules(policy, agent);
   // A policy with NaN or inf weights acts as a constant (argmax of NaN is 0):
@@ -64,7 +64,7 @@ learner::Player make_player(const LoadedPolicy& policy, int envs) {
                     "' holds NaN or inf");
     }
   }
-  learner::Player player(policy.config.model.model, envs, policy.device);
+  learner::Player player(policy.config.model.model, envs, policy.device, seed);
   player.load_weights(agent.player_weights(), policy.opt_steps);
   return player;
 }
@@ -142,9 +142,8 @@ nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunCo
                                             std::int64_t env_steps) {
   const LoadedPolicy policy = read_policy(run.checkpoints(), config.device);
   const env::Task task = env::Task::load(resolve_task(policy.config.task));
-  learner::Player player = make_player(policy, episodes);
   constexpr std::uint64_t kSeed = 1;  // greedy: the seed picks nothing, but the summary names it
-  torch::manual_seed(kSeed);
+  learner::Player player = make_player(policy, episodes, kSeed);
   const Evaluation evaluation = run_episodes(task, player, /*greedy=*/true, config.env_threads);
   const nlohmann::ordered_json summary = evaluation_summary(policy, task, evaluation, /*greedy=*/true, kSeed);
   write_file_atomic(run.root / "eval_summary.json", summary.dump(2) + "\n");

@@ -60,7 +60,7 @@ LoadedPolicy read_policy(const std::filesystem::path& checkpoint, const std::str
 // `agent`; the returned state names those modules.
 learner::CheckpointState load_policy_modules(const LoadedPolicy& policy, learner::DreamerAgent& agent);
 // The world model and actor of the checkpoint in a Player for `envs` envs.
-learner::Player make_player(const LoadedPolicy& policy, int envs);
+learner::Player make_player(const LoadedPolicy& policy, int envs, std::uint64_t seed);
 // Runs one episode in each of the player's envs (greedy: argmax actions).
 Evaluation run_episodes(const env::Task& task, learner::Player& player, bool greedy, int env_threads);
 

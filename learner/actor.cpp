@@ -27,7 +27,9 @@ torch::Tensor ActorImpl::forward(const torch::Tensor& latent) { return output_->
 
 torch::Tensor ActorImpl::probs(const torch::Tensor& latent) { return unimix_probs(forward(latent), options_.unimix); }
 
-torch::Tensor ActorImpl::sample(const torch::Tensor& latent) { return straight_through_sample(probs(latent)); }
+torch::Tensor ActorImpl::sample(const torch::Tensor& latent, const std::optional<at::Generator>& generator) {
+  return straight_through_sample(probs(latent), generator);
+}
 
 torch::Tensor ActorImpl::greedy(const torch::Tensor& latent) { return forward(latent).argmax(-1); }
 

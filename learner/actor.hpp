@@ -3,11 +3,13 @@
 // with straight-through gradients; greedy actions are the argmax. The actor
 // is trained with REINFORCE (log pi(a) * advantage), so imagination needs no
 // gradient through the sample.
+#include <ATen/core/Generator.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
 #include <cereal/cereal.hpp>
+#include <optional>
 
 #include "learner/mlp.hpp"
 
@@ -37,8 +39,9 @@ class ActorImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& latent);
   // Unimix probabilities [..., num_actions].
   torch::Tensor probs(const torch::Tensor& latent);
-  // One-hot sample (straight-through) [..., num_actions].
-  torch::Tensor sample(const torch::Tensor& latent);
+  // One-hot sample (straight-through) [..., num_actions], drawn from
+  // `generator` or else the default generator.
+  torch::Tensor sample(const torch::Tensor& latent, const std::optional<at::Generator>& generator = std::nullopt);
   // Argmax action indices [...] (int64).
   torch::Tensor greedy(const torch::Tensor& latent);
   const ActorOptions& options() const { return options_; }

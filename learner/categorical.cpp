@@ -10,13 +10,13 @@ torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix) {
   return (1.0 - unimix) * probs + unimix / static_cast<double>(logits.size(-1));
 }
 
-torch::Tensor straight_through_sample(const torch::Tensor& probs) {
+torch::Tensor straight_through_sample(const torch::Tensor& probs, const std::optional<at::Generator>& generator) {
   const int64_t classes = probs.size(-1);
   const auto flat = probs.detach().reshape({-1, classes});
   // What torch::multinomial(flat, 1) draws (its one-sample path: the argmax
-  // of probs / Exp(1) noise, the noise from the default generator), without
+  // of probs / Exp(1) noise, the noise from the generator), without
   // its input checks, which cost several kernels and a host read per call.
-  const auto noise = torch::empty_like(flat).exponential_(1.0);
+  const auto noise = torch::empty_like(flat).exponential_(1.0, generator);
   const auto index = (flat / noise).argmax(-1);
   const auto sample = one_hot_float(index, classes, flat.options()).view(probs.sizes());
   // Without autograd (imagination, acting) the straight-through term has no

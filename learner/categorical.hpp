@@ -8,7 +8,10 @@
 //   entropy:  -sum_k p_k ln p_k
 //   kl(p, q): sum_k p_k (ln p_k - ln q_k)
 // Entropy and KL use xlogy so that a zero probability contributes 0.
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
+
+#include <optional>
 
 namespace dreamer::learner {
 
@@ -16,10 +19,11 @@ torch::Tensor unimix_probs(const torch::Tensor& logits, double unimix);
 
 // One-hot sample with straight-through gradient toward `probs` (with grad
 // mode off: the exact one-hot, since there is no gradient to route). Draws as
-// torch::multinomial(probs, 1) does, from the default generator
-// (deterministic under a seed), but does not check that `probs` is a valid
-// distribution (finite, non-negative).
-torch::Tensor straight_through_sample(const torch::Tensor& probs);
+// torch::multinomial(probs, 1) does, from `generator` or else the default
+// generator (deterministic under a seed), but does not check that `probs` is
+// a valid distribution (finite, non-negative).
+torch::Tensor straight_through_sample(const torch::Tensor& probs,
+                                      const std::optional<at::Generator>& generator = std::nullopt);
 
 // One-hot of the argmax (no gradient).
 torch::Tensor one_hot_mode(const torch::Tensor& probs);

@@ -15,8 +15,12 @@ std::vector<torch::Tensor> player_parameters(EncoderImpl& encoder, RssmImpl& rss
   return result;
 }
 
-Player::Player(const ModelOptions& options, int64_t num_envs, torch::Device device)
-    : options_(options), num_envs_(num_envs), device_(device) {
+Player::Player(const ModelOptions& options, int64_t num_envs, torch::Device device, uint64_t seed)
+    : options_(options),
+      num_envs_(num_envs),
+      device_(device),
+      generator_(at::globalContext().defaultGenerator(device).clone()) {
+  generator_.set_current_seed(seed);
   options_.validate();
   DREAMER_ASSERT(num_envs_ > 0, "Player needs at least one env");
   encoder_ = Encoder(encoder_options(options_));
@@ -59,9 +63,9 @@ torch::Tensor Player::act(const torch::Tensor& obs, const torch::Tensor& is_firs
   auto first = is_first.to(device_).to(torch::kFloat32);
   if (!state_.deter.defined()) first = torch::ones_like(first);
   const auto embed = encoder_->forward(obs.to(device_));
-  state_ = rssm_->observe_step(state_, action_prev_, embed, first);
+  state_ = rssm_->observe_step(state_, action_prev_, embed, first, nullptr, generator_);
   const auto latent = rssm_->latent(state_);
-  const auto action = greedy ? actor_->greedy(latent) : actor_->sample(latent).argmax(-1);
+  const auto action = greedy ? actor_->greedy(latent) : actor_->sample(latent, generator_).argmax(-1);
   action_prev_ = one_hot_float(action, options_.num_actions, action_prev_.options());
   return action;
 }

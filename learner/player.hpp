@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 #include "learner/actor.hpp"
@@ -28,7 +29,10 @@ std::vector<torch::Tensor> player_parameters(EncoderImpl& encoder, RssmImpl& rss
 
 class Player {
  public:
-  Player(const ModelOptions& options, int64_t num_envs, torch::Device device);
+  // Sampled actions and latents come from the Player's own generator,
+  // seeded with `seed`: its draws don't depend on (or disturb) the
+  // learner's, which may be capturing CUDA graphs on another thread.
+  Player(const ModelOptions& options, int64_t num_envs, torch::Device device, uint64_t seed);
 
   // obs: packed2 uint8 [N, 72, 20]; is_first: bool/float [N]. Returns int64
   // [N] actions on the Player's device: argmax if greedy, else sampled.
@@ -55,6 +59,7 @@ class Player {
   RssmState state_;
   torch::Tensor action_prev_;  // one-hot [N, A]
   int64_t version_ = -1;
+  at::Generator generator_;
 };
 
 }  // namespace dreamer::learner

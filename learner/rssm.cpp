@@ -77,19 +77,20 @@ RssmState RssmImpl::initial_state(int64_t batch) {
 }
 
 RssmState RssmImpl::observe_step(const RssmState& previous, const torch::Tensor& action_prev,
-                                 const torch::Tensor& embed, const torch::Tensor& is_first,
-                                 torch::Tensor* post_logits) {
+                                 const torch::Tensor& embed, const torch::Tensor& is_first, torch::Tensor* post_logits,
+                                 const std::optional<at::Generator>& generator) {
   AutocastScope fp32(false);
   const auto first = is_first.to(torch::kBool).view({embed.size(0), 1});
   const auto action = action_prev.to(torch::kFloat32).masked_fill(first, 0.0);
-  return step_from(previous, initial_state(embed.size(0)), action, embed, first, post_logits);
+  return step_from(previous, initial_state(embed.size(0)), action, embed, first, post_logits, generator);
 }
 
 // torch::where picks the initial state at is_first rows: the values of
 // previous * (1 - first) + initial * first (0/1 masks), and its backward
 // gives the same gradients, in one operator call instead of three.
 RssmState RssmImpl::step_from(const RssmState& previous, const RssmState& initial, const torch::Tensor& action_prev,
-                              const torch::Tensor& embed, const torch::Tensor& first, torch::Tensor* post_logits) {
+                              const torch::Tensor& embed, const torch::Tensor& first, torch::Tensor* post_logits,
+                              const std::optional<at::Generator>& generator) {
   torch::Tensor deter_prev = initial.deter;
   torch::Tensor stoch_prev = initial.stoch;
   if (previous.deter.defined()) {
@@ -98,7 +99,7 @@ RssmState RssmImpl::step_from(const RssmState& previous, const RssmState& initia
   }
   const auto deter = recurrent(deter_prev, stoch_prev, action_prev);
   const auto logits = posterior_logits(deter, embed);
-  const auto stoch = straight_through_sample(unimix_probs(logits, options_.unimix)).flatten(-2);
+  const auto stoch = straight_through_sample(unimix_probs(logits, options_.unimix), generator).flatten(-2);
   if (post_logits != nullptr) *post_logits = logits;
   return {deter, stoch};
 }

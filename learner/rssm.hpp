@@ -19,12 +19,14 @@
 //
 // Everything here runs in fp32: autocast is disabled inside and inputs are
 // cast to fp32.
+#include <ATen/core/Generator.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
 #include <cereal/cereal.hpp>
+#include <optional>
 
 #include "learner/actor.hpp"
 #include "learner/layer_norm_gru.hpp"
@@ -83,9 +85,11 @@ class RssmImpl : public torch::nn::Module {
   RssmState initial_state(int64_t batch);
 
   // One posterior step; `is_first` [N] (bool or float). post_logits is
-  // optional output [N, vars, classes].
+  // optional output [N, vars, classes]. The sample comes from `generator`
+  // or else the default generator.
   RssmState observe_step(const RssmState& previous, const torch::Tensor& action_prev, const torch::Tensor& embed,
-                         const torch::Tensor& is_first, torch::Tensor* post_logits = nullptr);
+                         const torch::Tensor& is_first, torch::Tensor* post_logits = nullptr,
+                         const std::optional<at::Generator>& generator = std::nullopt);
 
   // embed [T, B, E], action_prev [T, B, A] (one-hot float, a_{t-1}),
   // is_first [T, B]. Row 0 must be is_first or `start` must be given.
@@ -111,7 +115,8 @@ class RssmImpl : public torch::nn::Module {
   // the action: action_prev is fp32 and zero at is_first rows, `first` is
   // bool [N, 1] (observe() does all of this once for every step).
   RssmState step_from(const RssmState& previous, const RssmState& initial, const torch::Tensor& action_prev,
-                      const torch::Tensor& embed, const torch::Tensor& first, torch::Tensor* post_logits);
+                      const torch::Tensor& embed, const torch::Tensor& first, torch::Tensor* post_logits,
+                      const std::optional<at::Generator>& generator = std::nullopt);
 
   RssmOptions options_;
   torch::Tensor initial_deter_;
