@@ -15,14 +15,13 @@
 #include "common/metrics_log.hpp"
 #include "common/mpi_check.hpp"
 #include "gates/metrics_aggregator.hpp"
-#include "launch/learner_report.hpp"
 #include "launch/progress_line.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_artifacts.hpp"
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
-#include "launch/update_guard.hpp"
+#include "launch/update_cadence.hpp"
 #include "launch/wall_budget.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/replay_service.hpp"
@@ -251,20 +250,24 @@ class WeightSender {
 
 RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout, int rank,
                        MPI_Comm learners, learner::LearnerWorker& learner, const RunInvocation& invocation) {
-  const bool lead = layout.learner_index(rank) == 0;
+  const int index = layout.learner_index(rank);
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
-  UpdateGuard guard(run, invocation, read_file_text(run.config_json()), layout.learner_index(rank));
-  bool updated = false;
   std::vector<std::uint8_t> reply(4 + batch.size_bytes());
   std::optional<WeightSender> weights;
-  if (lead) {
+  UpdateCadence::Sinks sinks;
+  if (index == 0) {
     weights.emplace(layout);
     weights->offer(learner.player_weights(), learner.updates());
+    sinks.weights = [&](const std::vector<torch::Tensor>& w, std::int64_t version) { weights->offer(w, version); };
+    sinks.report = [](nlohmann::json report) {
+      report["role"] = "learner";
+      send_json(report, 0, kReport);
+      return report;
+    };
   }
+  UpdateCadence cadence(config, run, invocation, learner, index, layout.learners(), std::move(sinks));
   bool signalled = false;
   bool stopped = false;
-  auto report_start = std::chrono::steady_clock::now();
-  std::int64_t updates_since_report = 0;
   for (;;) {
     if (!stopped && message_waiting(0, kStop)) {
       receive_int(0, kStop);
@@ -288,40 +291,10 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
     // Learners update in lockstep (their gradients are averaged): all go on or all stop.
     DREAMER_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT32_T, MPI_MAX, learners));
     if (stop) break;
-    const auto started = std::chrono::steady_clock::now();
-    if (learner.updates() + 1 == invocation.inject_nan_at_update) poison_batch_with_nan(batch);
-    const learner::UpdateMetrics metrics = guard.update(learner, batch);
-    ++updates_since_report;
-    updated = true;
-    // Collective, so before the lead-only part; the digest covers every update.
-    if (learner.updates() % config.log_every_updates == 0) learner.check_identical_gradients();
-    if (!lead) continue;
-    const std::int64_t updates = learner.updates();
-    if (updates % config.weight_sync_every_updates == 0) weights->offer(learner.player_weights(), updates);
-    if (updates % config.log_every_updates == 0) {
-      const auto now = std::chrono::steady_clock::now();
-      LearnerReportInputs inputs;
-      inputs.opt_steps = updates;
-      inputs.train_sps = static_cast<double>(updates_since_report * config.replay.batch_size * config.replay.seq_len *
-                                             layout.learners()) /
-                         std::max(std::chrono::duration<double>(now - report_start).count(), 1e-9);
-      inputs.update_ms = std::chrono::duration<double, std::milli>(now - started).count();
-      inputs.allreduce = learner.last_allreduce();
-      nlohmann::json report = learner_report(metrics, inputs);
-      report["role"] = "learner";
-      send_json(report, 0, kReport);
-      guard.remember(report);
-      report_start = now;
-      updates_since_report = 0;
-    }
-    if (config.checkpoint_every_updates > 0 && updates % config.checkpoint_every_updates == 0)
-      learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
+    cadence.update(batch);
   }
-  if (lead) {
-    learner.save(run.checkpoints(), {}, read_file_text(run.config_json()));
-    weights->finish();
-    if (updated) write_reconstruction_gif(run, learner.reconstruct(batch));
-  }
+  cadence.finish(signalled, batch);
+  if (weights) weights->finish();
   const nlohmann::json final_report = {
       {"role", "learner"}, {"opt_steps", learner.updates()}, {"stopped_by_signal", signalled}};
   send_json(final_report, layout.replay_rank(), kDone);

@@ -1,19 +1,21 @@
 #pragma once
 // The two drivers of a training run, over the same role workers
-// (ActorWorker, ReplayService, LearnerWorker, MetricsAggregator):
+// (ActorWorker, replay service, LearnerWorker, MetricsAggregator) and the
+// same per-update cadence (launch/update_cadence.hpp):
 //
-//   run_single_process  one process plays every role in a fixed order
-//                       (collect a chunk -> insert -> as many updates as the
-//                       rate limiter allows -> reports), so a CPU run is
-//                       deterministic given its seed.
+//   run_single_process  every role in one process (launch/in_process_roles.hpp):
+//                       a CPU learner runs the serial schedule (one thread,
+//                       fixed order, bit-identical reruns given the seed); a
+//                       GPU learner the overlapped one (the actor on a thread
+//                       of its own, both under the replay's rate limiter).
 //   run_mpi_roles       one role per rank (launch/role_layout.hpp), talking
 //                       over MPI messages (launch/role_messages.hpp).
 //
-// Both stop when the actors reach total_env_steps or a stop signal arrives
-// (launch/stop_signal.hpp); then learner 0 checkpoints, the replay dumps its
-// ring, the gate flushes metrics.jsonl, and the run's pictures are drawn
-// (launch/run_artifacts.hpp). With `resume`, learner and replay state come
-// back from the run directory first.
+// Both stop when the actors reach total_env_steps or the wall-time budget,
+// or a stop signal arrives (launch/stop_signal.hpp); then learner 0
+// checkpoints, the replay dumps its ring, the gate flushes metrics.jsonl, and
+// the run's pictures are drawn (launch/run_artifacts.hpp). With `resume`,
+// learner and replay state come back from the run directory first.
 //
 // Every learner runs its updates through an UpdateGuard
 // (launch/update_guard.hpp): at the first non-finite or failed update it

@@ -8,7 +8,8 @@
 #
 # Steps: build, cuda-tests, env-bench, learner-bench, learner-bench-fast,
 # ncu-env, nccl-tests, multi-learner, gpu-loop (the one-GPU loop under the
-# copy audit), gate, capture (gpu-main baselines from the gate's runs, into
+# copy audit), overlap (the one-process loop against actor and learner
+# alone), gate, capture (gpu-main baselines from the gate's runs, into
 # $OUT/baselines). Each step runs under `timeout` (STEP_TIMEOUT seconds,
 # default 240; a step may be named step:seconds). A step's failure is recorded
 # in steps.txt and the next step still runs; the exit status is non-zero if any
@@ -102,6 +103,29 @@ step_gpu_loop() {
   local status=$?
   cat "$out"/runs/*gpu_loop/copy_audit.json "$out"/runs/*gpu_loop/gpu_activity.json
   return $status
+}
+step_overlap() {
+  # The one-process loop (actor thread + learner thread on one GPU) against
+  # each side alone, at the same sizes: exit room, 256 CUDA consoles, default
+  # preset 64 x 16 with fused Adam and CUDA graphs. Actor alone = the loop
+  # with min-replay above its length (no update runs); learner alone =
+  # dreamer_bench learner. Then the loop at train ratio 32 (learner-bound)
+  # and 2 (actor-bound). launch/overlap_table.py prints the comparison.
+  local common="--device cuda --env-backend cuda --preset default --fused-adam --cuda-graphs --envs-per-actor 256"
+  common="$common --replay-capacity 1024 --eval-episodes 16 --runs-root $out/runs"
+  # shellcheck disable=SC2086
+  $bin/dreamer_learner $common --train-ratio 32 --min-replay 100000000 --total-env-steps 100000000 \
+    --max-seconds "${OVERLAP_SECONDS:-45}" --output-tag actor_alone || return 1
+  $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 50 --fused-adam \
+    --cuda-graphs | tee "$out/learner_alone.json" || return 1
+  local ratio
+  for ratio in 32 2; do
+    # shellcheck disable=SC2086
+    $bin/dreamer_learner $common --train-ratio $ratio --min-replay 8192 --total-env-steps 100000000 \
+      --max-seconds "${OVERLAP_SECONDS:-45}" --output-tag "loop_ratio$ratio" || return 1
+  done
+  python3 launch/overlap_table.py "$out/learner_alone.json" "$out"/runs/*actor_alone "$out"/runs/*loop_ratio32 \
+    "$out"/runs/*loop_ratio2 | tee "$out/overlap.json"
 }
 step_gate() { $bin/dreamer_gate run gpu-main --build-dir $build --output "$out/gate"; }
 step_capture() {

@@ -18,6 +18,12 @@
 #              shows an all-reduce (bytes, bus bandwidth), the actors act with
 #              broadcast weights, the world model learns, and
 #              launch/scaling_table.py makes its row from the run.
+#   overlapped_CUDA  one rank on a GPU (CUDA env backend, fused Adam, CUDA
+#              graphs): the overlapped schedule, the actor's thread beside the
+#              learner's while graphs are captured, stopped by SIGTERM: exit 0,
+#              the actors acted with learner weights, the train ratio held,
+#              checkpoint and dump written; `--resume` continues. Skipped
+#              (77) without a GPU.
 set -euo pipefail
 scenario=$1
 learner=$2
@@ -110,6 +116,39 @@ EOF_PY
     table=$(python3 "$(dirname "$0")/../../launch/scaling_table.py" "$dir") || fail "scaling_table.py failed"
     echo "$table"
     grep -q "^| 2 | 1 | cpu | cpu |" <<< "$table" || fail "scaling_table.py has no 2-learner row"
+    ;;
+  overlapped_CUDA)
+    nvidia-smi -L > /dev/null 2>&1 || { echo "SKIP: no GPU visible (nvidia-smi -L failed)"; exit 77; }
+    gpu=(--preset tiny --device cuda --env-backend cuda --fused-adam --cuda-graphs --envs-per-actor 64 --seed 3
+         --log-every 2 --weight-sync-every 2 --train-ratio 16 --min-replay 1024 --eval-episodes 8
+         --runs-root "$work/runs")
+    "$learner" "${gpu[@]}" --output-tag "$scenario" --total-env-steps 10000000 > "$work/log.txt" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 600); do
+      dir=$(run_dir 2>/dev/null || true)
+      if [ -n "$dir" ] && [ -f "$dir/metrics.jsonl" ] && [ "$(records "$dir")" -ge 20 ]; then break; fi
+      sleep 0.5
+    done
+    [ -n "${dir:-}" ] || { kill -9 $pid; cat "$work/log.txt"; fail "the run never reported"; }
+    kill -TERM $pid
+    wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
+    grep -q "stopped by signal" "$work/log.txt" || { cat "$work/log.txt"; fail "no stop message"; }
+    [ -f "$dir/checkpoints/latest" ] || fail "no checkpoint after SIGTERM"
+    [ -f "$dir/replay.h5" ] || fail "no replay dump after SIGTERM"
+    python3 - "$dir/metrics.jsonl" << 'EOF_PY' || { cat "$work/log.txt"; fail "the overlapped run's records"; }
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+records = [r for r in records if not r.get("final_eval")]
+last = records[-1]
+assert last["policy_version_min"] > 0, "the actor never received learner weights"
+assert abs(last["replay_ratio"] - 16) < 8, ("train ratio not held", last["replay_ratio"])
+assert last["sps"] > 0, "no actor throughput reported"
+EOF_PY
+    before=$(grep -vc final_eval "$dir/metrics.jsonl")
+    steps=$(grep -v final_eval "$dir/metrics.jsonl" | tail -n 1 | sed 's/.*"env_steps":\([0-9]*\).*/\1/')
+    sed -i "s/\"total_env_steps\": [0-9]*/\"total_env_steps\": $((steps + 4096))/" "$dir/config.json"
+    "$learner" --resume "$dir" > "$work/resume.txt" 2>&1 || { cat "$work/resume.txt"; fail "resume exited non-zero"; }
+    [ "$(grep -vc final_eval "$dir/metrics.jsonl")" -gt "$before" ] || { cat "$work/resume.txt"; fail "resume wrote no new records"; }
     ;;
   *) fail "unknown scenario $scenario" ;;
 esac
