@@ -39,6 +39,19 @@ common=(--preset tiny --envs-per-actor 4 --runs-root "$work/runs" --seed 3
 fail() { echo "FAIL: $*" >&2; exit 1; }
 run_dir() { ls -d "$work"/runs/*__"$scenario" | head -n 1; }
 records() { grep -c . "$1/metrics.jsonl" || true; }
+# Waits (up to 5 minutes) until the background run `pid` has `count` metric
+# records; sets dir to its run directory.
+await_records() {
+  local pid=$1 count=$2
+  for _ in $(seq 1 600); do
+    dir=$(run_dir 2>/dev/null || true)
+    if [ -n "$dir" ] && [ -f "$dir/metrics.jsonl" ] && [ "$(records "$dir")" -ge "$count" ]; then return; fi
+    sleep 0.5
+  done
+  kill -9 "$pid"
+  cat "$work/log.txt"
+  fail "the run never reported $count records"
+}
 
 case "$scenario" in
   mpi4)
@@ -59,12 +72,7 @@ case "$scenario" in
     "${mpirun[@]}" -np 4 "$learner" "${common[@]}" --output-tag "$scenario" --total-env-steps 100000 \
       > "$work/log.txt" 2>&1 &
     pid=$!
-    for _ in $(seq 1 600); do
-      dir=$(run_dir 2>/dev/null || true)
-      if [ -n "$dir" ] && [ -f "$dir/metrics.jsonl" ] && [ "$(records "$dir")" -ge 2 ]; then break; fi
-      sleep 0.5
-    done
-    [ -n "${dir:-}" ] || { kill -9 $pid; cat "$work/log.txt"; fail "the run never reported"; }
+    await_records $pid 2
     # Slurm signals every rank of the job step: do the same (not mpirun itself).
     pkill -TERM -f "^$learner .*$work/runs" || fail "no dreamer_learner rank to signal"
     wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
@@ -124,12 +132,7 @@ EOF_PY
          --runs-root "$work/runs")
     "$learner" "${gpu[@]}" --output-tag "$scenario" --total-env-steps 10000000 > "$work/log.txt" 2>&1 &
     pid=$!
-    for _ in $(seq 1 600); do
-      dir=$(run_dir 2>/dev/null || true)
-      if [ -n "$dir" ] && [ -f "$dir/metrics.jsonl" ] && [ "$(records "$dir")" -ge 20 ]; then break; fi
-      sleep 0.5
-    done
-    [ -n "${dir:-}" ] || { kill -9 $pid; cat "$work/log.txt"; fail "the run never reported"; }
+    await_records $pid 20
     kill -TERM $pid
     wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
     grep -q "stopped by signal" "$work/log.txt" || { cat "$work/log.txt"; fail "no stop message"; }
