@@ -178,7 +178,7 @@ RunConfig build_config(CommandLine& line) {
       static_cast<double>(config.model.train.batch_size) * config.model.train.seq_len +
       static_cast<double>(config.replay.commit_stride) * config.envs_per_actor * config.replay.train_ratio;
   config.replay.max_samplers = defaults.replay.max_samplers;
-  derive_replay_layout(config);
+  config.derive_replay_layout();
   config.validate();
   return config;
 }

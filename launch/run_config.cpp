@@ -12,6 +12,14 @@ void TaskConfig::validate() const {
     throw ConfigError("task.release_after_frames", "must be in [0, frames_per_step]");
 }
 
+void RunConfig::derive_replay_layout() {
+  replay.num_streams = actors * envs_per_actor;
+  replay.writer_groups = actors;
+  replay.batch_size = model.train.batch_size;
+  replay.seq_len = model.train.seq_len;
+  replay.seed = seed;
+}
+
 void RunConfig::validate() const {
   if (mode != "full" && mode != "standing_still")
     throw ConfigError("mode", "must be full or standing_still, got '" + mode + "'");
@@ -33,12 +41,9 @@ void RunConfig::validate() const {
   task.validate();
   model.validate();
   replay.validate();
-  if (replay.num_streams != actors * envs_per_actor)
-    throw ConfigError("replay.num_streams",
-                      "must equal actors x envs_per_actor = " + std::to_string(actors * envs_per_actor));
-  if (replay.writer_groups != actors) throw ConfigError("replay.writer_groups", "must equal actors");
-  if (replay.batch_size != model.train.batch_size || replay.seq_len != model.train.seq_len)
-    throw ConfigError("replay.batch_size/seq_len", "must match the learner's batch_size and seq_len");
+  DREAMER_ASSERT(replay.num_streams == actors * envs_per_actor && replay.writer_groups == actors &&
+                     replay.batch_size == model.train.batch_size && replay.seq_len == model.train.seq_len,
+                 "RunConfig::validate before derive_replay_layout()");
 }
 
 }  // namespace dreamer

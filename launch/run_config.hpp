@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "learner/dreamer_options.hpp"
 #include "replay/replay_options.hpp"
@@ -56,19 +57,63 @@ struct RunConfig {
   bool greedy = false;
   std::uint64_t seed = 1;
   learner::DreamerOptions model;
+  // The replay's own values (capacity, commit stride, train ratio, limiter)
+  // are set here; its layout (streams, writer groups, batch, sequence length,
+  // seed) follows from the rest by derive_replay_layout() and is not stored
+  // in config.json. A config.json that still holds those keys loads: they
+  // are ignored and derived again.
   replay::ReplayOptions replay;
 
+  // Fills replay's layout from actors, envs_per_actor, the learner's batch
+  // and sequence length, and seed. Loading a config does it.
+  void derive_replay_layout();
+
   template <class Archive>
-  void serialize(Archive& archive) {
-    archive(CEREAL_NVP(mode), CEREAL_NVP(device), CEREAL_NVP(env_backend), CEREAL_NVP(preset), CEREAL_NVP(output_tag),
-            CEREAL_NVP(runs_root), CEREAL_NVP(task), CEREAL_NVP(actors), CEREAL_NVP(learners),
-            CEREAL_NVP(envs_per_actor), CEREAL_NVP(env_threads), CEREAL_NVP(total_env_steps), CEREAL_NVP(max_seconds),
-            CEREAL_NVP(log_every_updates), CEREAL_NVP(weight_sync_every_updates), CEREAL_NVP(checkpoint_every_updates),
-            CEREAL_NVP(standing_still_action), CEREAL_NVP(greedy), CEREAL_NVP(seed), CEREAL_NVP(model),
-            CEREAL_NVP(replay));
+  void save(Archive& archive) const {
+    fields(archive, *this);
+  }
+  template <class Archive>
+  void load(Archive& archive) {
+    fields(archive, *this);
+    derive_replay_layout();
   }
   void validate() const;
   bool standing_still() const { return mode == "standing_still"; }
+
+ private:
+  // The replay values config.json holds (see `replay`).
+  template <class Options>
+  struct ReplayValues {
+    Options& options;
+    template <class Archive>
+    void serialize(Archive& archive) {
+      archive(cereal::make_nvp("capacity", options.capacity), cereal::make_nvp("commit_stride", options.commit_stride),
+              cereal::make_nvp("safety_margin", options.safety_margin),
+              cereal::make_nvp("max_samplers", options.max_samplers),
+              cereal::make_nvp("train_ratio", options.train_ratio),
+              cereal::make_nvp("min_size_to_sample", options.min_size_to_sample),
+              cereal::make_nvp("error_buffer", options.error_buffer));
+    }
+  };
+  // One list of fields for save (const) and load.
+  template <class Archive, class Self>
+  static void fields(Archive& archive, Self& self) {
+    ReplayValues<std::remove_reference_t<decltype((self.replay))>> replay_values{self.replay};
+    archive(cereal::make_nvp("mode", self.mode), cereal::make_nvp("device", self.device),
+            cereal::make_nvp("env_backend", self.env_backend), cereal::make_nvp("preset", self.preset),
+            cereal::make_nvp("output_tag", self.output_tag), cereal::make_nvp("runs_root", self.runs_root),
+            cereal::make_nvp("task", self.task), cereal::make_nvp("actors", self.actors),
+            cereal::make_nvp("learners", self.learners), cereal::make_nvp("envs_per_actor", self.envs_per_actor),
+            cereal::make_nvp("env_threads", self.env_threads),
+            cereal::make_nvp("total_env_steps", self.total_env_steps),
+            cereal::make_nvp("max_seconds", self.max_seconds),
+            cereal::make_nvp("log_every_updates", self.log_every_updates),
+            cereal::make_nvp("weight_sync_every_updates", self.weight_sync_every_updates),
+            cereal::make_nvp("checkpoint_every_updates", self.checkpoint_every_updates),
+            cereal::make_nvp("standing_still_action", self.standing_still_action),
+            cereal::make_nvp("greedy", self.greedy), cereal::make_nvp("seed", self.seed),
+            cereal::make_nvp("model", self.model), cereal::make_nvp("replay", replay_values));
+  }
 };
 
 }  // namespace dreamer

@@ -61,12 +61,4 @@ std::string learner_device(const RunConfig& config, int index) {
   return "cuda:" + std::to_string(index % gpus);
 }
 
-void derive_replay_layout(RunConfig& config) {
-  config.replay.num_streams = config.actors * config.envs_per_actor;
-  config.replay.writer_groups = config.actors;
-  config.replay.batch_size = config.model.train.batch_size;
-  config.replay.seq_len = config.model.train.seq_len;
-  config.replay.seed = config.seed;
-}
-
 }  // namespace dreamer

@@ -28,8 +28,4 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
 // Throws dreamer::Error when CUDA is asked for and no GPU is visible.
 std::string learner_device(const RunConfig& config, int index);
 
-// Fills the replay options that follow from the rest of the config
-// (streams, writer groups, batch and sequence length).
-void derive_replay_layout(RunConfig& config);
-
 }  // namespace dreamer

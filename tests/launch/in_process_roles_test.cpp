@@ -44,7 +44,7 @@ RunConfig tiny_config() {
   config.replay.max_samplers = 2;
   config.replay.error_buffer = static_cast<double>(config.model.train.batch_size) * config.model.train.seq_len +
                                config.replay.commit_stride * config.envs_per_actor * kTrainRatio;
-  derive_replay_layout(config);
+  config.derive_replay_layout();
   config.validate();
   return config;
 }

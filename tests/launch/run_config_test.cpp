@@ -1,0 +1,51 @@
+// RunConfig in config.json: the replay layout is derived, never stored, and a
+// config.json written before that (with the layout keys) still loads.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/config_json.hpp"
+#include "launch/run_config.hpp"
+
+namespace dreamer {
+namespace {
+
+RunConfig two_actor_config() {
+  RunConfig config;
+  config.actors = 2;
+  config.envs_per_actor = 3;
+  config.seed = 9;
+  config.model.train.batch_size = 5;
+  config.model.train.seq_len = 12;
+  config.replay.commit_stride = 4;
+  config.replay.min_size_to_sample = 96;
+  config.derive_replay_layout();
+  return config;
+}
+
+void expect_derived_layout(const RunConfig& config) {
+  EXPECT_EQ(config.replay.num_streams, 6);
+  EXPECT_EQ(config.replay.writer_groups, 2);
+  EXPECT_EQ(config.replay.batch_size, 5);
+  EXPECT_EQ(config.replay.seq_len, 12);
+  EXPECT_EQ(config.replay.seed, 9u);
+}
+
+TEST(RunConfigJson, HoldsTheReplayValuesButNotItsDerivedLayout) {
+  const nlohmann::json replay = nlohmann::json::parse(config_to_json(two_actor_config()))["config"]["replay"];
+  EXPECT_EQ(replay.at("commit_stride"), 4);
+  EXPECT_EQ(replay.at("min_size_to_sample"), 96);
+  for (const char* derived : {"num_streams", "writer_groups", "batch_size", "seq_len", "seed"})
+    EXPECT_FALSE(replay.contains(derived)) << derived;
+  expect_derived_layout(config_from_json<RunConfig>(config_to_json(two_actor_config()), "test"));
+}
+
+TEST(RunConfigJson, OlderConfigWithTheLayoutLoadsAndDerivesItAgain) {
+  nlohmann::json old = nlohmann::json::parse(config_to_json(two_actor_config()));
+  old["config"]["replay"].update(
+      {{"num_streams", 16}, {"writer_groups", 1}, {"batch_size", 64}, {"seq_len", 16}, {"seed", 1}});
+  expect_derived_layout(config_from_json<RunConfig>(old.dump(), "old config.json"));
+}
+
+}  // namespace
+}  // namespace dreamer
