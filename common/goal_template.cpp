@@ -33,8 +33,8 @@ GoalMeta load_goal_meta(const std::filesystem::path& meta_path) {
   if (meta.schema_version != 1)
     throw Error(source + ": schema_version " + std::to_string(meta.schema_version) + " is not supported (expected 1)");
   meta.abi.action_codec_id = json_field<std::string>(root, "action_codec_id", source);
-  meta.abi.frames_per_step = json_field<int>(root, "frames_per_step", source);
-  meta.abi.release_after_frames = json_field<int>(root, "release_after_frames", source);
+  meta.abi.schedule.frames_per_step = json_field<int>(root, "frames_per_step", source);
+  meta.abi.schedule.release_after_frames = json_field<int>(root, "release_after_frames", source);
   meta.abi.stack_k = json_field<int>(root, "stack_k", source);
   meta.abi.downsample_h = json_field<int>(root, "downsample_h", source);
   meta.abi.downsample_w = json_field<int>(root, "downsample_w", source);
@@ -63,8 +63,9 @@ GoalTemplate load_goal_template(const std::filesystem::path& goal_dir, const Goa
   const std::string source = meta_path.string();
   const TaskAbi& found = goal.meta.abi;
   expect_equal(source, "action_codec_id", found.action_codec_id, expect.abi.action_codec_id);
-  expect_equal(source, "frames_per_step", found.frames_per_step, expect.abi.frames_per_step);
-  expect_equal(source, "release_after_frames", found.release_after_frames, expect.abi.release_after_frames);
+  expect_equal(source, "frames_per_step", found.schedule.frames_per_step, expect.abi.schedule.frames_per_step);
+  expect_equal(source, "release_after_frames", found.schedule.release_after_frames,
+               expect.abi.schedule.release_after_frames);
   expect_equal(source, "stack_k", found.stack_k, expect.abi.stack_k);
   expect_equal(source, "downsample_h", found.downsample_h, expect.abi.downsample_h);
   expect_equal(source, "downsample_w", found.downsample_w, expect.abi.downsample_w);
@@ -97,10 +98,10 @@ void write_goal_template(const std::filesystem::path& goal_dir, const GoalTempla
                                {"dist_metric", meta.abi.dist_metric},
                                {"downsample_h", meta.abi.downsample_h},
                                {"downsample_w", meta.abi.downsample_w},
-                               {"frames_per_step", meta.abi.frames_per_step},
+                               {"frames_per_step", meta.abi.schedule.frames_per_step},
                                {"k_consecutive", meta.k_consecutive},
                                {"pipeline_version", meta.pipeline_version},
-                               {"release_after_frames", meta.abi.release_after_frames},
+                               {"release_after_frames", meta.abi.schedule.release_after_frames},
                                {"rom_path", meta.rom_path},
                                {"rom_sha256", meta.rom_sha256},
                                {"schema_version", meta.schema_version},

@@ -8,11 +8,7 @@ namespace dreamer {
 void TaskAbi::validate() const {
   if (action_codec_id != "pokemonred_puffer_v1")
     throw ConfigError("action_codec_id", "unknown codec '" + action_codec_id + "' (known: pokemonred_puffer_v1)");
-  if (frames_per_step < 1 || frames_per_step > 600)
-    throw ConfigError("frames_per_step", "must be in [1, 600], got " + std::to_string(frames_per_step));
-  if (release_after_frames < 1 || release_after_frames > frames_per_step)
-    throw ConfigError("release_after_frames",
-                      "must be in [1, frames_per_step], got " + std::to_string(release_after_frames));
+  schedule.validate();
   if (stack_k != 1) throw ConfigError("stack_k", "only 1 is supported, got " + std::to_string(stack_k));
   if (downsample_h != 72 || downsample_w != 80)
     throw ConfigError("downsample_h/downsample_w", "must be 72 x 80 (packed2), got " + std::to_string(downsample_h) +
@@ -38,8 +34,8 @@ StageList load_rl_stages(const std::filesystem::path& path) {
   const auto abi = json_field<nlohmann::json>(root, "abi", source);
   const std::string abi_source = source + " abi";
   list.abi.action_codec_id = json_field<std::string>(abi, "action_codec_id", abi_source);
-  list.abi.frames_per_step = json_field<int>(abi, "frames_per_step", abi_source);
-  list.abi.release_after_frames = json_field<int>(abi, "release_after_frames", abi_source);
+  list.abi.schedule.frames_per_step = json_field<int>(abi, "frames_per_step", abi_source);
+  list.abi.schedule.release_after_frames = json_field<int>(abi, "release_after_frames", abi_source);
   list.abi.stack_k = json_field<int>(abi, "stack_k", abi_source);
   list.abi.downsample_h = json_field<int>(abi, "downsample_h", abi_source);
   list.abi.downsample_w = json_field<int>(abi, "downsample_w", abi_source);

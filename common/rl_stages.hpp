@@ -17,12 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "common/step_schedule.hpp"
+
 namespace dreamer {
 
 struct TaskAbi {
   std::string action_codec_id = "pokemonred_puffer_v1";
-  int frames_per_step = 24;
-  int release_after_frames = 8;
+  StepSchedule schedule;  // "frames_per_step", "release_after_frames"
   int stack_k = 1;
   int downsample_h = 72;
   int downsample_w = 80;

@@ -490,11 +490,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"none", "random"}))
       ->capture_default_str();
   gb->add_option("--seed", gb_args.seed, "seed of the random buttons")->capture_default_str();
-  gb->add_option("--frames-per-step", gb_args.frames_per_step, "frames per step (the env's schedule)")
+  gb->add_option("--frames-per-step", gb_args.schedule.frames_per_step, "frames per step (the env's schedule)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  gb->add_option("--release-after", gb_args.release_after, "frames the step's button is held")
-      ->check(CLI::NonNegativeNumber)
+  gb->add_option("--release-after", gb_args.schedule.release_after_frames, "frames the step's button is held")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_bench")) return *status;
   try {

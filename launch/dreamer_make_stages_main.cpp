@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Builds the stage folders (start states, goal templates) of the project's own tasks."};
   std::string roms_dir;
   std::string out_dir;
-  dreamer::env::StepSchedule schedule;
+  dreamer::StepSchedule schedule;
   app.add_option("--roms", roms_dir, "Folder with static_screen.gb and exit_room.gb")->required();
   app.add_option("--out", out_dir,
                  "Folder that receives rl_static_screen/, rl_exit_room/, rl_exit_room_near/ and rl_exit_room_door/")

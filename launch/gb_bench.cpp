@@ -74,12 +74,12 @@ nlohmann::json bench_ours(const std::filesystem::path& path, const GbBenchArgs& 
   const gb::Counters& counters = console->counters;
   const auto start = Clock::now();
   for (int frame = 0; frame < args.frames; ++frame) {
-    const int step_frame = frame % args.frames_per_step;
+    const int step_frame = frame % args.schedule.frames_per_step;
     if (args.buttons == "random" && step_frame == 0) {
       step_buttons = env::action_buttons(static_cast<std::uint8_t>(action(random)));
     }
-    if (step_frame == 0 || step_frame == args.release_after) {
-      gb::set_buttons(*console, step_frame < args.release_after ? step_buttons : 0);
+    if (step_frame == 0 || step_frame == args.schedule.release_after_frames) {
+      gb::set_buttons(*console, step_frame < args.schedule.release_after_frames ? step_buttons : 0);
     }
     const std::uint64_t instructions = counters.instructions;
     const std::uint64_t halt_skipped = counters.halt_skipped;
@@ -93,7 +93,7 @@ nlohmann::json bench_ours(const std::filesystem::path& path, const GbBenchArgs& 
       {"instructions_per_s", static_cast<double>(counters.instructions) / seconds},
       {"halt_fast_forward_share", static_cast<double>(counters.halt_skipped) / static_cast<double>(counters.cycles)},
       {"seconds", seconds},
-      {"load", load_figures(frame_instructions, halted_frames, args.frames_per_step)}};
+      {"load", load_figures(frame_instructions, halted_frames, args.schedule.frames_per_step)}};
 }
 
 #if defined(DREAMER_HAS_MGBA)
@@ -116,8 +116,11 @@ nlohmann::json bench_gb(const GbBenchArgs& args) {
     throw Error("dreamer_bench gb: --render must be none, obs or full");
   if (args.buttons != "none" && args.buttons != "random")
     throw Error("dreamer_bench gb: --buttons must be none or random");
-  if (args.frames_per_step <= 0 || args.release_after < 0 || args.release_after > args.frames_per_step)
-    throw Error("dreamer_bench gb: need --frames-per-step > 0 and 0 <= --release-after <= --frames-per-step");
+  try {
+    args.schedule.validate();
+  } catch (const ConfigError& error) {
+    throw Error("dreamer_bench gb --frames-per-step/--release-after: " + std::string(error.what()));
+  }
 #if !defined(DREAMER_HAS_MGBA)
   if (args.mgba) throw Error("dreamer_bench gb: --mgba needs a build with libmgba (libmgba-dev)");
 #endif
@@ -127,8 +130,8 @@ nlohmann::json bench_gb(const GbBenchArgs& args) {
                            {"mgba", args.mgba},
                            {"buttons", args.buttons},
                            {"seed", args.seed},
-                           {"frames_per_step", args.frames_per_step},
-                           {"release_after", args.release_after},
+                           {"frames_per_step", args.schedule.frames_per_step},
+                           {"release_after", args.schedule.release_after_frames},
                            {"roms", nlohmann::json::array()}};
   for (const std::filesystem::path& path : args.roms) {
     nlohmann::json entry = {{"rom", path.string()}, {"ours", bench_ours(path, args)}, {"mgba", nullptr}};

@@ -36,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include "common/step_schedule.hpp"
+
 namespace dreamer {
 
 struct GbBenchArgs {
@@ -45,13 +47,12 @@ struct GbBenchArgs {
   bool mgba = false;             // also time mGBA (needs a build with libmgba)
   std::string buttons = "none";  // none or random
   std::uint32_t seed = 1;        // of the random buttons
-  int frames_per_step = 24;
-  int release_after = 8;  // frames the step's button is held
+  StepSchedule schedule;         // frames per step, frames the step's button is held
 };
 
 // Throws dreamer::Error on a bad argument (buttons not none/random, a step
-// schedule with release_after outside 0..frames_per_step), an unreadable ROM, or `mgba` in a
-// build without libmgba.
+// schedule StepSchedule::validate() refuses), an unreadable ROM, or `mgba` in
+// a build without libmgba.
 nlohmann::json bench_gb(const GbBenchArgs& args);
 
 }  // namespace dreamer

@@ -7,9 +7,7 @@ namespace dreamer {
 void TaskConfig::validate() const {
   if (stage.empty() && rom.empty()) throw ConfigError("task.stage", "give a stage id or a ROM");
   if (max_steps < 0) throw ConfigError("task.max_steps", "must be >= 0 (0: the stage's)");
-  if (frames_per_step < 1) throw ConfigError("task.frames_per_step", "must be >= 1");
-  if (release_after_frames < 0 || release_after_frames > frames_per_step)
-    throw ConfigError("task.release_after_frames", "must be in [0, frames_per_step]");
+  schedule.validate();
 }
 
 void RunConfig::derive_replay_layout() {

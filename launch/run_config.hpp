@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 
+#include "common/step_schedule.hpp"
 #include "learner/dreamer_options.hpp"
 #include "replay/replay_options.hpp"
 
@@ -20,13 +21,13 @@ struct TaskConfig {
   std::string state;                // start state; empty: the stage's
   std::string goal_dir;             // goal folder; empty: the stage's (none for static_screen)
   int max_steps = 0;                // 0: the stage's max_steps
-  int frames_per_step = 24;
-  int release_after_frames = 8;
+  StepSchedule schedule;            // the env step (common/step_schedule.hpp)
 
   template <class Archive>
   void serialize(Archive& archive) {
     archive(CEREAL_NVP(stage), CEREAL_NVP(rom), CEREAL_NVP(state), CEREAL_NVP(goal_dir), CEREAL_NVP(max_steps),
-            CEREAL_NVP(frames_per_step), CEREAL_NVP(release_after_frames));
+            cereal::make_nvp("frames_per_step", schedule.frames_per_step),
+            cereal::make_nvp("release_after_frames", schedule.release_after_frames));
   }
   void validate() const;
 };

@@ -13,8 +13,7 @@ std::filesystem::path own_stages_root() { return std::filesystem::path(DREAMER_S
 
 env::TaskSpec resolve_task(const TaskConfig& task) {
   env::TaskSpec spec;
-  spec.schedule.frames_per_step = task.frames_per_step;
-  spec.schedule.release_after_frames = task.release_after_frames;
+  spec.schedule = task.schedule;
   if (!task.rom.empty()) {
     spec.rom = task.rom;
     spec.start_state = task.state;
@@ -24,6 +23,13 @@ env::TaskSpec resolve_task(const TaskConfig& task) {
   }
   const StageList stages = load_rl_stages(own_stage_list());
   const StageEntry& stage = stages.find(task.stage);
+  // The stages (start states, goal templates) were made with the list's ABI.
+  if (!(task.schedule == stages.abi.schedule))
+    throw ConfigError("task.frames_per_step/release_after_frames",
+                      "stage '" + task.stage + "' is made for " + std::to_string(stages.abi.schedule.frames_per_step) +
+                          " frames per step with the button held " +
+                          std::to_string(stages.abi.schedule.release_after_frames) + " (" + own_stage_list().string() +
+                          " abi); give --rom to step your own ROM another way");
   if (stage.rom.empty()) throw Error("stage '" + task.stage + "' has no ROM of the project's own; give --rom");
   spec.rom = own_roms_dir() / stage.rom;
   spec.start_state = task.state.empty() ? own_stages_root() / stage.start_state : std::filesystem::path(task.state);

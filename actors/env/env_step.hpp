@@ -19,13 +19,9 @@
 #include "actors/gb/emulator.hpp"
 #include "common/host_device.hpp"
 #include "common/packed2.hpp"
+#include "common/step_schedule.hpp"
 
 namespace dreamer::env {
-
-struct StepSchedule {
-  int frames_per_step = 24;
-  int release_after_frames = 8;
-};
 
 // Where episodes restart: a console snapshot and the observation it shows.
 struct ResetPoint {

@@ -76,8 +76,7 @@ void build_exit_room_stage(const std::filesystem::path& rom_path, const std::fil
   GoalTemplate goal;
   goal.shades.resize(packed2::kPixelsPerFrame);
   packed2::unpack_frame(packed.data(), goal.shades.data());
-  goal.meta.abi.frames_per_step = schedule.frames_per_step;
-  goal.meta.abi.release_after_frames = schedule.release_after_frames;
+  goal.meta.abi.schedule = schedule;
   goal.meta.tau = 0.05;
   goal.meta.k_consecutive = 4;
   goal.meta.rom_path = rom_path.filename().string();

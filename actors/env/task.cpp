@@ -8,10 +8,7 @@ namespace dreamer::env {
 
 Task Task::load(const TaskSpec& spec) {
   if (spec.max_steps < 1) throw ConfigError("max_steps", "must be >= 1");
-  if (spec.schedule.frames_per_step < 1)
-    throw ConfigError("frames_per_step", "must be >= 1, got " + std::to_string(spec.schedule.frames_per_step));
-  if (spec.schedule.release_after_frames < 0 || spec.schedule.release_after_frames > spec.schedule.frames_per_step)
-    throw ConfigError("release_after_frames", "must be in [0, frames_per_step]");
+  spec.schedule.validate();
 
   const std::vector<std::uint8_t> rom_bytes = gb::read_rom_file(spec.rom);
   Task task(gb::Rom(rom_bytes, spec.rom.string()));
@@ -31,8 +28,7 @@ Task Task::load(const TaskSpec& spec) {
 
   if (!spec.goal_dir.empty()) {
     GoalExpectations expect;
-    expect.abi.frames_per_step = spec.schedule.frames_per_step;
-    expect.abi.release_after_frames = spec.schedule.release_after_frames;
+    expect.abi.schedule = spec.schedule;
     if (spec.check_goal_rom_sha) expect.rom_sha256 = task.rom_sha256_;
     const GoalTemplate goal = load_goal_template(spec.goal_dir, expect);
     task.goal_.tau = static_cast<float>(goal.meta.tau);

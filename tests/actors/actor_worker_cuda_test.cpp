@@ -25,7 +25,7 @@ constexpr int kStride = 4;
 
 env::Task exit_room_task() {
   const auto stage = std::filesystem::temp_directory_path() / "dreamer_actor_worker_cuda_exit_room";
-  env::build_exit_room_stage(std::filesystem::path(DREAMER_ROMS_DIR) / "exit_room.gb", stage, env::StepSchedule{});
+  env::build_exit_room_stage(std::filesystem::path(DREAMER_ROMS_DIR) / "exit_room.gb", stage, StepSchedule{});
   env::TaskSpec spec;
   spec.rom = std::filesystem::path(DREAMER_ROMS_DIR) / "exit_room.gb";
   spec.start_state = stage / "start.state";

@@ -72,10 +72,10 @@ void expect_refused(const std::filesystem::path& dir, const GoalExpectations& ex
 TEST_F(GoalTemplateTest, RefusesTemplatesMadeForAnotherRunOrGame) {
   write_goal_template(dir_, goal_);
   TaskAbi other_schedule;
-  other_schedule.frames_per_step = 4;
+  other_schedule.schedule.frames_per_step = 4;
   expect_refused(dir_, {other_schedule, std::nullopt, std::nullopt}, "frames_per_step");
   TaskAbi other_release;
-  other_release.release_after_frames = 2;
+  other_release.schedule.release_after_frames = 2;
   expect_refused(dir_, {other_release, std::nullopt, std::nullopt}, "release_after_frames");
   expect_refused(dir_, {TaskAbi{}, std::string(64, 'c'), std::nullopt}, "rom_sha256");
   expect_refused(dir_, {TaskAbi{}, std::nullopt, std::string(64, 'd')}, "state_sha256");

@@ -50,10 +50,10 @@ TEST(GbBench, BadScheduleOrButtonsAreRejected) {
   args.buttons = "sometimes";
   EXPECT_THROW(bench_gb(args), Error);
   args = town_args(24, 1);
-  args.release_after = 25;
+  args.schedule.release_after_frames = 25;
   EXPECT_THROW(bench_gb(args), Error);
   args = town_args(24, 1);
-  args.frames_per_step = 0;
+  args.schedule.frames_per_step = 0;
   EXPECT_THROW(bench_gb(args), Error);
 }
 

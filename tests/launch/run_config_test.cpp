@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config_json.hpp"
+#include "common/error.hpp"
 #include "launch/run_config.hpp"
+#include "launch/run_setup.hpp"
 
 namespace dreamer {
 namespace {
@@ -45,6 +47,22 @@ TEST(RunConfigJson, OlderConfigWithTheLayoutLoadsAndDerivesItAgain) {
   old["config"]["replay"].update(
       {{"num_streams", 16}, {"writer_groups", 1}, {"batch_size", 64}, {"seq_len", 16}, {"seed", 1}});
   expect_derived_layout(config_from_json<RunConfig>(old.dump(), "old config.json"));
+}
+
+// The project's stages were made with rl_stages.json's ABI: a run of one
+// with another step schedule is refused; a user's own ROM may use any.
+TEST(ResolveTask, StageRunsKeepTheStageListsSchedule) {
+  TaskConfig task;
+  EXPECT_EQ(resolve_task(task).schedule, StepSchedule{});
+  task.schedule.release_after_frames = 4;
+  try {
+    resolve_task(task);
+    ADD_FAILURE() << "a stage run with another schedule was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("rl_stages.json abi"), std::string::npos) << error.what();
+  }
+  task.rom = "my_game.gb";
+  EXPECT_EQ(resolve_task(task).schedule.release_after_frames, 4);
 }
 
 }  // namespace
