@@ -9,6 +9,11 @@
 #             differ (gradient all-reduce) are compiled.
 #   tsan      DREAMER_TSAN=ON: the replay tests (writers, samplers, limiter)
 #             under ThreadSanitizer.
+#   fuzz      DREAMER_FUZZ=ON with clang: every loader's libFuzzer target
+#             (tests/fuzz) under ASan and UBSan, DREAMER_FUZZ_SECONDS (20)
+#             each, from seeds of the tree (ROMs, stages, stage list) and
+#             ../shared (PyBoy states). A crash, leak, UB report or an
+#             exception other than dreamer::Error fails it and names the input.
 #
 #   build_variant.sh <variant> <source dir> <variant build dir> <torch cmake prefix> <shared dir>
 set -euo pipefail
@@ -44,6 +49,36 @@ case "$variant" in
     cmake --build "$build_dir" -j "$jobs" --target replay_tests
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir "$build_dir" -j "$jobs" -L replay \
       --output-on-failure
+    ;;
+  fuzz)
+    CC=clang CXX=clang++ cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDREAMER_FUZZ=ON \
+      -DDREAMER_ENABLE_CUDA=OFF -DDREAMER_WITH_TORCH=OFF -DDREAMER_WERROR=OFF -DDREAMER_SHARED_DIR="$shared_dir" \
+      > "$build_dir.configure.log" 2>&1 || { cat "$build_dir.configure.log"; exit 1; }
+    cmake --build "$build_dir" -j "$jobs" --target fuzzers
+    seeds=$build_dir/fuzz_seeds
+    rm -rf "$seeds" && mkdir -p "$seeds"/{rom,npy,rl_stages,goal_meta,pyboy_state,start_state}
+    "$build_dir/tests/fuzz/fuzz_seeds" "$seeds"
+    cp "$build_dir"/roms/*.gb "$seeds/rom/"
+    cp "$build_dir"/states/*/goal_template.npy "$seeds/npy/" 2>/dev/null || true
+    for meta in "$build_dir"/states/*/goal_template.meta.json; do cp "$meta" "$seeds/goal_meta/$(basename "$(dirname "$meta")").json"; done
+    cp "$source_dir/states/rl_stages.json" "$seeds/rl_stages/"
+    cp "$seeds/snapshot/"* "$seeds/start_state/"
+    if [ -d "$shared_dir/pyboy_states" ]; then
+      find "$shared_dir/pyboy_states" -name '*.state' -size -1M | head -n 8 | xargs -r cp -t "$seeds/pyboy_state/"
+      cp "$seeds/pyboy_state/"* "$seeds/start_state/" 2>/dev/null || true
+    else
+      echo "fuzz: $shared_dir/pyboy_states absent: the PyBoy state targets start from empty input"
+    fi
+    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk; do
+      corpus=$build_dir/fuzz_corpus/$target
+      mkdir -p "$corpus" "$seeds/$target"
+      echo "fuzz_$target: ${DREAMER_FUZZ_SECONDS:-20} s"
+      (cd "$build_dir" && "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="${DREAMER_FUZZ_SECONDS:-20}" \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" "$seeds/$target" > "$build_dir/fuzz_$target.log" 2>&1) \
+        || { tail -n 60 "$build_dir/fuzz_$target.log"; echo "fuzz_$target found a failing input (above)"; exit 1; }
+      grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build_dir/fuzz_$target.log" | tr '\n' ' '
+      echo
+    done
     ;;
   *)
     echo "unknown variant $variant" >&2

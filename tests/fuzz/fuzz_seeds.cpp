@@ -1,0 +1,35 @@
+// Writes seed inputs that no file in the tree provides, one valid example
+// each: a trajectory chunk (2 steps x 2 streams) and a snapshot of the
+// exit-room ROM after power-on and one frame.
+//
+//   fuzz_seeds <folder>   -> <folder>/chunk/chunk.bin, <folder>/snapshot/exit_room.snap
+#include <cstdio>
+#include <filesystem>
+
+#include "actors/gb/emulator.hpp"
+#include "actors/gb/snapshot.hpp"
+#include "common/file_io.hpp"
+#include "replay/trajectory_chunk.hpp"
+#include "tests/fuzz/own_rom.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: fuzz_seeds <folder>\n");
+    return 2;
+  }
+  const std::filesystem::path folder = argv[1];
+  std::filesystem::create_directories(folder / "chunk");
+  std::filesystem::create_directories(folder / "snapshot");
+  dreamer::replay::ChunkHeader header;
+  header.num_streams = 2;
+  header.steps = 2;
+  const dreamer::replay::TrajectoryChunk chunk(header);
+  const auto bytes = chunk.encode();
+  dreamer::write_file_atomic(folder / "chunk" / "chunk.bin", std::string(bytes.begin(), bytes.end()));
+  const dreamer::gb::Rom& rom = dreamer::fuzz::own_rom();
+  dreamer::gb::Console console{};
+  dreamer::gb::power_on(console, rom.view());
+  dreamer::gb::run_frame(console, rom.view(), dreamer::gb::FrameSink{});
+  dreamer::gb::save_snapshot_file(console, folder / "snapshot" / "exit_room.snap");
+  return 0;
+}
