@@ -9,11 +9,12 @@
 #             differ (gradient all-reduce) are compiled.
 #   tsan      DREAMER_TSAN=ON: the replay tests (writers, samplers, limiter)
 #             under ThreadSanitizer.
-#   fuzz      DREAMER_FUZZ=ON with clang: every loader's libFuzzer target
-#             (tests/fuzz) under ASan and UBSan, DREAMER_FUZZ_SECONDS (20)
-#             each, from seeds of the tree (ROMs, stages, stage list) and
-#             ../shared (PyBoy states). A crash, leak, UB report or an
-#             exception other than dreamer::Error fails it and names the input.
+#   sanitizers  clang with ASan and UBSan (DREAMER_FUZZ=ON): every loader's
+#             libFuzzer target (tests/fuzz) for DREAMER_FUZZ_SECONDS (10) each,
+#             from seeds of the tree (ROMs, stages, stage list) and ../shared
+#             (PyBoy states) -- a crash, leak, UB report or an exception other
+#             than dreamer::Error fails it and names the input -- then the
+#             unit suites of common/, replay/, the envs and gates/.
 #
 #   build_variant.sh <variant> <source dir> <variant build dir> <torch cmake prefix> <shared dir>
 set -euo pipefail
@@ -50,11 +51,15 @@ case "$variant" in
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir "$build_dir" -j "$jobs" -L replay \
       --output-on-failure
     ;;
-  fuzz)
+  sanitizers)
     CC=clang CXX=clang++ cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDREAMER_FUZZ=ON \
       -DDREAMER_ENABLE_CUDA=OFF -DDREAMER_WITH_TORCH=OFF -DDREAMER_WERROR=OFF -DDREAMER_SHARED_DIR="$shared_dir" \
       > "$build_dir.configure.log" 2>&1 || { cat "$build_dir.configure.log"; exit 1; }
     cmake --build "$build_dir" -j "$jobs" --target fuzzers
+    # UB stops the run (halt_on_error) except where tests/fuzz/ubsan.supp
+    # names another project's code.
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$source_dir/tests/fuzz/ubsan.supp"
+    export ASAN_OPTIONS=detect_leaks=1
     seeds=$build_dir/fuzz_seeds
     rm -rf "$seeds" && mkdir -p "$seeds"/{rom,npy,rl_stages,goal_meta,pyboy_state,start_state}
     "$build_dir/tests/fuzz/fuzz_seeds" "$seeds"
@@ -72,12 +77,23 @@ case "$variant" in
     for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk; do
       corpus=$build_dir/fuzz_corpus/$target
       mkdir -p "$corpus" "$seeds/$target"
-      echo "fuzz_$target: ${DREAMER_FUZZ_SECONDS:-20} s"
-      (cd "$build_dir" && "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="${DREAMER_FUZZ_SECONDS:-20}" \
+      echo "fuzz_$target: ${DREAMER_FUZZ_SECONDS:-10} s"
+      (cd "$build_dir" && "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="${DREAMER_FUZZ_SECONDS:-10}" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" "$seeds/$target" > "$build_dir/fuzz_$target.log" 2>&1) \
         || { tail -n 60 "$build_dir/fuzz_$target.log"; echo "fuzz_$target found a failing input (above)"; exit 1; }
       grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build_dir/fuzz_$target.log" | tr '\n' ' '
       echo
+    done
+    suites=(common_test common_packed2_test env_batched_env_test env_goal_task_test episode_window_test gates_test)
+    cmake --build "$build_dir" -j "$jobs" --target replay_tests "${suites[@]}"
+    ctest --test-dir "$build_dir" -j "$jobs" --output-on-failure -L replay
+    for suite in "${suites[@]}"; do
+      # common_test starts Open MPI, whose own allocations at exit LeakSanitizer
+      # would report: leaks are checked in every other suite and fuzz target.
+      leaks=1
+      [ "$suite" = common_test ] && leaks=0
+      (cd "$build_dir" && ASAN_OPTIONS=detect_leaks=$leaks \
+        "$(find "$build_dir/tests" -name "$suite" -type f | head -n 1)" --gtest_brief=1) || exit 1
     done
     ;;
   *)
