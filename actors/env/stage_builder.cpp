@@ -51,7 +51,7 @@ void build_static_screen_stage(const std::filesystem::path& rom_path, const std:
                                const StepSchedule& schedule) {
   const gb::Rom rom = gb::load_rom(rom_path);
   std::filesystem::create_directories(stage_dir);
-  gb::save_snapshot_file(warmed_up(rom, schedule, 2), stage_dir / "start.state");
+  gb::save_snapshot_file(warmed_up(rom, schedule, 2), rom, stage_dir / "start.state");
 }
 
 void build_exit_room_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
@@ -64,11 +64,11 @@ void build_exit_room_stage(const std::filesystem::path& rom_path, const std::fil
   std::filesystem::create_directories(stage_dir);
   gb::Console console = warmed_up(rom, schedule, 2);
   for (int move = 0; move < static_cast<int>(path.size()); ++move) {
-    if (move == start_moves) gb::save_snapshot_file(console, stage_dir / "start.state");
+    if (move == start_moves) gb::save_snapshot_file(console, rom, stage_dir / "start.state");
     run_schedule(console, rom.view(), schedule, path[move], nullptr, nullptr);
   }
   const std::filesystem::path goal_source = stage_dir / "goal_source.state";
-  gb::save_snapshot_file(console, goal_source);
+  gb::save_snapshot_file(console, rom, goal_source);
 
   // The goal is what the env observes from the goal source state.
   std::vector<std::uint8_t> packed(packed2::kBytesPerFrame);

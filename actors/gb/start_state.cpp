@@ -17,7 +17,7 @@ Console load_start_state_file(const std::filesystem::path& path, const Rom& rom)
   constexpr char kSnapshotMagic[8] = {'D', 'G', 'B', 'S', 'N', 'A', 'P', '\0'};
   Console console;
   if (bytes.size() >= sizeof(kSnapshotMagic) && std::memcmp(bytes.data(), kSnapshotMagic, 8) == 0) {
-    restore_snapshot(console, bytes);
+    restore_snapshot(console, bytes, rom);
     return console;
   }
   return load_pyboy_state(bytes, rom, path.string());

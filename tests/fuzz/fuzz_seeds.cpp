@@ -30,6 +30,6 @@ int main(int argc, char** argv) {
   dreamer::gb::Console console{};
   dreamer::gb::power_on(console, rom.view());
   dreamer::gb::run_frame(console, rom.view(), dreamer::gb::FrameSink{});
-  dreamer::gb::save_snapshot_file(console, folder / "snapshot" / "exit_room.snap");
+  dreamer::gb::save_snapshot_file(console, rom, folder / "snapshot" / "exit_room.snap");
   return 0;
 }

@@ -7,7 +7,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return dreamer::fuzz::run_loader(data, size, [](std::span<const std::uint8_t> bytes) {
-    (void)dreamer::gb::load_start_state_file(dreamer::fuzz::input_file(bytes, "start.state"),
-                                             dreamer::fuzz::own_rom());
+    (void)dreamer::gb::load_start_state_file(dreamer::fuzz::input_file(bytes, "start.state"), dreamer::fuzz::own_rom());
   });
 }

@@ -324,7 +324,7 @@ TEST(StartState, ProjectSnapshotsAndPyBoyStatesAreBothRecognised) {
   Console changed = from_pyboy;
   changed.cpu.a = 0x42;
   const std::filesystem::path path = std::filesystem::temp_directory_path() / "pyboy_state_test.dgbsnap";
-  save_snapshot_file(changed, path);
+  save_snapshot_file(changed, rom, path);
   const Console from_snapshot = load_start_state_file(path, rom);
   std::filesystem::remove(path);
   EXPECT_EQ(from_snapshot.cpu.a, 0x42);
