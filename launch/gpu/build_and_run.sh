@@ -108,13 +108,14 @@ step_overlap() {
   # The one-process loop (actor thread + learner thread on one GPU) against
   # each side alone, at the same sizes: exit room, 256 CUDA consoles, default
   # preset 64 x 16 with fused Adam and CUDA graphs. Actor alone = the loop
-  # with min-replay above its length (no update runs); learner alone =
+  # with min-replay above what it reaches (no update runs); learner alone =
   # dreamer_bench learner. Then the loop at train ratio 32 (learner-bound)
   # and 2 (actor-bound). launch/overlap_table.py prints the comparison.
   local common="--device cuda --env-backend cuda --preset default --fused-adam --cuda-graphs --envs-per-actor 256"
   common="$common --replay-capacity 1024 --eval-episodes 16 --runs-root $out/runs"
   # shellcheck disable=SC2086
-  $bin/dreamer_learner $common --train-ratio 32 --min-replay 100000000 --total-env-steps 100000000 \
+  # min-replay at its ceiling (capacity x consoles): no update within the budget.
+  $bin/dreamer_learner $common --train-ratio 32 --min-replay 262144 --total-env-steps 100000000 \
     --max-seconds "${OVERLAP_SECONDS:-45}" --output-tag actor_alone || return 1
   $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 50 --fused-adam \
     --cuda-graphs | tee "$out/learner_alone.json" || return 1
