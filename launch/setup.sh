@@ -33,6 +33,7 @@ packages=(
   libopenblas-dev                       # fast CPU BLAS
   libmgba-dev                           # test-only: mGBA as emulator oracle
   slurm-wlm munge                       # test-only: one-node Slurm cluster
+  clang libclang-rt-dev clang-format    # test-only: fuzz/sanitizer variant, format check
 )
 echo "== installing Debian packages"
 $sudo_cmd apt-get update -qq
