@@ -75,7 +75,7 @@ std::vector<nlohmann::json> read_metrics_log(const std::filesystem::path& path) 
     if (line.empty()) continue;
     try {
       records.push_back(nlohmann::json::parse(line));
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
       throw Error(path.string() + ":" + std::to_string(line_number) + ": malformed record: " + error.what());
     }
   }

@@ -252,7 +252,7 @@ Baseline read_baseline(const std::filesystem::path& path) {
   nlohmann::ordered_json root;
   try {
     root = nlohmann::ordered_json::parse(read_file_text(path));
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw Error(path.string() + ": invalid JSON: " + error.what());
   }
   return baseline_from_json(root, path.string());
@@ -269,7 +269,7 @@ nlohmann::ordered_json describe_run_source(const std::filesystem::path& metrics_
   nlohmann::json meta;
   try {
     meta = nlohmann::json::parse(read_file_text(meta_path));
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw Error(meta_path.string() + ": invalid JSON: " + error.what());
   }
   if (!meta.is_object()) throw Error(meta_path.string() + ": must be a JSON object");

@@ -28,7 +28,7 @@ MetricSource load_summary_json(const std::filesystem::path& path) {
   source.path = path.string();
   try {
     source.summary = nlohmann::ordered_json::parse(read_file_text(path));
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw Error(path.string() + ": invalid JSON: " + error.what());
   }
   if (!source.summary.is_object()) throw Error(path.string() + ": a summary must be a JSON object of numbers");

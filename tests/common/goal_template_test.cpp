@@ -100,6 +100,10 @@ TEST_F(GoalTemplateTest, RefusesBadPixelsShapesAndSchemas) {
   json.erase("tau");
   write_file_atomic(dir_ / "goal_template.meta.json", json.dump());
   expect_refused(dir_, {}, "tau");
+  // A number no type holds is a JSON error naming the file, not nlohmann's
+  // out_of_range escaping (a fuzz finding).
+  write_file_atomic(dir_ / "goal_template.meta.json", R"({"tau": 486e812435})");
+  expect_refused(dir_, {}, "goal_template.meta.json");
 }
 
 }  // namespace
