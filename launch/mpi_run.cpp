@@ -320,7 +320,7 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
     const torch::Device device(learner_device(config, layout.learner_index(rank)));
     auto reducer = layout.learners() > 1 ? learner::make_gradient_all_reducer(learners, device) : nullptr;
     learner = std::make_unique<learner::LearnerWorker>(config.model, device, std::move(reducer), learners);
-    if (resume) learner->restore(run.checkpoints());
+    if (resume) resume_learner(*learner, run, layout.learner_index(rank) == 0);
   }
   if (rank == layout.replay_rank()) {
     replay = std::make_unique<replay::ReplayService>(config.replay);

@@ -2,6 +2,8 @@
 
 #include <torch/cuda.h>
 
+#include <cstdio>
+
 #include "common/error.hpp"
 #include "common/rl_stages.hpp"
 
@@ -65,6 +67,15 @@ std::string learner_device(const RunConfig& config, int index) {
   const int gpus = static_cast<int>(torch::cuda::device_count());
   if (gpus == 0) throw Error("--device cuda but this process sees no GPU");
   return "cuda:" + std::to_string(index % gpus);
+}
+
+void resume_learner(learner::LearnerWorker& learner, const RunDirectory& run, bool report) {
+  const std::optional<learner::ResumedCheckpoint> resumed = learner.restore(run.checkpoints());
+  if (!report || !resumed || resumed->skipped.empty()) return;
+  std::string passed_over;
+  for (const std::string& reason : resumed->skipped) passed_over += (passed_over.empty() ? "" : "; ") + reason;
+  std::fprintf(stderr, "dreamer_learner: resuming from %s, the newest checkpoint that loads (passed over: %s)\n",
+               resumed->info.file.filename().c_str(), passed_over.c_str());
 }
 
 }  // namespace dreamer

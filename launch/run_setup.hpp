@@ -7,7 +7,9 @@
 
 #include "actors/actor_worker.hpp"
 #include "actors/env/task.hpp"
+#include "common/run_directory.hpp"
 #include "launch/run_config.hpp"
+#include "learner/learner_worker.hpp"
 
 namespace dreamer {
 
@@ -27,5 +29,10 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
 // GPUs this process sees (learner ranks on one node take one GPU each).
 // Throws dreamer::Error when CUDA is asked for and no GPU is visible.
 std::string learner_device(const RunConfig& config, int index);
+
+// --resume: restores the learner from the run's checkpoints. When `latest`
+// or the newest file is damaged and an older checkpoint was used, `report`
+// prints one line to stderr saying which and why (one rank reports).
+void resume_learner(learner::LearnerWorker& learner, const RunDirectory& run, bool report);
 
 }  // namespace dreamer

@@ -37,7 +37,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   actors::ActorWorkerOptions options = actor_options(config, 0);
   options.cuda_device = device.is_cuda() ? device.index() : 0;  // one process: actor and learner share the GPU
   if (invocation.resume) {
-    learner.restore(run.checkpoints());
+    resume_learner(learner, run, true);
     if (std::filesystem::exists(replay_dump)) replay->load(replay_dump);
     options.initial_env_steps = replay->metrics().inserts;  // where the run stands: the env steps replay holds
   }

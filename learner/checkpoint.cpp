@@ -898,6 +898,40 @@ CheckpointInfo load_checkpoint(const fs::path& file_or_directory, CheckpointStat
   return staged.info;
 }
 
+std::optional<ResumedCheckpoint> load_newest_good_checkpoint(const fs::path& directory, CheckpointState& state,
+                                                             const CheckpointLoadOptions& options) {
+  // Candidates: the file `latest` names, then every ckpt_<n>.h5, newest first.
+  std::vector<fs::path> candidates;
+  ResumedCheckpoint resumed;
+  try {
+    if (std::optional<fs::path> latest = find_latest_checkpoint(directory)) candidates.push_back(*latest);
+  } catch (const Error& e) {
+    resumed.skipped.emplace_back(e.what());
+  }
+  std::vector<std::pair<std::int64_t, fs::path>> numbered;
+  std::error_code listing_error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory, listing_error)) {
+    if (auto steps = checkpoint_steps_of(entry.path().filename().string())) numbered.emplace_back(*steps, entry.path());
+  }
+  std::sort(numbered.rbegin(), numbered.rend());
+  for (const auto& [steps, file] : numbered) {
+    if (candidates.empty() || file != candidates.front()) candidates.push_back(file);
+  }
+  if (candidates.empty()) {
+    if (resumed.skipped.empty()) return std::nullopt;  // a fresh run: nothing saved yet
+    throw Error(resumed.skipped.front() + ", and no ckpt_*.h5 is left in '" + directory.string() + "'");
+  }
+  for (const fs::path& file : candidates) {
+    try {
+      resumed.info = load_checkpoint(file, state, options);
+      return resumed;
+    } catch (const Error& e) {
+      resumed.skipped.emplace_back(e.what());
+    }
+  }
+  throw Error("no checkpoint in '" + directory.string() + "' loads; the newest: " + resumed.skipped.front());
+}
+
 CheckpointConfig read_checkpoint_config(const fs::path& file_or_directory) {
   const fs::path file = resolve_file(file_or_directory);
   CheckpointConfig result;

@@ -102,6 +102,20 @@ std::optional<std::filesystem::path> find_latest_checkpoint(const std::filesyste
 CheckpointInfo load_checkpoint(const std::filesystem::path& file_or_directory, CheckpointState& state,
                                const CheckpointLoadOptions& options = {});
 
+// For --resume: restores `state` from the checkpoint `latest` names, or,
+// when that pointer or file is unreadable (truncated by a crash, a full disk,
+// a copy cut short), from the newest ckpt_<n>.h5 that loads. `skipped` says
+// what was passed over and why, one sentence each, for the caller to print.
+// nullopt when the directory holds neither `latest` nor any ckpt_*.h5 (or
+// does not exist); dreamer::Error when there are checkpoints and none loads.
+struct ResumedCheckpoint {
+  CheckpointInfo info;
+  std::vector<std::string> skipped;
+};
+std::optional<ResumedCheckpoint> load_newest_good_checkpoint(const std::filesystem::path& directory,
+                                                             CheckpointState& state,
+                                                             const CheckpointLoadOptions& options = {});
+
 // The config JSON a checkpoint holds, with its /meta, read without touching
 // any tensor: tools (dreamer_eval) rebuild the model from it before they
 // load_checkpoint(). Checks the schema version; errors as load_checkpoint's.

@@ -118,12 +118,11 @@ std::filesystem::path LearnerWorker::save(const std::filesystem::path& directory
   return save_checkpoint(directory, agent_.counters().updates, state, options);
 }
 
-std::optional<std::map<std::string, std::int64_t>> LearnerWorker::restore(const std::filesystem::path& directory) {
-  if (!find_latest_checkpoint(directory)) return std::nullopt;
+std::optional<ResumedCheckpoint> LearnerWorker::restore(const std::filesystem::path& directory) {
   CheckpointState state = checkpoint_state(agent_);
-  load_checkpoint(directory, state);
-  agent_.counters().updates = state.counters.at("updates");
-  return state.counters;
+  std::optional<ResumedCheckpoint> resumed = load_newest_good_checkpoint(directory, state);
+  if (resumed) agent_.counters().updates = state.counters.at("updates");
+  return resumed;
 }
 
 }  // namespace dreamer::learner

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "learner/checkpoint.hpp"
 #include "learner/dreamer_agent.hpp"
 #include "learner/dreamer_options.hpp"
 #include "learner/gradient_allreduce.hpp"
@@ -60,9 +61,10 @@ class LearnerWorker {
   // Checkpoints hold the agent plus the caller's counters and config.
   std::filesystem::path save(const std::filesystem::path& directory,
                              const std::map<std::string, std::int64_t>& counters, const std::string& config_json);
-  // Restores from `latest` in `directory`; returns the saved counters, or
-  // nullopt when there is no checkpoint yet.
-  std::optional<std::map<std::string, std::int64_t>> restore(const std::filesystem::path& directory);
+  // Restores from `latest` in `directory`, or from the newest checkpoint
+  // that loads when `latest` or its file is damaged (what was passed over is
+  // in the result); nullopt when there is no checkpoint yet.
+  std::optional<ResumedCheckpoint> restore(const std::filesystem::path& directory);
 
  private:
   TrainingBatch to_training_batch(const replay::SampleBatch& batch, const torch::Tensor& device_observations) const;

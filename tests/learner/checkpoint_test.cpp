@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "tests/learner/checkpoint_tiny_learner.hpp"
@@ -255,6 +257,133 @@ TEST_F(CheckpointTest, DirectoryWithoutLatestGivesOneClearError) {
   TinyLearner learner(/*seed=*/999);
   const std::string message = load_error(directory_, learner);
   EXPECT_NE(message.find("has no 'latest' file"), std::string::npos) << message;
+}
+
+// --resume's loader: `latest` when it loads, else the newest file that does.
+class ResumeFallbackTest : public CheckpointTest {
+ protected:
+  // The checkpoint the fallback picks for a fresh learner, or the error.
+  std::optional<ResumedCheckpoint> resume(TinyLearner& learner) {
+    CheckpointState state = learner.checkpoint_state();
+    std::optional<ResumedCheckpoint> resumed = load_newest_good_checkpoint(directory_, state);
+    if (resumed) learner.resume_from(state);
+    return resumed;
+  }
+  static std::string joined(const std::vector<std::string>& reasons) {
+    std::string text;
+    for (const std::string& reason : reasons) text += reason + "|";
+    return text;
+  }
+};
+
+TEST_F(ResumeFallbackTest, IntactLatestIsUsedAndNothingIsSkipped) {
+  save_trained(3);
+  save_trained(8);
+  TinyLearner learner(/*seed=*/999);
+  const std::optional<ResumedCheckpoint> resumed = resume(learner);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_8.h5");
+  EXPECT_TRUE(resumed->skipped.empty()) << joined(resumed->skipped);
+}
+
+TEST_F(ResumeFallbackTest, LatestKeepsPrecedenceOverAHigherNumberedFile) {
+  // A run resumed from an older checkpoint: `latest` names the lower file.
+  save_trained(11);
+  save_trained(4);
+  TinyLearner learner(/*seed=*/999);
+  const std::optional<ResumedCheckpoint> resumed = resume(learner);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_4.h5");
+}
+
+TEST_F(ResumeFallbackTest, TruncatedLatestPointerFallsBackToTheNewestFile) {
+  save_trained(3);
+  save_trained(8);
+  fs::resize_file(directory_ / "latest", 0);
+  TinyLearner learner(/*seed=*/999);
+  const std::optional<ResumedCheckpoint> resumed = resume(learner);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_8.h5");
+  EXPECT_EQ(resumed->info.opt_steps, 8);
+  ASSERT_EQ(resumed->skipped.size(), 1u);
+  EXPECT_NE(resumed->skipped[0].find("does not hold a file name"), std::string::npos) << resumed->skipped[0];
+}
+
+TEST_F(ResumeFallbackTest, PointerCutMidNameFallsBackToTheNewestFile) {
+  save_trained(3);
+  save_trained(8);
+  std::ofstream(directory_ / "latest", std::ios::trunc) << "ckpt_";
+  TinyLearner learner(/*seed=*/999);
+  const std::optional<ResumedCheckpoint> resumed = resume(learner);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_8.h5");
+  ASSERT_EQ(resumed->skipped.size(), 1u);
+  EXPECT_NE(resumed->skipped[0].find("which does not exist"), std::string::npos) << resumed->skipped[0];
+}
+
+TEST_F(ResumeFallbackTest, TruncatedNewestFileFallsBackToThePreviousAndRestoresIt) {
+  save_trained(3);
+  const fs::path newest = save_trained(8);
+  fs::resize_file(newest, fs::file_size(newest) / 2);
+  TinyLearner expected(/*seed=*/1);
+  expected.train(3);
+  TinyLearner learner(/*seed=*/999);
+  const std::optional<ResumedCheckpoint> resumed = resume(learner);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_3.h5");
+  EXPECT_TRUE(torch::equal(learner.flat_parameters(), expected.flat_parameters()));
+  ASSERT_EQ(resumed->skipped.size(), 1u);
+  EXPECT_NE(resumed->skipped[0].find(newest.string()), std::string::npos) << resumed->skipped[0];
+  EXPECT_NE(resumed->skipped[0].find("truncated"), std::string::npos) << resumed->skipped[0];
+}
+
+TEST_F(ResumeFallbackTest, TruncatedPointerAndNewestFileBothFallBack) {
+  save_trained(3);
+  const fs::path newest = save_trained(8);
+  fs::resize_file(newest, 100);
+  fs::resize_file(directory_ / "latest", 3);
+  TinyLearner learner(/*seed=*/999);
+  const std::optional<ResumedCheckpoint> resumed = resume(learner);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_3.h5");
+  EXPECT_EQ(resumed->skipped.size(), 2u) << joined(resumed->skipped);
+}
+
+TEST_F(ResumeFallbackTest, NoCheckpointThatLoadsIsOneErrorNamingTheNewest) {
+  const fs::path older = save_trained(3);
+  const fs::path newest = save_trained(8);
+  fs::resize_file(older, 100);
+  fs::resize_file(newest, 100);
+  TinyLearner learner(/*seed=*/999);
+  const torch::Tensor before = learner.flat_parameters();
+  try {
+    resume(learner);
+    FAIL() << "resumed from truncated checkpoints";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("no checkpoint in '" + directory_.string() + "' loads"), std::string::npos) << message;
+    EXPECT_NE(message.find(newest.string()), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
+}
+
+TEST_F(ResumeFallbackTest, DanglingPointerWithNoFilesLeftIsAnError) {
+  std::ofstream(directory_ / "latest") << "ckpt_8.h5\n";
+  TinyLearner learner(/*seed=*/999);
+  try {
+    resume(learner);
+    FAIL() << "a pointer to nothing was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no ckpt_*.h5 is left"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ResumeFallbackTest, EmptyOrMissingDirectoryIsAFreshRun) {
+  TinyLearner learner(/*seed=*/999);
+  EXPECT_FALSE(resume(learner).has_value());
+  fs::remove_all(directory_);
+  EXPECT_FALSE(resume(learner).has_value());
 }
 
 // Every stored dtype, a 0-d tensor, an empty tensor, a convolution without
