@@ -8,6 +8,9 @@
 // (a missing or mistyped field is an error naming it) and then validates, so a
 // config that reaches the program is always complete and in range.
 #include <cereal/archives/json.hpp>
+// After cereal's archive, which makes rapidjson's assertions throw; this is
+// the rapidjson that archive uses.
+#include <rapidjson/error/en.h>
 
 #include <sstream>
 #include <string>
@@ -32,6 +35,14 @@ std::string config_to_json(const Config& config, const char* root_name = "config
 template <typename Config>
 Config config_from_json(const std::string& text, const std::string& source, const char* root_name = "config") {
   Config config;
+  // cereal reads a document with a syntax error as an empty one, so a cut
+  // file would be reported as a type error: check the syntax first.
+  RAPIDJSON_NAMESPACE::Document syntax;
+  syntax.Parse(text.c_str(), text.size());
+  if (syntax.HasParseError()) {
+    throw Error(source + ": not valid JSON at byte " + std::to_string(syntax.GetErrorOffset()) + ": " +
+                RAPIDJSON_NAMESPACE::GetParseError_En(syntax.GetParseError()));
+  }
   try {
     std::istringstream in(text);
     cereal::JSONInputArchive archive(in);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_make_stages")) return *status;
   try {
+    schedule.validate();  // before any stage folder is written
     const std::filesystem::path roms(roms_dir), out(out_dir);
     dreamer::env::build_static_screen_stage(roms / "static_screen.gb", out / "rl_static_screen", schedule);
     dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room", schedule);

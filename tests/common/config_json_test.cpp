@@ -65,5 +65,19 @@ TEST(ConfigJson, MalformedTextIsOneError) {
                Error);
 }
 
+TEST(ConfigJson, CutTextIsReportedAsASyntaxErrorWithItsPosition) {
+  // A config.json cut short (a full disk, a copy interrupted) is a syntax
+  // error, not "a value of the wrong type".
+  try {
+    config_from_json<SampleOptions>("{\"config\": {\"batch_size\": 4,", "cut.json");
+    FAIL() << "a cut config was read";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind("cut.json: not valid JSON at byte ", 0), 0u) << message;
+    EXPECT_EQ(message.find("wrong JSON type"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace dreamer

@@ -5,9 +5,19 @@
 # stderr that starts with the program's name, dump no core, create no run
 # directory or output, and leave every fixture as it was.
 #
-#   bad_input_corpus.sh BIN_DIR
+#   bad_input_corpus.sh BIN_DIR [MPIRUN...]
+#
+# The fixtures include copies of the exit_room_door stage's start state and
+# goal folder from the build tree, damaged in one way each. Cases under
+# MPIRUN (a wrong MPI world) may print mpirun's own banner besides the
+# program's one line; the banner (between dashed rules) is not counted.
 set -uo pipefail
 bin=$(cd "$1" && pwd)
+shift
+mpirun=("$@")
+stage=$bin/../states/rl_exit_room_door
+[ -f "$stage/goal_template.meta.json" ] || { echo "FAIL: no stage folder $stage (build the stages)"; exit 1; }
+launcher=()
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 failures=0
@@ -24,6 +34,30 @@ make_fixtures() {
   printf '[]\n' >run_array/config.json
   printf '{"config": 5}\n' >run_scalar/config.json
   printf '{"config": {"mode": 3}}\n' >run_field/config.json
+  mkdir -p run_cut && printf '{"config": {' >run_cut/config.json
+  # start states: PyBoy-shaped garbage, empty, a project snapshot cut after its header
+  head -c 4096 /dev/urandom >garbage.state
+  : >empty.state
+  head -c 40 "$stage/start.state" >snap_cut.state
+  cp "$stage/start.state" door_start.state
+  truncate -s 9M big.gb  # over the 8 MiB ROM limit, refused by its size
+  # goal folders, each damaged in one way
+  for goal in goal_ok goal_npy_garbage goal_meta_cut goal_no_npy goal_tau_text goal_npy_cut; do
+    mkdir -p $goal && cp "$stage"/goal_template.* $goal/
+  done
+  head -c 5888 /dev/urandom >goal_npy_garbage/goal_template.npy
+  head -c 200 "$stage/goal_template.meta.json" >goal_meta_cut/goal_template.meta.json
+  rm goal_no_npy/goal_template.npy
+  sed -i 's/"tau": [0-9.]*/"tau": "small"/' goal_tau_text/goal_template.meta.json
+  head -c 1000 "$stage/goal_template.npy" >goal_npy_cut/goal_template.npy
+  # checkpoints: an HDF5 signature and nothing else, `latest` naming nothing, an empty `latest`
+  printf '\211HDF\r\n\032\n' >hdf5_cut.h5
+  mkdir -p ck_dangling ck_empty_latest
+  printf 'ckpt_5.h5\n' >ck_dangling/latest
+  : >ck_empty_latest/latest
+  # metrics and baselines
+  printf 'not json\n{"env_steps": \n' >garbage.jsonl
+  printf '[1, 2]\n' >base_array.json
 }
 
 # case EXPECTED_STATUS PROGRAM ARGS...
@@ -37,8 +71,12 @@ case_() {
   local before
   before=$(find . -type f -o -type d | sort | xargs -I{} sh -c 'test -f "{}" && md5sum "{}" || echo "dir {}"')
   ulimit -c unlimited
-  "$bin/$program" "$@" >stdout.txt 2>stderr.txt
+  "${launcher[@]}" "$bin/$program" "$@" >stdout.txt 2>stderr.txt
   local status=$?
+  # mpirun's own report of the failed job (blocks between dashed rules)
+  if [ ${#launcher[@]} -gt 0 ]; then
+    awk '/^-+$/ {skip = !skip; next} !skip' stderr.txt >../stderr_own.txt && mv ../stderr_own.txt stderr.txt
+  fi
   local problem=""
   [ "$status" -eq "$expected" ] || problem="exit $status, expected $expected"
   local lines
@@ -46,6 +84,8 @@ case_() {
   [ "$lines" -eq 1 ] || problem="$problem; $lines stderr lines"
   head -n 1 stderr.txt | grep -q "^$program" || problem="$problem; stderr does not start with '$program'"
   ls core* >/dev/null 2>&1 && problem="$problem; core dumped"
+  local said
+  said=$(head -n 1 stderr.txt)
   rm -f stdout.txt stderr.txt
   local after
   after=$(find . -type f -o -type d | sort | xargs -I{} sh -c 'test -f "{}" && md5sum "{}" || echo "dir {}"')
@@ -56,6 +96,7 @@ case_() {
     failures=$((failures + 1))
   else
     echo "ok:   $program $*"
+    echo "      -> $said"
   fi
   cd "$scratch" || exit 1
 }
@@ -88,6 +129,18 @@ case_ 2 dreamer_learner --resume run_scalar
 case_ 2 dreamer_learner --resume run_field
 case_ 2 dreamer_learner --resume adir --preset huge
 case_ 2 dreamer_learner --resume adir --total-env-steps 8192
+case_ 2 dreamer_learner --resume run_cut
+case_ 2 dreamer_learner --rom big.gb "${L[@]}"
+# dreamer_learner: start states (PyBoy state, project snapshot) and goal folders
+case_ 2 dreamer_learner --stage exit_room_door --state garbage.state "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --state empty.state "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --state snap_cut.state "${L[@]}"
+case_ 2 dreamer_learner --rom "$bin/../roms/town.gb" --state door_start.state --goal-dir goal_ok "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --goal-dir goal_npy_garbage "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --goal-dir goal_npy_cut "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --goal-dir goal_meta_cut "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --goal-dir goal_no_npy "${L[@]}"
+case_ 2 dreamer_learner --stage exit_room_door --goal-dir goal_tau_text "${L[@]}"
 # dreamer_eval
 case_ 2 dreamer_eval --checkpoint adir
 case_ 2 dreamer_eval --checkpoint bad.json
@@ -97,6 +150,9 @@ case_ 2 dreamer_eval --checkpoint bad.json --episodes 5000
 case_ 2 dreamer_eval --checkpoint bad.json --trajectory adir
 case_ 2 dreamer_eval --checkpoint bad.json --output adir
 case_ 2 dreamer_eval --checkpoint bad.json --output no_folder/summary.json
+case_ 2 dreamer_eval --checkpoint hdf5_cut.h5
+case_ 2 dreamer_eval --checkpoint ck_dangling
+case_ 2 dreamer_eval --checkpoint ck_empty_latest
 # dreamer_gate
 case_ 2 dreamer_gate compare --baseline bad.json --metrics empty.jsonl
 case_ 2 dreamer_gate compare --baseline base.json --metrics empty.jsonl
@@ -104,6 +160,10 @@ case_ 2 dreamer_gate smoke --metrics adir
 case_ 2 dreamer_gate smoke --metrics missing.jsonl
 case_ 2 dreamer_gate capture --metrics bad.json --output out.json
 case_ 2 dreamer_gate run no_such_gate
+case_ 2 dreamer_gate compare --baseline base_array.json --metrics empty.jsonl
+case_ 2 dreamer_gate smoke --metrics garbage.jsonl
+case_ 2 dreamer_gate identical empty.jsonl missing.jsonl
+case_ 2 dreamer_gate plot --metrics missing.jsonl --output out.png
 case_ 2 dreamer_gate
 # dreamer_bench
 case_ 2 dreamer_bench gb --rom bad.gb --frames 10
@@ -112,9 +172,22 @@ case_ 2 dreamer_bench learner --iterations 0
 case_ 2 dreamer_bench learner --batch 0
 case_ 2 dreamer_bench env --steps 0
 case_ 2 dreamer_bench replay-mpi --chunks -1
+case_ 2 dreamer_bench env --rom bad.gb --steps 1
 # dreamer_make_stages
 case_ 2 dreamer_make_stages
 case_ 2 dreamer_make_stages --roms adir --out out
+case_ 2 dreamer_make_stages --roms "$bin/../roms" --out out --frames-per-step 0
+case_ 2 dreamer_make_stages --roms "$bin/../roms" --out out --release-after-frames 30
+# MPI worlds that do not fit the role layout
+if [ ${#mpirun[@]} -gt 0 ]; then
+  launcher=("${mpirun[@]}" -np 3)
+  case_ 2 dreamer_learner "${L[@]}"
+  launcher=("${mpirun[@]}" -np 4)
+  case_ 2 dreamer_learner --learners 2 "${L[@]}"
+  launcher=()
+else
+  echo "note: no mpirun given, the MPI-world cases were not run"
+fi
 
 echo "$((cases - failures)) of $cases bad-input cases behave"
 [ "$failures" -eq 0 ]
