@@ -22,6 +22,7 @@
 
 #include "common/error.hpp"
 #include "common/hdf5_check.hpp"
+#include "common/hdf5_seal.hpp"
 
 namespace dreamer::learner {
 namespace fs = std::filesystem;
@@ -238,7 +239,14 @@ std::string read_fixed_string(hid_t type, const std::string& what, Read read) {
   if (DREAMER_CHECK_HDF5(H5Tget_class(type)) != H5T_STRING || DREAMER_CHECK_HDF5(H5Tis_variable_str(type)) > 0) {
     throw Error(what + " is not a fixed-length string");
   }
-  std::string text(DREAMER_CHECK_HDF5(H5Tget_size(type)), '\0');
+  const std::size_t length = DREAMER_CHECK_HDF5(H5Tget_size(type));
+  // A damaged file can declare gigabytes; the largest string saved (the
+  // config) is a few KiB.
+  constexpr std::size_t kMaxStringBytes = std::size_t{64} << 20;
+  if (length > kMaxStringBytes) {
+    throw Error(what + " declares " + std::to_string(length) + " bytes, over " + std::to_string(kMaxStringBytes));
+  }
+  std::string text(length, '\0');
   read(text.data());
   return strip_padding(std::move(text));
 }
@@ -553,7 +561,8 @@ void write_checkpoint_file(const fs::path& path, std::int64_t opt_steps, const C
   // every byte has been handed to the OS.
   DREAMER_CHECK_HDF5(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG));
   use_locking_where_supported(access.get());
-  Hid file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get())), H5Fclose);
+  const hdf5::Handle creation = hdf5::seal_creation_properties();
+  Hid file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get())), H5Fclose);
 
   {
     Hid meta = create_group(file.get(), "meta");
@@ -636,8 +645,7 @@ struct Staged {
 Hid open_checkpoint_file(const fs::path& path) {
   if (!fs::exists(path)) throw Error("file does not exist");
   if (!fs::is_regular_file(path)) throw Error("not a regular file");
-  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
-  if (is_hdf5 == 0) throw Error("not an HDF5 file");
+  hdf5::verify_seal(path, "dreamer checkpoint");  // before HDF5 parses anything of it
   Hid access = plist_handle(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_ACCESS)));
   use_locking_where_supported(access.get());
   return Hid(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get())), H5Fclose);
@@ -857,6 +865,7 @@ fs::path save_checkpoint(const fs::path& directory, std::int64_t opt_steps, cons
   try {
     fs::create_directories(directory);
     write_checkpoint_file(temporary, opt_steps, state, options);
+    hdf5::seal_file(temporary);
     fsync_path(temporary, false);
     rename_or_throw(temporary, final_path);
     write_latest_pointer(directory, file_name);

@@ -18,6 +18,7 @@
 #include "common/call_error.hpp"
 #include "common/error.hpp"
 #include "common/hdf5_check.hpp"
+#include "common/hdf5_seal.hpp"
 
 namespace dreamer::replay {
 namespace {
@@ -144,6 +145,11 @@ void fsync_path(const std::filesystem::path& path, int flags) {
 
 // --- reading ---
 
+// Ceiling on the bytes a string attribute or dataset may declare: a config
+// is a few hundred bytes, a sampler's RNG state ~6 KiB. A damaged file can
+// declare gigabytes, which must be refused, not allocated.
+constexpr std::size_t kMaxStringBytes = std::size_t{16} << 20;
+
 bool has_attribute(hid_t object, const char* name) { return DREAMER_CHECK_HDF5(H5Aexists(object, name)) > 0; }
 
 std::string read_string_attribute(hid_t object, const char* name) {
@@ -151,7 +157,11 @@ std::string read_string_attribute(hid_t object, const char* name) {
   Handle type(DREAMER_CHECK_HDF5(H5Aget_type(attribute.get())), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0)
     throw Error(std::string("attribute '") + name + "' is not a fixed-length string");
-  std::string value(H5Tget_size(type.get()), '\0');
+  const std::size_t length = H5Tget_size(type.get());
+  if (length > kMaxStringBytes)
+    throw Error(std::string("attribute '") + name + "' declares " + std::to_string(length) + " bytes, over " +
+                std::to_string(kMaxStringBytes));
+  std::string value(length, '\0');
   DREAMER_CHECK_HDF5(H5Aread(attribute.get(), type.get(), value.data()));
   value.resize(std::strlen(value.c_str()));
   return value;
@@ -214,6 +224,9 @@ std::vector<std::string> read_strings(hid_t file, const char* name) {
   if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0 || dims.size() != 1)
     throw Error(std::string("dataset '") + name + "' is not a 1-D fixed-length string array");
   const std::size_t length = H5Tget_size(type.get());
+  if (length == 0 || dims[0] > kMaxStringBytes / length)
+    throw Error(std::string("dataset '") + name + "' declares " + std::to_string(dims[0]) + " strings of " +
+                std::to_string(length) + " bytes, over " + std::to_string(kMaxStringBytes) + " bytes in all");
   std::vector<char> packed(length * dims[0] + 1, '\0');
   if (dims[0] > 0) DREAMER_CHECK_HDF5(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()));
   std::vector<std::string> values;
@@ -240,7 +253,8 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
   const auto capacity = static_cast<hsize_t>(options.capacity);
   const RingColumns columns = ring.columns();
 
-  Handle file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)), H5Fclose);
+  const hdf5::Handle creation = hdf5::seal_creation_properties();
+  Handle file(DREAMER_CHECK_HDF5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), H5P_DEFAULT)), H5Fclose);
   write_string_attribute(file.get(), "format", kReplayDumpFormat);
   write_attribute(file.get(), "format_version", H5T_NATIVE_INT, kReplayDumpVersion);
   write_string(file.get(), "config", options_json(options));
@@ -293,7 +307,7 @@ void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limi
           const std::vector<SequenceSampler*>& samplers, std::uint8_t* external_observations) {
   std::error_code exists_error;
   if (!std::filesystem::is_regular_file(path, exists_error)) throw Error("no such file");
-  if (DREAMER_CHECK_HDF5(H5Fis_hdf5(path.c_str())) <= 0) throw Error("not an HDF5 file (truncated or foreign?)");
+  hdf5::verify_seal(path, "replay dump");  // before HDF5 parses anything of it
   Handle file(DREAMER_CHECK_HDF5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)), H5Fclose);
   if (!has_attribute(file.get(), "format") || read_string_attribute(file.get(), "format") != kReplayDumpFormat)
     throw Error(std::string("not a replay dump (root attribute 'format' is not '") + kReplayDumpFormat + "')");
@@ -379,6 +393,7 @@ void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
   temporary += ".tmp";
   try {
     save(temporary, ring, limiter, samplers, external_observations);
+    hdf5::seal_file(temporary);
     fsync_path(temporary, O_RDONLY);
     std::filesystem::rename(temporary, path);
     const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");

@@ -1,16 +1,20 @@
 // Writes seed inputs that no file in the tree provides, one valid example
-// each: a trajectory chunk (2 steps x 2 streams) and a snapshot of the
-// exit-room ROM after power-on and one frame.
+// each: a trajectory chunk (2 steps x 2 streams), a snapshot of the
+// exit-room ROM after power-on and one frame, and a replay dump of the small
+// test ring (tests/replay/replay_test_steps.hpp) with written chunks.
 //
-//   fuzz_seeds <folder>   -> <folder>/chunk/chunk.bin, <folder>/snapshot/exit_room.snap
+//   fuzz_seeds <folder>   -> <folder>/chunk/chunk.bin, <folder>/snapshot/exit_room.snap,
+//                            <folder>/replay_dump/replay.h5
 #include <cstdio>
 #include <filesystem>
 
 #include "actors/gb/emulator.hpp"
 #include "actors/gb/snapshot.hpp"
 #include "common/file_io.hpp"
+#include "replay/replay_dump.hpp"
 #include "replay/trajectory_chunk.hpp"
 #include "tests/fuzz/own_rom.hpp"
+#include "tests/replay/replay_test_steps.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -31,5 +35,13 @@ int main(int argc, char** argv) {
   dreamer::gb::power_on(console, rom.view());
   dreamer::gb::run_frame(console, rom.view(), dreamer::gb::FrameSink{});
   dreamer::gb::save_snapshot_file(console, rom, folder / "snapshot" / "exit_room.snap");
+  std::filesystem::create_directories(folder / "replay_dump");
+  const dreamer::replay::ReplayOptions options = dreamer::replay::testing::small_ring_options();
+  dreamer::replay::ReplayRing ring(options);
+  dreamer::replay::testing::write_chunks(ring, 0, 3);
+  dreamer::replay::testing::write_chunks(ring, 1, 5);
+  const dreamer::replay::RateLimiter limiter(options);
+  const dreamer::replay::SequenceSampler sampler(ring, 7);
+  dreamer::replay::save_replay_dump(folder / "replay_dump" / "replay.h5", ring, limiter, {&sampler});
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/hdf5_seal.hpp"
 #include "replay_test_steps.hpp"
 
 namespace dreamer::replay {
@@ -191,6 +192,7 @@ TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
     H5Dclose(dataset);
     H5Sclose(space);
     H5Fclose(file);
+    hdf5::seal_file(path);  // a well-formed file of the wrong shape, as a writer of another layout would make
   }
   ReplayRing target(testing::small_ring_options());
   RateLimiter target_limiter(testing::small_ring_options());

@@ -60,6 +60,7 @@ case "$variant" in
     # names another project's code.
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$source_dir/tests/fuzz/ubsan.supp"
     export ASAN_OPTIONS=detect_leaks=1
+    export LSAN_OPTIONS="suppressions=$source_dir/tests/fuzz/lsan.supp"
     seeds=$build_dir/fuzz_seeds
     rm -rf "$seeds" && mkdir -p "$seeds"/{rom,npy,rl_stages,goal_meta,pyboy_state,start_state}
     "$build_dir/tests/fuzz/fuzz_seeds" "$seeds"
@@ -74,12 +75,13 @@ case "$variant" in
     else
       echo "fuzz: $shared_dir/pyboy_states absent: the PyBoy state targets start from empty input"
     fi
-    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk; do
+    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk replay_dump; do
       corpus=$build_dir/fuzz_corpus/$target
       mkdir -p "$corpus" "$seeds/$target"
       echo "fuzz_$target: ${DREAMER_FUZZ_SECONDS:-10} s"
       (cd "$build_dir" && "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="${DREAMER_FUZZ_SECONDS:-10}" \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" "$seeds/$target" > "$build_dir/fuzz_$target.log" 2>&1) \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" "$seeds/$target" \
+        $(ls -d "$source_dir/tests/fuzz/regressions/$target" 2>/dev/null) > "$build_dir/fuzz_$target.log" 2>&1) \
         || { tail -n 60 "$build_dir/fuzz_$target.log"; echo "fuzz_$target found a failing input (above)"; exit 1; }
       grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build_dir/fuzz_$target.log" | tr '\n' ' '
       echo
