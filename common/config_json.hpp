@@ -8,9 +8,6 @@
 // (a missing or mistyped field is an error naming it) and then validates, so a
 // config that reaches the program is always complete and in range.
 #include <cereal/archives/json.hpp>
-// After cereal's archive, which makes rapidjson's assertions throw; this is
-// the rapidjson that archive uses.
-#include <rapidjson/error/en.h>
 
 #include <sstream>
 #include <string>
@@ -19,6 +16,15 @@
 #include "common/error.hpp"
 
 namespace dreamer {
+
+// The same JSON document as `text`, re-printed by nlohmann::json: keys in
+// their order, every number in its shortest exact form. cereal's reader
+// (rapidjson 1.1.0, full precision) reads numbers such as "0e96" or 300
+// digits with an exponent out of bounds of its power table (found by
+// fuzz_config); re-printed numbers never take that path and read back to the
+// same values. Throws dreamer::Error naming `source` and the byte offset of a
+// syntax error (a cut file), or a number no double holds.
+std::string canonical_json_text(const std::string& text, const std::string& source);
 
 template <typename Config>
 std::string config_to_json(const Config& config, const char* root_name = "config") {
@@ -35,16 +41,11 @@ std::string config_to_json(const Config& config, const char* root_name = "config
 template <typename Config>
 Config config_from_json(const std::string& text, const std::string& source, const char* root_name = "config") {
   Config config;
-  // cereal reads a document with a syntax error as an empty one, so a cut
-  // file would be reported as a type error: check the syntax first.
-  RAPIDJSON_NAMESPACE::Document syntax;
-  syntax.Parse(text.c_str(), text.size());
-  if (syntax.HasParseError()) {
-    throw Error(source + ": not valid JSON at byte " + std::to_string(syntax.GetErrorOffset()) + ": " +
-                RAPIDJSON_NAMESPACE::GetParseError_En(syntax.GetParseError()));
-  }
+  // cereal reads a document with a syntax error as an empty one (a cut file
+  // would be reported as a type error): canonical_json_text checks it first.
+  const std::string canonical = canonical_json_text(text, source);
   try {
-    std::istringstream in(text);
+    std::istringstream in(canonical);
     cereal::JSONInputArchive archive(in);
     archive(cereal::make_nvp(root_name, config));
   } catch (const cereal::Exception& error) {

@@ -79,5 +79,23 @@ TEST(ConfigJson, CutTextIsReportedAsASyntaxErrorWithItsPosition) {
   }
 }
 
+TEST(ConfigJson, NumbersRapidjsonMisreadsReadAsTheirValues) {
+  // rapidjson 1.1.0 (cereal's reader) reads these out of bounds of its
+  // tables; re-printed first, they read exactly.
+  const auto zero_exponent = config_from_json<SampleOptions>(
+      R"({"config": {"batch_size": 4, "learning_rate": 0e96, "device": "cpu"}})", "zero.json");
+  EXPECT_EQ(zero_exponent.learning_rate, 0.0);
+  const std::string long_digits = "3" + std::string(120, '0') + "e-124";
+  const auto long_number = config_from_json<SampleOptions>(
+      R"({"config": {"batch_size": 4, "learning_rate": )" + long_digits + R"(, "device": "cpu"}})", "long.json");
+  EXPECT_EQ(long_number.learning_rate, 3e-4);
+  const auto plain =
+      config_from_json<SampleOptions>(R"({"config": {"batch_size": 4, "learning_rate": 0.1, "device": "cpu"}})", "p");
+  EXPECT_EQ(plain.learning_rate, 0.1);
+  EXPECT_THROW(config_from_json<SampleOptions>(
+                   R"({"config": {"batch_size": 4, "learning_rate": 1e999, "device": "cpu"}})", "huge.json"),
+               Error);
+}
+
 }  // namespace
 }  // namespace dreamer

@@ -1,16 +1,19 @@
 // Writes seed inputs that no file in the tree provides, one valid example
 // each: a trajectory chunk (2 steps x 2 streams), a snapshot of the
 // exit-room ROM after power-on and one frame, and a replay dump of the small
-// test ring (tests/replay/replay_test_steps.hpp) with written chunks.
+// test ring (tests/replay/replay_test_steps.hpp) with written chunks, and
+// a run's config.json with the default settings.
 //
 //   fuzz_seeds <folder>   -> <folder>/chunk/chunk.bin, <folder>/snapshot/exit_room.snap,
-//                            <folder>/replay_dump/replay.h5
+//                            <folder>/replay_dump/replay.h5, <folder>/config/config.json (the defaults)
 #include <cstdio>
 #include <filesystem>
 
 #include "actors/gb/emulator.hpp"
 #include "actors/gb/snapshot.hpp"
+#include "common/config_json.hpp"
 #include "common/file_io.hpp"
+#include "launch/run_config.hpp"
 #include "replay/replay_dump.hpp"
 #include "replay/trajectory_chunk.hpp"
 #include "tests/fuzz/own_rom.hpp"
@@ -43,5 +46,7 @@ int main(int argc, char** argv) {
   const dreamer::replay::RateLimiter limiter(options);
   const dreamer::replay::SequenceSampler sampler(ring, 7);
   dreamer::replay::save_replay_dump(folder / "replay_dump" / "replay.h5", ring, limiter, {&sampler});
+  std::filesystem::create_directories(folder / "config");
+  dreamer::write_file_atomic(folder / "config" / "config.json", dreamer::config_to_json(dreamer::RunConfig{}));
   return 0;
 }

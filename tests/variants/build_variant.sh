@@ -75,7 +75,7 @@ case "$variant" in
     else
       echo "fuzz: $shared_dir/pyboy_states absent: the PyBoy state targets start from empty input"
     fi
-    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk replay_dump; do
+    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk replay_dump config; do
       corpus=$build_dir/fuzz_corpus/$target
       mkdir -p "$corpus" "$seeds/$target"
       echo "fuzz_$target: ${DREAMER_FUZZ_SECONDS:-10} s"
