@@ -1,16 +1,11 @@
 #include "common/hdf5_seal.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-#include <cstring>
 #include <fstream>
-#include <memory>
 #include <string_view>
-#include <vector>
 
 #include "common/error.hpp"
 #include "common/hdf5_check.hpp"
+#include "common/sha256.hpp"
 
 namespace dreamer::hdf5 {
 namespace {
@@ -20,28 +15,9 @@ constexpr std::string_view kHdf5Signature = "\x89HDF\r\n\x1a\n";
 constexpr std::size_t kDigestHex = 64;
 
 // SHA-256 of the file from kSealBytes to its end, as lowercase hex.
-std::string content_digest(std::ifstream& in) {
-  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)
-    throw Error("OpenSSL EVP_DigestInit_ex(sha256) failed");
+std::string content_digest(std::istream& in) {
   in.seekg(static_cast<std::streamoff>(kSealBytes));
-  std::vector<char> buffer(std::size_t{1} << 20);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0 && EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(in.gcount())) != 1)
-      throw Error("OpenSSL EVP_DigestUpdate failed");
-  }
-  if (in.bad()) throw Error("read error while checking the integrity seal");
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1) throw Error("OpenSSL EVP_DigestFinal_ex failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
+  return sha256_stream_hex(in);
 }
 
 // Compares every byte whatever the first difference (digest comparison).
@@ -63,11 +39,10 @@ Handle seal_creation_properties() {
 void seal_file(const std::filesystem::path& path) {
   std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
   if (!file) throw Error("cannot open '" + path.string() + "' to seal it");
-  std::ifstream in(path, std::ios::binary);
-  const std::string digest = content_digest(in);
   std::string block(kSealPrefix);
-  block += digest + "\n";
+  block += content_digest(file) + "\n";
   block.resize(kSealBytes, '\0');
+  file.clear();  // the digest read to the end of the file
   file.seekp(0);
   file.write(block.data(), static_cast<std::streamsize>(block.size()));
   file.close();

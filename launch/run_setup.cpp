@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/rl_stages.hpp"
+#include "learner/learner_worker.hpp"
 
 namespace dreamer {
 

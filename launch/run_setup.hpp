@@ -9,9 +9,11 @@
 #include "actors/env/task.hpp"
 #include "common/run_directory.hpp"
 #include "launch/run_config.hpp"
-#include "learner/learner_worker.hpp"
 
 namespace dreamer {
+namespace learner {
+class LearnerWorker;
+}
 
 // The project's own stages: states/rl_stages.json, ROMs and stage folders
 // built into the build tree. Fixed at build time.

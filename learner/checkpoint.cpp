@@ -424,19 +424,26 @@ std::optional<std::int64_t> checkpoint_steps_of(const std::string& file_name) {
   return std::stoll(digits);
 }
 
+// The ckpt_<n>.h5 files in `directory`, highest n first (none when the
+// directory does not exist).
+std::vector<fs::path> numbered_checkpoints_newest_first(const fs::path& directory) {
+  std::vector<std::pair<std::int64_t, fs::path>> numbered;
+  std::error_code missing;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory, missing)) {
+    if (auto steps = checkpoint_steps_of(entry.path().filename().string())) numbered.emplace_back(*steps, entry.path());
+  }
+  std::sort(numbered.rbegin(), numbered.rend());
+  std::vector<fs::path> files;
+  for (auto& [steps, file] : numbered) files.push_back(std::move(file));
+  return files;
+}
+
 // Deletes all but the keep_last highest-numbered ckpt_*.h5, never the file
 // `latest` names (which may be lower when a run resumed from an older one).
 void delete_old_checkpoints(const fs::path& directory, int keep_last, const fs::path& latest) {
-  std::vector<std::pair<std::int64_t, fs::path>> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
-    if (auto steps = checkpoint_steps_of(entry.path().filename().string())) {
-      files.emplace_back(*steps, entry.path());
-    }
-  }
-  if (files.size() <= static_cast<size_t>(keep_last)) return;
-  std::sort(files.begin(), files.end());
-  for (size_t i = 0; i + static_cast<size_t>(keep_last) < files.size(); ++i) {
-    if (files[i].second != latest) fs::remove(files[i].second);
+  const std::vector<fs::path> files = numbered_checkpoints_newest_first(directory);
+  for (size_t i = static_cast<size_t>(keep_last); i < files.size(); ++i) {
+    if (files[i] != latest) fs::remove(files[i]);
   }
 }
 
@@ -917,13 +924,7 @@ std::optional<ResumedCheckpoint> load_newest_good_checkpoint(const fs::path& dir
   } catch (const Error& e) {
     resumed.skipped.emplace_back(e.what());
   }
-  std::vector<std::pair<std::int64_t, fs::path>> numbered;
-  std::error_code listing_error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory, listing_error)) {
-    if (auto steps = checkpoint_steps_of(entry.path().filename().string())) numbered.emplace_back(*steps, entry.path());
-  }
-  std::sort(numbered.rbegin(), numbered.rend());
-  for (const auto& [steps, file] : numbered) {
+  for (const fs::path& file : numbered_checkpoints_newest_first(directory)) {
     if (candidates.empty() || file != candidates.front()) candidates.push_back(file);
   }
   if (candidates.empty()) {

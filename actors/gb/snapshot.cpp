@@ -23,15 +23,6 @@ std::uint32_t read_u32(const std::uint8_t* p) {
   return value;
 }
 
-// The 32 raw bytes of the ROM image's SHA-256.
-std::array<std::uint8_t, 32> rom_sha256(const Rom& rom) {
-  const std::string hex = sha256_hex(rom.bytes());
-  std::array<std::uint8_t, 32> raw{};
-  for (std::size_t i = 0; i < raw.size(); ++i)
-    raw[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  return raw;
-}
-
 }  // namespace
 
 std::vector<std::uint8_t> save_snapshot(const Console& console, const Rom& rom) {
@@ -41,7 +32,7 @@ std::vector<std::uint8_t> save_snapshot(const Console& console, const Rom& rom) 
   std::memcpy(bytes.data(), kMagic, 8);
   std::memcpy(bytes.data() + 8, &version, 4);
   std::memcpy(bytes.data() + 12, &size, 4);
-  const std::array<std::uint8_t, 32> sha = rom_sha256(rom);
+  const std::array<std::uint8_t, 32> sha = sha256_digest(rom.bytes());
   std::memcpy(bytes.data() + kRomShaAt, sha.data(), sha.size());
   std::memcpy(bytes.data() + kSnapshotHeaderSize, &console, sizeof(Console));
   return bytes;
@@ -60,7 +51,7 @@ void restore_snapshot(Console& console, std::span<const std::uint8_t> bytes, con
     throw Error("snapshot: payload size " + std::to_string(size) + " at offset 12 (file " +
                 std::to_string(bytes.size()) + " bytes), expected " + std::to_string(sizeof(Console)));
   }
-  if (std::memcmp(bytes.data() + kRomShaAt, rom_sha256(rom).data(), 32) != 0)
+  if (std::memcmp(bytes.data() + kRomShaAt, sha256_digest(rom.bytes()).data(), 32) != 0)
     throw Error("snapshot: made with another ROM image than '" + rom.title() +
                 "' (ROM SHA-256 at offset 16 differs): start states belong to the game they were saved from");
   Console loaded;
