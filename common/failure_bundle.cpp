@@ -52,7 +52,7 @@ std::filesystem::path write_failure_bundle(const std::filesystem::path& failures
     hdf5::Handle file = hdf5::create_file(temp / "tensors.h5");
     for (const BundleTensor& tensor : report.tensors)
       hdf5::write_dataset(file.get(), tensor.name, tensor.type, tensor.shape, tensor.data);
-    file.reset();
+    file.close();
 
     for (const auto& entry : std::filesystem::directory_iterator(temp)) fsync_path(entry.path());
     fsync_path(temp);

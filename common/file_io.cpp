@@ -69,21 +69,27 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw_io("cannot create", temp);
   try {
-    write_all(fd, contents, temp);
-    if (::fsync(fd) != 0) throw_io("cannot fsync", temp);
+    try {
+      write_all(fd, contents, temp);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0) throw_io("cannot close", temp);
+    publish_file(temp, path);
   } catch (...) {
-    ::close(fd);
-    std::filesystem::remove(temp);
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
     throw;
   }
-  ::close(fd);
+}
+
+void publish_file(const std::filesystem::path& temporary, const std::filesystem::path& target) {
+  fsync_path(temporary);
   std::error_code error;
-  std::filesystem::rename(temp, path, error);
-  if (error) {
-    std::filesystem::remove(temp);
-    throw Error("cannot rename '" + temp.string() + "' to '" + path.string() + "': " + error.message());
-  }
-  fsync_path(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+  std::filesystem::rename(temporary, target, error);
+  if (error) throw Error("cannot rename '" + temporary.string() + "' to '" + target.string() + "': " + error.message());
+  fsync_path(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."));
 }
 
 }  // namespace dreamer

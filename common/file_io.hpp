@@ -17,6 +17,12 @@ std::string read_file_text(const std::filesystem::path& path);
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
+// The last steps of that pattern for a temporary file already written and
+// closed: fsync it, rename it over `target`, fsync the directory. Throws
+// dreamer::Error naming the path that failed; the temporary file is left for
+// the caller to remove.
+void publish_file(const std::filesystem::path& temporary, const std::filesystem::path& target);
+
 // fsync on a file or directory (directories: makes a rename durable).
 void fsync_path(const std::filesystem::path& path);
 

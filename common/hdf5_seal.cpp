@@ -31,7 +31,7 @@ bool same_digest(std::string_view a, std::string_view b) {
 }  // namespace
 
 Handle seal_creation_properties() {
-  Handle properties(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_CREATE)));
+  Handle properties(DREAMER_CHECK_HDF5(H5Pcreate(H5P_FILE_CREATE)), H5Pclose);
   DREAMER_CHECK_HDF5(H5Pset_userblock(properties.get(), kSealBytes));
   return properties;
 }

@@ -50,11 +50,11 @@ TEST_F(FailureBundleTest, HoldsEveryPartAndTheTensorsReadBack) {
 
   hdf5::Handle file = hdf5::open_file_read_only(bundle / "tensors.h5");
   float rewards[6] = {};
-  hdf5::read_dataset(file.get(), "batch/reward", hdf5::ElementType::kFloat32, rewards, 6);
+  hdf5::read_dataset(file.get(), "batch/reward", hdf5::ElementType::kFloat32, {2, 3}, rewards);
   EXPECT_EQ(rewards[5], 5.f);
   EXPECT_EQ(hdf5::dataset_shape(file.get(), "batch/reward"), (std::vector<hsize_t>{2, 3}));
   std::int64_t actions[2] = {};
-  hdf5::read_dataset(file.get(), "batch/action", hdf5::ElementType::kInt64, actions, 2);
+  hdf5::read_dataset(file.get(), "batch/action", hdf5::ElementType::kInt64, {2}, actions);
   EXPECT_EQ(actions[0], 7);
 }
 

@@ -29,9 +29,10 @@ class Hdf5Seal : public ::testing::Test {
     const fs::path path = directory_ / "sealed.h5";
     {
       const Handle creation = seal_creation_properties();
-      Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), H5P_DEFAULT));
+      Handle file = create_file(path, creation.get());
       const std::vector<std::int64_t> values(1000, 7);
       write_dataset(file.get(), "values", ElementType::kInt64, {values.size()}, values.data());
+      file.close();
     }
     seal_file(path);
     return path;

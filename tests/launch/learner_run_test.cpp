@@ -215,7 +215,7 @@ TEST_F(LearnerRun, NonFiniteUpdateWritesAFailureBundleWhoseReproFailsTheSameWay)
   EXPECT_EQ(hdf5::dataset_shape(file.get(), "batch/observations"), (std::vector<hsize_t>{4, 8, 72, 20}));
   ASSERT_EQ(hdf5::dataset_shape(file.get(), "batch/reward"), (std::vector<hsize_t>{4, 8}));
   std::vector<float> rewards(32);
-  hdf5::read_dataset(file.get(), "batch/reward", hdf5::ElementType::kFloat32, rewards.data(), rewards.size());
+  hdf5::read_dataset(file.get(), "batch/reward", hdf5::ElementType::kFloat32, {4, 8}, rewards.data());
   EXPECT_TRUE(std::isnan(rewards[0]));
   for (std::size_t i = 1; i < rewards.size(); ++i) EXPECT_TRUE(std::isfinite(rewards[i])) << i;
   file.reset();

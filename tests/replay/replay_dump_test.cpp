@@ -200,7 +200,7 @@ TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
     load_replay_dump(path, target, target_limiter, {});
     FAIL() << "a [4, 39] stamp dataset was accepted";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("dataset 'stamp' has shape [4, 39], expected [4, 40]"), std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("dataset '/stamp' has shape [4, 39], expected [4, 40]"), std::string::npos)
         << error.what();
   }
   EXPECT_EQ(target.fence(0).committed_steps(), 0u);
