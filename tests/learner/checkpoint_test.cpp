@@ -235,7 +235,8 @@ TEST_F(CheckpointTest, WrongShapeGivesOneClearErrorAndChangesNothing) {
   const torch::Tensor before = learner.flat_parameters();
   const std::string message = load_error(file, learner);
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;
-  EXPECT_NE(message.find("dataset '/modules/model/3.weight' has shape [3, 16], expected [2, 16]"), std::string::npos) << message;
+  EXPECT_NE(message.find("dataset '/modules/model/3.weight' has shape [3, 16], expected [2, 16]"), std::string::npos)
+      << message;
   EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
 }
 
