@@ -26,6 +26,7 @@ double now_seconds() {
 }
 
 replay::ChunkHeader chunk_header(const ActorWorkerOptions& options) {
+  DREAMER_ASSERT(options.commit_stride >= 1, "ActorWorkerOptions::commit_stride is required (the run's replay value)");
   replay::ChunkHeader header;
   header.actor = options.actor_index;
   header.first_stream = options.actor_index * options.num_envs;

@@ -58,7 +58,7 @@ std::vector<std::uint8_t> flatten_weights(const std::vector<at::Tensor>& weights
 struct ActorWorkerOptions {
   int actor_index = 0;
   int num_envs = 8;
-  int commit_stride = 8;
+  int commit_stride = 0;  // required: the run's ReplayOptions::commit_stride
   int env_threads = 1;
   env::Backend backend = env::Backend::kCpu;
   int cuda_device = 0;  // the GPU of the CUDA backend (env and Player)

@@ -144,21 +144,9 @@ std::string flag_beside_resume(const CLI::App& app) {
   return "";
 }
 
-// Defaults sized for the tiny preset's CPU runs; every value is a flag.
-RunConfig default_config() {
-  RunConfig config;
-  config.replay.capacity = 4096;
-  config.replay.commit_stride = 4;
-  config.replay.safety_margin = 8;
-  config.replay.train_ratio = 16.0;
-  config.replay.min_size_to_sample = 256;
-  config.replay.max_samplers = 2;
-  return config;
-}
-
 RunConfig build_config(CommandLine& line) {
   RunConfig config = line.config;
-  const RunConfig defaults = default_config();
+  const replay::ReplayOptions defaults;
   config.preset = line.preset;
   config.model = learner::DreamerOptions::preset(line.preset);
   if (line.model_lr) config.model.train.model_lr = *line.model_lr;
@@ -170,14 +158,14 @@ RunConfig build_config(CommandLine& line) {
     config.task.stage = line.stage;
   else if (config.standing_still())
     config.task.stage = "static_screen";
-  config.replay.safety_margin = defaults.replay.safety_margin;
+  config.replay.safety_margin = defaults.safety_margin;
   // The limiter's tolerance: twice the smallest window that lets one side
   // always proceed (one update plus one chunk's worth of owed replay), so the
   // observed train ratio stays close to its target even in short runs.
   config.replay.error_buffer =
       static_cast<double>(config.model.train.batch_size) * config.model.train.seq_len +
       static_cast<double>(config.replay.commit_stride) * config.envs_per_actor * config.replay.train_ratio;
-  config.replay.max_samplers = defaults.replay.max_samplers;
+  config.replay.max_samplers = defaults.max_samplers;
   config.derive_replay_layout();
   config.validate();
   return config;
@@ -337,7 +325,6 @@ int run(int argc, char** argv, CommandLine& line) {
 
 int main(int argc, char** argv) {
   dreamer::CommandLine line;
-  line.config = dreamer::default_config();
   CLI::App app{
       "Trains a Dreamer v3 agent on a Game Boy task (one rank: every role in-process; 2 + A + L ranks: "
       "gate, replay, A actors, L learners)."};

@@ -16,6 +16,8 @@
 
 namespace dreamer::replay {
 
+// The defaults are those of a dreamer_learner run without flags (the tiny
+// preset's CPU runs); every value is a flag or a config.json field.
 struct ReplayOptions {
   // Env streams in the ring (all actors' envs together).
   int num_streams = 16;
@@ -23,21 +25,24 @@ struct ReplayOptions {
   // consecutive streams and publishes its own commit index.
   int writer_groups = 1;
   // Steps kept per stream (the ring wraps after this many).
-  std::int64_t capacity = 16384;
-  // Steps per stream in one committed chunk. Must be <= seq_len / 2.
-  int commit_stride = 32;
+  std::int64_t capacity = 4096;
+  // Steps per stream in one committed chunk. Must be <= seq_len / 2. The
+  // one default of the project: actors and runs take it from here.
+  int commit_stride = 4;
   // Extra steps, beyond the chunk being written, that samplers keep away
   // from at the old end of the ring (slack for slow samplers).
-  int safety_margin = 64;
+  int safety_margin = 8;
   // Sequence length and batch size of one sample (one learner update).
-  int seq_len = 64;
-  int batch_size = 16;
+  // A run derives both from the model's TrainOptions (RunConfig), whose
+  // defaults these are.
+  int seq_len = 16;
+  int batch_size = 64;
   // Samplers that may read at the same time (each holds one reader slot).
-  int max_samplers = 8;
+  int max_samplers = 2;
   // Rate limiter: replayed steps per inserted env step (official train ratio).
-  double train_ratio = 32.0;
+  double train_ratio = 16.0;
   // Inserted env steps (all streams) before the first sample is allowed.
-  std::int64_t min_size_to_sample = 4096;
+  std::int64_t min_size_to_sample = 256;
   // Tolerance around the target, in replayed steps, on each side.
   double error_buffer = 16384.0;
   // Base seed of the samplers' random number generators (each
