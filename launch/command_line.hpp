@@ -7,8 +7,25 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
+
+#include "launch/run_config.hpp"
 
 namespace dreamer {
+
+// Binds --device / --env-backend style options: the names cpu and cuda into
+// a Device; any other name is "<flag>: must be cpu or cuda, got 'x'".
+inline CLI::Option* add_device_option(CLI::App& app, const std::string& flag, Device& device, const std::string& help) {
+  const CLI::Validator names(
+      [](std::string& name) -> std::string {
+        const auto found = device_names().find(name);
+        if (found == device_names().end()) return "must be cpu or cuda, got '" + name + "'";
+        name = std::to_string(static_cast<int>(found->second));
+        return "";
+      },
+      "");
+  return app.add_option(flag, device, help)->transform(names)->type_name("cpu|cuda")->default_str(device_name(device));
+}
 
 // nullopt when `argv` parsed; otherwise the exit status main returns.
 inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, const char* program) {

@@ -65,7 +65,7 @@ namespace {
 using Clock = BenchClock;
 
 struct EnvBenchArgs {
-  std::string backend = "cpu";
+  Device backend = Device::kCpu;
   std::vector<int> envs = {64, 256};
   int steps = 20;
   int threads = 0;
@@ -88,9 +88,9 @@ env::TaskSpec task_spec_for(const std::string& rom) {
 nlohmann::json bench_env(const EnvBenchArgs& args) {
   const env::TaskSpec spec = task_spec_for(args.rom);
   const env::Task task = env::Task::load(spec);
-  const bool cuda = args.backend == "cuda";
+  const bool cuda = args.backend == Device::kCuda;
   nlohmann::json result = {{"mode", "env"},
-                           {"backend", args.backend},
+                           {"backend", device_name(args.backend)},
                            {"rom", spec.rom.filename().string()},
                            {"frames_per_step", task.schedule().frames_per_step},
                            {"runs", nlohmann::json::array()}};
@@ -148,7 +148,7 @@ nlohmann::json bench_env(const EnvBenchArgs& args) {
 }
 
 struct LearnerBenchArgs {
-  std::string device = "cpu";
+  Device device = Device::kCpu;
   std::string preset = "tiny";
   int batch = 0;
   int seq = 0;
@@ -302,7 +302,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   options.train.autocast_bf16 = args.bf16;
   options.train.fused_adam = args.fused_adam;
   options.train.cuda_graphs = args.cuda_graphs;
-  const torch::Device device = args.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  const torch::Device device = args.device == Device::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   torch::manual_seed(1);
   learner::DreamerAgent agent(options, device);
   const int b = options.train.batch_size, t = options.train.seq_len;
@@ -344,7 +344,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   // Last: its extra optimizer steps move the weights and the Adam state.
   const nlohmann::json op_counts = args.count_ops ? count_update_ops(agent, batch) : nlohmann::json();
   nlohmann::json result = {{"mode", "learner"},
-                           {"device", args.device},
+                           {"device", device_name(args.device)},
                            {"preset", args.preset},
                            {"batch", b},
                            {"seq_len", t},
@@ -455,14 +455,14 @@ int main(int argc, char** argv) {
   app.add_option("--jsonl", jsonl, "also append the result as one JSON line to this file (gates, baselines)");
   dreamer::EnvBenchArgs env_args;
   auto* env = app.add_subcommand("env", "batched environment env steps/s and frames/s");
-  env->add_option("--backend", env_args.backend, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  add_device_option(*env, "--backend", env_args.backend, "Where the consoles run");
   env->add_option("--envs", env_args.envs, "env counts")->delimiter(',')->check(CLI::Range(1, 1 << 20));
   env->add_option("--steps", env_args.steps, "timed steps per env count")->check(CLI::Range(1, 1000000));
   env->add_option("--threads", env_args.threads, "CPU worker threads (0: all cores)");
   env->add_option("--rom", env_args.rom, "stage id (exit_room, static_screen) or a .gb path");
   dreamer::LearnerBenchArgs learner_args;
   auto* learner = app.add_subcommand("learner", "ms per full update");
-  learner->add_option("--device", learner_args.device)->check(CLI::IsMember({"cpu", "cuda"}));
+  add_device_option(*learner, "--device", learner_args.device, "Where the learner trains");
   learner->add_option("--preset", learner_args.preset);
   learner->add_option("--batch", learner_args.batch)->check(CLI::Range(1, 4096));
   learner->add_option("--seq", learner_args.seq)->check(CLI::Range(2, 4096));

@@ -45,7 +45,7 @@ struct CommandLine {
   bool greedy = false;
   std::string trajectory;
   std::string output;
-  std::string device = "cpu";
+  Device device = Device::kCpu;
   std::uint64_t seed = 1;
   std::string gif;
   int env_threads = 1;
@@ -128,9 +128,7 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_flag("--greedy", line.greedy, "Act greedily (argmax) instead of sampling from the policy");
   app.add_option("--trajectory", line.trajectory, "Write every step as one JSON line to this file (JSONL)");
   app.add_option("--output", line.output, "Also write the summary JSON to this file (it always goes to stdout)");
-  app.add_option("--device", line.device, "Where the policy network runs: cpu or cuda (envs always run on CPU)")
-      ->check(CLI::IsMember({"cpu", "cuda"}))
-      ->capture_default_str();
+  add_device_option(app, "--device", line.device, "Where the policy network runs (envs always run on CPU)");
   app.add_option("--seed", line.seed, "Seed of the policy's action sampling")->capture_default_str();
   app.add_option("--gif", line.gif, "Write the best-return episode as an animated GIF (what the agent saw)");
   app.add_option("--env-threads", line.env_threads, "CPU worker threads stepping the envs (0: all cores)")

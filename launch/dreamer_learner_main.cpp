@@ -69,11 +69,9 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--max-steps", c.task.max_steps, "Episode length limit (0: the stage's)")->capture_default_str();
   app.add_option("--output-tag", c.output_tag, "Tag in the run directory's name")->capture_default_str();
   app.add_option("--runs-root", c.runs_root, "Where run directories are created")->capture_default_str();
-  app.add_option("--device", c.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-  app.add_option("--env-backend", c.env_backend,
-                 "where actors run consoles and Player: cpu or cuda (needs --device cuda)")
-      ->check(CLI::IsMember({"cpu", "cuda"}))
-      ->capture_default_str();
+  add_device_option(app, "--device", c.device, "Where the learner trains");
+  add_device_option(app, "--env-backend", c.env_backend,
+                    "Where actors run consoles and Player (cuda needs --device cuda)");
   app.add_option("--preset", line.preset, "Model size: tiny, default, bench or large")->capture_default_str();
   app.add_option("--actors", c.actors, "Actor ranks (multi-rank mode)")->capture_default_str();
   app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode)")->capture_default_str();
@@ -187,7 +185,7 @@ RunMeta describe_run(const RunConfig& config, const RoleLayout& layout, int argc
     meta.goal_dir = task.goal_dir.string();
     meta.goal_sha256 = sha256_file_hex(task.goal_dir / "goal_template.npy");
   }
-  meta.device = config.device;
+  meta.device = device_name(config.device);
   meta.versions = collect_runtime_versions();
   meta.versions.torch = TORCH_VERSION;
   meta.git = read_git_info();

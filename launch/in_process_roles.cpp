@@ -92,7 +92,7 @@ void synchronize_current_stream(torch::Device device) {
 }  // namespace
 
 std::unique_ptr<InProcessReplay> make_in_process_replay(const RunConfig& config, torch::Device device) {
-  if (config.env_backend == "cpu") return std::make_unique<HostReplay>(config.replay);
+  if (config.env_backend == Device::kCpu) return std::make_unique<HostReplay>(config.replay);
 #if defined(DREAMER_HAS_CUDA)
   return std::make_unique<DeviceReplay>(config.replay, device);
 #else

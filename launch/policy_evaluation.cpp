@@ -26,7 +26,7 @@ double shortest_decimal(float value) {
   return std::stod(std::string(text, result.ptr));
 }
 
-LoadedPolicy read_policy(const fs::path& checkpoint, const std::string& device) {
+LoadedPolicy read_policy(const fs::path& checkpoint, Device device) {
   silence_hdf5_errors();
   const learner::CheckpointConfig stored = learner::read_checkpoint_config(checkpoint);
   LoadedPolicy policy;
@@ -157,6 +157,6 @@ nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunCo
   return summary;
 }
 
-int default_eval_episodes(const std::string& device) { return device == "cuda" ? 64 : 16; }
+int default_eval_episodes(Device device) { return device == Device::kCuda ? 64 : 16; }
 
 }  // namespace dreamer

@@ -55,7 +55,7 @@ double shortest_decimal(float value);
 
 // `checkpoint`: a ckpt_<n>.h5 or a checkpoints/ folder; `device`: cpu or cuda.
 // Throws dreamer::Error on an unreadable checkpoint or config.
-LoadedPolicy read_policy(const std::filesystem::path& checkpoint, const std::string& device);
+LoadedPolicy read_policy(const std::filesystem::path& checkpoint, Device device);
 // Loads the checkpoint's world model and actor (all a policy needs) into
 // `agent`; the returned state names those modules.
 learner::CheckpointState load_policy_modules(const LoadedPolicy& policy, learner::DreamerAgent& agent);
@@ -81,6 +81,6 @@ nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunCo
 
 // Default episodes of the final evaluation: 64 when the learner runs on a
 // GPU, 16 on CPU.
-int default_eval_episodes(const std::string& device);
+int default_eval_episodes(Device device);
 
 }  // namespace dreamer

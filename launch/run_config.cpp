@@ -4,6 +4,19 @@
 
 namespace dreamer {
 
+const std::map<std::string, Device>& device_names() {
+  static const std::map<std::string, Device> names = {{"cpu", Device::kCpu}, {"cuda", Device::kCuda}};
+  return names;
+}
+
+const char* device_name(Device device) { return device == Device::kCuda ? "cuda" : "cpu"; }
+
+Device parse_device(const std::string& name, const char* field) {
+  const auto found = device_names().find(name);
+  if (found == device_names().end()) throw ConfigError(field, "must be cpu or cuda, got '" + name + "'");
+  return found->second;
+}
+
 void TaskConfig::validate() const {
   if (stage.empty() && rom.empty()) throw ConfigError("task.stage", "give a stage id or a ROM");
   if (max_steps < 0) throw ConfigError("task.max_steps", "must be >= 0 (0: the stage's)");
@@ -21,10 +34,8 @@ void RunConfig::derive_replay_layout() {
 void RunConfig::validate() const {
   if (mode != "full" && mode != "standing_still")
     throw ConfigError("mode", "must be full or standing_still, got '" + mode + "'");
-  if (device != "cpu" && device != "cuda") throw ConfigError("device", "must be cpu or cuda, got '" + device + "'");
-  if (env_backend != "cpu" && env_backend != "cuda")
-    throw ConfigError("env_backend", "must be cpu or cuda, got '" + env_backend + "'");
-  if (env_backend == "cuda" && device != "cuda") throw ConfigError("env_backend", "cuda needs --device cuda");
+  if (env_backend == Device::kCuda && device != Device::kCuda)
+    throw ConfigError("env_backend", "cuda needs --device cuda");
   if (actors < 1) throw ConfigError("actors", "must be >= 1");
   if (learners < 1) throw ConfigError("learners", "must be >= 1");
   if (envs_per_actor < 1) throw ConfigError("envs_per_actor", "must be >= 1");

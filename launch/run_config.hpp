@@ -6,6 +6,7 @@
 #include <cereal/types/string.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <type_traits>
 
@@ -14,6 +15,31 @@
 #include "replay/replay_options.hpp"
 
 namespace dreamer {
+
+// Where a part of a run computes: the learner (RunConfig::device) or the
+// actors' consoles and Player (RunConfig::env_backend). The command line and
+// config.json spell them "cpu" and "cuda"; inside the program they are this
+// enum.
+enum class Device { kCpu, kCuda };
+const std::map<std::string, Device>& device_names();
+const char* device_name(Device device);
+// Throws ConfigError naming `field` for a name other than cpu or cuda.
+Device parse_device(const std::string& name, const char* field);
+
+// A Device as a config.json string.
+template <class Value>
+struct DeviceField {
+  Value& device;
+  const char* field;
+  template <class Archive>
+  std::string save_minimal(const Archive&) const {
+    return device_name(device);
+  }
+  template <class Archive>
+  void load_minimal(const Archive&, const std::string& name) {
+    device = parse_device(name, field);
+  }
+};
 
 struct TaskConfig {
   std::string stage = "exit_room";  // id in rl_stages.json (the project's own stages)
@@ -33,12 +59,12 @@ struct TaskConfig {
 };
 
 struct RunConfig {
-  std::string mode = "full";   // "full" or "standing_still" (world model only, constant action)
-  std::string device = "cpu";  // "cpu" or "cuda"
-  // Where the actors' consoles and Player run: "cpu" (env_threads worker
-  // threads) or "cuda" (one GPU thread per console; needs device "cuda").
-  // In one process a CUDA actor writes straight into a device replay ring.
-  std::string env_backend = "cpu";
+  std::string mode = "full";     // "full" or "standing_still" (world model only, constant action)
+  Device device = Device::kCpu;  // where the learner trains
+  // Where the actors' consoles and Player run: the CPU (env_threads worker
+  // threads) or CUDA (one GPU thread per console; needs device cuda). In one
+  // process a CUDA actor writes straight into a device replay ring.
+  Device env_backend = Device::kCpu;
   std::string preset = "tiny";
   std::string output_tag = "run";
   std::string runs_root = "bench/runs/rl";
@@ -100,8 +126,11 @@ struct RunConfig {
   template <class Archive, class Self>
   static void fields(Archive& archive, Self& self) {
     ReplayValues<std::remove_reference_t<decltype((self.replay))>> replay_values{self.replay};
-    archive(cereal::make_nvp("mode", self.mode), cereal::make_nvp("device", self.device),
-            cereal::make_nvp("env_backend", self.env_backend), cereal::make_nvp("preset", self.preset),
+    using DeviceValue = std::remove_reference_t<decltype((self.device))>;
+    DeviceField<DeviceValue> device{self.device, "device"};
+    DeviceField<DeviceValue> env_backend{self.env_backend, "env_backend"};
+    archive(cereal::make_nvp("mode", self.mode), cereal::make_nvp("device", device),
+            cereal::make_nvp("env_backend", env_backend), cereal::make_nvp("preset", self.preset),
             cereal::make_nvp("output_tag", self.output_tag), cereal::make_nvp("runs_root", self.runs_root),
             cereal::make_nvp("task", self.task), cereal::make_nvp("actors", self.actors),
             cereal::make_nvp("learners", self.learners), cereal::make_nvp("envs_per_actor", self.envs_per_actor),

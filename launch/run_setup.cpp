@@ -51,7 +51,7 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
   options.commit_stride = config.replay.commit_stride;
   options.env_threads = config.env_threads;
   options.greedy = config.greedy;
-  if (config.env_backend == "cuda") {
+  if (config.env_backend == Device::kCuda) {
     options.backend = env::Backend::kCuda;
     // Learners take GPUs 0..learners-1; actors the ones after, wrapping.
     const int gpus = static_cast<int>(torch::cuda::device_count());
@@ -64,7 +64,7 @@ actors::ActorWorkerOptions actor_options(const RunConfig& config, int actor_inde
 }
 
 std::string learner_device(const RunConfig& config, int index) {
-  if (config.device == "cpu") return "cpu";
+  if (config.device == Device::kCpu) return "cpu";
   const int gpus = static_cast<int>(torch::cuda::device_count());
   if (gpus == 0) throw Error("--device cuda but this process sees no GPU");
   return "cuda:" + std::to_string(index % gpus);

@@ -26,7 +26,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   // One intra-op thread on CPU: multi-threaded CPU kernels may split their
   // reductions differently from run to run, and this mode promises
   // bit-identical reruns.
-  const bool deterministic = config.device == "cpu";
+  const bool deterministic = config.device == Device::kCpu;
   if (deterministic) torch::set_num_threads(1);
   const torch::Device device(learner_device(config, 0));
   learner::LearnerWorker learner(config.model, device, nullptr, MPI_COMM_NULL);

@@ -182,7 +182,7 @@ TEST_F(DreamerEvalCli, CheckpointWithNonFiniteActorWeightsIsRefused) {
       << out_ << err_;
   fs::path run_dir;
   for (const auto& entry : fs::directory_iterator(dir_ / "runs")) run_dir = entry.path();
-  const LoadedPolicy policy = read_policy(run_dir / "checkpoints", "cpu");
+  const LoadedPolicy policy = read_policy(run_dir / "checkpoints", Device::kCpu);
   learner::DreamerAgent agent(policy.config.model, policy.device);
   learner::CheckpointState state = load_policy_modules(policy, agent);
   {

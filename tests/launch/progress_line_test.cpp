@@ -12,8 +12,8 @@ bool has(const std::string& line, const std::string& part) { return line.find(pa
 
 TEST(LearningSettingsLine, NamesTheValuesThatShapeLearning) {
   RunConfig config;
-  config.device = "cpu";
-  config.env_backend = "cpu";
+  config.device = Device::kCpu;
+  config.env_backend = Device::kCpu;
   config.preset = "tiny";
   config.envs_per_actor = 16;
   config.model.train.batch_size = 16;

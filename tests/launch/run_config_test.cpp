@@ -49,6 +49,35 @@ TEST(RunConfigJson, OlderConfigWithTheLayoutLoadsAndDerivesItAgain) {
   expect_derived_layout(config_from_json<RunConfig>(old.dump(), "old config.json"));
 }
 
+TEST(RunConfigJson, DevicesAreTheNamesCpuAndCudaAndOthersAreRefusedByField) {
+  RunConfig config = two_actor_config();
+  config.device = Device::kCuda;
+  config.env_backend = Device::kCuda;
+  nlohmann::json json = nlohmann::json::parse(config_to_json(config));
+  EXPECT_EQ(json["config"]["device"], "cuda");
+  EXPECT_EQ(json["config"]["env_backend"], "cuda");
+  const RunConfig loaded = config_from_json<RunConfig>(json.dump(), "test");
+  EXPECT_EQ(loaded.device, Device::kCuda);
+  EXPECT_EQ(loaded.env_backend, Device::kCuda);
+
+  json["config"]["env_backend"] = "gpu";
+  try {
+    config_from_json<RunConfig>(json.dump(), "test");
+    FAIL() << "env_backend 'gpu' was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.field(), "env_backend");
+    EXPECT_NE(std::string(error.what()).find("must be cpu or cuda, got 'gpu'"), std::string::npos) << error.what();
+  }
+  json["config"]["env_backend"] = "cuda";
+  json["config"]["device"] = "cpu";
+  try {
+    config_from_json<RunConfig>(json.dump(), "test");
+    FAIL() << "a CUDA env backend with a CPU learner was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.field(), "env_backend");
+  }
+}
+
 // The project's stages were made with rl_stages.json's ABI: a run of one
 // with another step schedule is refused; a user's own ROM may use any.
 TEST(ResolveTask, StageRunsKeepTheStageListsSchedule) {
