@@ -68,8 +68,8 @@ DreamerAgent::DreamerAgent(const DreamerOptions& options, torch::Device device) 
   const auto& train = options_.train;
   world_model_ = WorldModel(model);
   actor_ = Actor(actor_options(model));
-  critic_ = Critic(two_hot_head_options(model));
-  slow_critic_ = Critic(two_hot_head_options(model));
+  critic_ = make_two_hot_head(head_options(model));
+  slow_critic_ = make_two_hot_head(head_options(model));
   return_ema_ = ReturnEma(ReturnEmaOptions{train.return_ema_decay, train.return_low_percentile,
                                            train.return_high_percentile, train.return_max_scale});
   {
@@ -264,7 +264,7 @@ void DreamerAgent::train_world_model(const PreparedBatch& batch) {
     const auto latent = torch::cat({observation.stoch, observation.deter}, -1);
     reconstruction = world_model_->decoder()->forward(latent.flatten(0, 1));
     reward_logits = world_model_->reward_head()->forward(latent);
-    continue_logits = world_model_->continue_head()->forward(latent);
+    continue_logits = world_model_->continue_head()->forward(latent).squeeze(-1);
   }
   const auto obs_nll = (reconstruction.to(torch::kFloat32).view(image.sizes()) - image).square().sum({-2, -1});
   const auto reward_nll = -two_hot_log_prob(reward_logits, batch.reward, bins_);
@@ -313,7 +313,7 @@ void DreamerAgent::imagine_returns() {
     rewards = two_hot_mean(world_model_->reward_head()->forward(imagination.latents), bins_);
     values = two_hot_mean(critic_->forward(imagination.latents), bins_);
     const auto predicted_continue =
-        (world_model_->continue_head()->forward(imagination.latents) > 0).to(torch::kFloat32);
+        (world_model_->continue_head()->forward(imagination.latents).squeeze(-1) > 0).to(torch::kFloat32);
     continues = torch::cat({pass.start_continue.unsqueeze(0), predicted_continue.slice(0, 1)});
   }
   pass.returns = lambda_returns(rewards, values, continues, train.gamma, train.lambda);

@@ -55,9 +55,9 @@
 #include "learner/actor.hpp"
 #include "learner/dreamer_options.hpp"
 #include "learner/fused_adam.hpp"
+#include "learner/mlp_head.hpp"
 #include "learner/return_ema.hpp"
 #include "learner/training_batch.hpp"
-#include "learner/two_hot_head.hpp"
 #include "learner/update_graphs.hpp"
 #include "learner/update_metrics.hpp"
 #include "learner/world_model.hpp"
@@ -84,8 +84,8 @@ class DreamerAgent {
 
   WorldModel& world_model() { return world_model_; }
   Actor& actor() { return actor_; }
-  Critic& critic() { return critic_; }
-  Critic& slow_critic() { return slow_critic_; }
+  MlpHead& critic() { return critic_; }
+  MlpHead& slow_critic() { return slow_critic_; }
   ReturnEma& return_ema() { return return_ema_; }
   std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> named_modules();
 
@@ -136,8 +136,8 @@ class DreamerAgent {
   torch::Tensor bins_;
   WorldModel world_model_{nullptr};
   Actor actor_{nullptr};
-  Critic critic_{nullptr};
-  Critic slow_critic_{nullptr};
+  MlpHead critic_{nullptr};  // two-hot heads over the latent
+  MlpHead slow_critic_{nullptr};
   ReturnEma return_ema_{nullptr};
   std::unique_ptr<torch::optim::Adam> model_optimizer_;
   std::unique_ptr<torch::optim::Adam> actor_optimizer_;

@@ -18,11 +18,7 @@ DecoderOptions decoder_options(const ModelOptions& model) {
   return {model.latent_size(), model.cnn_multiplier, model.layer_norm_eps};
 }
 
-TwoHotHeadOptions two_hot_head_options(const ModelOptions& model) {
-  return {model.latent_size(), model.dense, model.mlp_layers, model.layer_norm_eps};
-}
-
-ContinueHeadOptions continue_head_options(const ModelOptions& model) {
+MlpOptions head_options(const ModelOptions& model) {
   return {model.latent_size(), model.dense, model.mlp_layers, model.layer_norm_eps};
 }
 
@@ -35,8 +31,8 @@ WorldModelImpl::WorldModelImpl(const ModelOptions& options) : options_(options) 
   encoder_ = register_module("encoder", Encoder(encoder_options(options_)));
   rssm_ = register_module("rssm", Rssm(rssm_options(options_)));
   decoder_ = register_module("decoder", Decoder(decoder_options(options_)));
-  reward_head_ = register_module("reward_head", TwoHotHead(two_hot_head_options(options_)));
-  continue_head_ = register_module("continue_head", ContinueHead(continue_head_options(options_)));
+  reward_head_ = register_module("reward_head", make_two_hot_head(head_options(options_)));
+  continue_head_ = register_module("continue_head", make_continue_head(head_options(options_)));
   // Encoder and decoder have no init of their own; the heads and the RSSM
   // initialised themselves (including their output layers) on construction.
   init_dreamer_weights(*encoder_);

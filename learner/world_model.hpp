@@ -7,20 +7,18 @@
 #include <torch/nn/pimpl.h>
 
 #include "learner/actor.hpp"
-#include "learner/continue_head.hpp"
 #include "learner/decoder.hpp"
 #include "learner/dreamer_options.hpp"
 #include "learner/encoder.hpp"
+#include "learner/mlp_head.hpp"
 #include "learner/rssm.hpp"
-#include "learner/two_hot_head.hpp"
 
 namespace dreamer::learner {
 
 EncoderOptions encoder_options(const ModelOptions& model);
 RssmOptions rssm_options(const ModelOptions& model);
 DecoderOptions decoder_options(const ModelOptions& model);
-TwoHotHeadOptions two_hot_head_options(const ModelOptions& model);  // reward head, critic
-ContinueHeadOptions continue_head_options(const ModelOptions& model);
+MlpOptions head_options(const ModelOptions& model);  // reward head, continue head, critic
 ActorOptions actor_options(const ModelOptions& model);
 
 class WorldModelImpl : public torch::nn::Module {
@@ -30,8 +28,8 @@ class WorldModelImpl : public torch::nn::Module {
   Encoder& encoder() { return encoder_; }
   Rssm& rssm() { return rssm_; }
   Decoder& decoder() { return decoder_; }
-  TwoHotHead& reward_head() { return reward_head_; }
-  ContinueHead& continue_head() { return continue_head_; }
+  MlpHead& reward_head() { return reward_head_; }
+  MlpHead& continue_head() { return continue_head_; }
   const ModelOptions& options() const { return options_; }
 
  private:
@@ -39,8 +37,8 @@ class WorldModelImpl : public torch::nn::Module {
   Encoder encoder_{nullptr};
   Rssm rssm_{nullptr};
   Decoder decoder_{nullptr};
-  TwoHotHead reward_head_{nullptr};
-  ContinueHead continue_head_{nullptr};
+  MlpHead reward_head_{nullptr};
+  MlpHead continue_head_{nullptr};
 };
 TORCH_MODULE(WorldModel);
 
