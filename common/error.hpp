@@ -26,6 +26,10 @@ class ConfigError : public Error {
   std::string field_;
 };
 
+// The first line of an error's text: some libraries (LibTorch) append a
+// backtrace, and every error reaches the user as one line.
+inline std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 [[noreturn]] void assertion_failed(const char* condition, const std::string& message, const char* file, int line);
 
 }  // namespace dreamer

@@ -51,8 +51,6 @@ struct CommandLine {
   int env_threads = 1;
 };
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 // Output files are checked before the episodes run, not after; a folder in
 // the place of an output file is refused, never replaced.
 void require_output_folder(const std::string& option, const std::string& path) {

@@ -37,8 +37,6 @@ std::size_t non_finite_count(const float* values, std::size_t count) {
   return static_cast<std::size_t>(std::count_if(values, values + count, [](float v) { return !std::isfinite(v); }));
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 // Where non-finite values sit after a failed update: the batch's float
 // fields and the agent's modules.
 std::vector<std::string> non_finite_places(learner::LearnerWorker& learner, const replay::SampleBatch& batch) {

@@ -34,7 +34,7 @@ class ReplayDump : public ::testing::Test {
 
   // A ring with both groups written (group 1 wrapped), a limiter with
   // counters and a sampler that has drawn a few batches.
-  void fill(ReplayRing& ring, RateLimiter& limiter, SequenceSampler& sampler) {
+  void fill() {
     testing::write_chunks(ring, 0, 5);
     testing::write_chunks(ring, 1, 17);
     // 32 steps fill to min size (owed 128), 16 more reach the upper edge 192.
@@ -49,13 +49,14 @@ class ReplayDump : public ::testing::Test {
   }
 
   fs::path directory_;
+  // The replay every test saves, filled by fill().
+  ReplayRing ring{testing::small_ring_options()};
+  RateLimiter limiter{testing::small_ring_options()};
+  SequenceSampler sampler{ring, 9};
 };
 
 TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   EXPECT_TRUE(fs::exists(path));
@@ -97,10 +98,7 @@ TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
 }
 
 TEST_F(ReplayDump, SavingAgainReplacesTheFileAtomically) {
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   testing::write_chunks(ring, 0, 1);
@@ -124,10 +122,7 @@ std::string load_error(const fs::path& path, const ReplayOptions& options) {
 }
 
 TEST_F(ReplayDump, IncompatibleConfigIsRejectedNamingTheField) {
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   ReplayOptions other = testing::small_ring_options();
@@ -144,10 +139,7 @@ TEST_F(ReplayDump, IncompatibleConfigIsRejectedNamingTheField) {
 }
 
 TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
 
@@ -174,10 +166,7 @@ TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
 }
 
 TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   {
@@ -228,10 +217,7 @@ TEST_F(ReplayDump, H5dumpShowsTheDocumentedLayout) {
   int status = 0;
   run_command("command -v h5dump >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "h5dump is not installed (apt-get install hdf5-tools)";
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   const std::string header = run_command("h5dump -H '" + path.string() + "'", status);
@@ -256,10 +242,7 @@ TEST_F(ReplayDump, H5pyReadsTheDumpAsDocumented) {
   int status = 0;
   run_command(python + " -c 'import h5py' >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "'" << python << "' cannot import h5py (set DREAMER_PYTHON to a python that can)";
-  ReplayRing ring(testing::small_ring_options());
-  RateLimiter limiter(testing::small_ring_options());
-  SequenceSampler sampler(ring, 9);
-  fill(ring, limiter, sampler);
+  fill();
   const fs::path path = directory_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   // Stream 3 belongs to group 1 (68 steps committed): step 67 sits in slot

@@ -14,21 +14,7 @@
 namespace dreamer::gb {
 namespace {
 
-// A program that keeps timer, serial, interrupts and WRAM busy:
-//   LD A,5; LDH (07),A (timer on); LD A,5; LDH (FF),A (IE = VBlank|Timer); EI
-//   loop: INC (HL) at C000; LD A,(HL); LDH (01),A; LD A,81; LDH (02),A; HALT; JR loop
-// Interrupt vectors 0x40/0x50 hold RETI.
-Rom busy_rom() {
-  std::vector<std::uint8_t> bytes =
-      test::make_rom_bytes({0x3E, 0x05, 0xE0, 0x07, 0x3E, 0x05, 0xE0, 0xFF, 0x21, 0x00, 0xC0, 0xFB,
-                            0x34, 0x7E, 0xE0, 0x01, 0x3E, 0x81, 0xE0, 0x02, 0x76, 0x18, 0xF5});
-  bytes[0x40] = 0xD9;
-  bytes[0x50] = 0xD9;
-  std::uint8_t checksum = 0;
-  for (std::size_t i = 0x134; i <= 0x14C; ++i) checksum = static_cast<std::uint8_t>(checksum - bytes[i] - 1);
-  bytes[0x14D] = checksum;
-  return Rom(std::move(bytes), "busy");
-}
+Rom busy_rom() { return test::interrupt_loop_rom(0x05, "busy"); }
 
 TEST(Snapshot, RestoredRunIsBitIdenticalToRunningStraightThrough) {
   const Rom rom = busy_rom();

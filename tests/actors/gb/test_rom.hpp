@@ -34,4 +34,17 @@ inline Rom make_rom(const std::vector<std::uint8_t>& program, const TestRomOptio
   return Rom(make_rom_bytes(program, options), "test ROM");
 }
 
+// Timer, VBlank and serial busy around HALT (interrupt vectors 0x40/0x50
+// hold RETI), with the timer control value `tac`:
+//   LD A,tac; LDH (07),A; LD A,5; LDH (FF),A (IE = VBlank|Timer); LD HL,C000; EI
+//   loop: INC (HL); LD A,(HL); LDH (01),A; LD A,81; LDH (02),A; HALT; JR loop
+inline Rom interrupt_loop_rom(std::uint8_t tac, const std::string& name) {
+  std::vector<std::uint8_t> bytes =
+      make_rom_bytes({0x3E, tac,  0xE0, 0x07, 0x3E, 0x05, 0xE0, 0xFF, 0x21, 0x00, 0xC0, 0xFB,
+                      0x34, 0x7E, 0xE0, 0x01, 0x3E, 0x81, 0xE0, 0x02, 0x76, 0x18, 0xF5});
+  bytes[0x40] = 0xD9;  // outside the header: its checksum stays valid
+  bytes[0x50] = 0xD9;
+  return Rom(std::move(bytes), name);
+}
+
 }  // namespace dreamer::gb::test
