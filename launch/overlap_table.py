@@ -47,9 +47,10 @@ def main():
     if len(sys.argv) < 4:
         fail("usage: overlap_table.py LEARNER_BENCH_JSON ACTOR_ALONE_RUN LOOP_RUN...")
     try:
-        bench = [json.loads(line) for line in pathlib.Path(sys.argv[1]).read_text().splitlines() if line.strip()]
-        learner_updates_per_s = 1000.0 / bench[-1]["update_ms"]
-    except (OSError, ValueError, KeyError, IndexError) as error:
+        # dreamer_bench learner prints one (indented) JSON object
+        bench = json.loads(pathlib.Path(sys.argv[1]).read_text())
+        learner_updates_per_s = 1000.0 / bench["update_ms"]
+    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as error:
         fail(f"{sys.argv[1]}: cannot read the learner bench: {error}")
     actor_env_steps_per_s = actor_alone(sys.argv[2])
     result = {"learner_alone_updates_per_s": learner_updates_per_s,

@@ -35,6 +35,9 @@ fi
 
 step_build() {
   local torch_cmake nccl_root
+  # The image's CXX (/opt/gcc/bin/g++) links libstdc++ statically, which
+  # LibTorch cannot share (CMakeLists.txt refuses it): use the system compiler.
+  export CC=/usr/bin/gcc CXX=/usr/bin/g++
   torch_cmake=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
   nccl_root=$(python3 -c 'import nvidia.nccl as m; print(list(m.__path__)[0])')
   cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
