@@ -154,8 +154,8 @@ struct LearnerBenchArgs {
   int seq = 0;
   int iterations = 5;
   bool bf16 = false;
-  bool fused_adam = false;
-  bool cuda_graphs = false;
+  bool fused_adam = learner::TrainOptions{}.fused_adam;
+  bool cuda_graphs = learner::TrainOptions{}.cuda_graphs;
   bool count_ops = false;
 };
 
@@ -301,7 +301,8 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
   if (args.seq > 0) options.train.seq_len = args.seq;
   options.train.autocast_bf16 = args.bf16;
   options.train.fused_adam = args.fused_adam;
-  options.train.cuda_graphs = args.cuda_graphs;
+  // --count-ops counts the operators of an eager update: graphs off.
+  options.train.cuda_graphs = args.cuda_graphs && !args.count_ops;
   const torch::Device device = args.device == Device::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   torch::manual_seed(1);
   learner::DreamerAgent agent(options, device);
@@ -349,8 +350,8 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
                            {"batch", b},
                            {"seq_len", t},
                            {"bf16", args.bf16},
-                           {"fused_adam", args.fused_adam},
-                           {"cuda_graphs", args.cuda_graphs},
+                           {"fused_adam", options.train.fused_adam},
+                           {"cuda_graphs", options.train.cuda_graphs},
                            {"update_ms", update_ms},
                            {"train_steps_per_s", 1000.0 / update_ms * b * t},
                            {"player_act_ms", act_ms},
@@ -468,13 +469,12 @@ int main(int argc, char** argv) {
   learner->add_option("--seq", learner_args.seq)->check(CLI::Range(2, 4096));
   learner->add_option("--iterations", learner_args.iterations)->check(CLI::Range(1, 1000000));
   learner->add_flag("--bf16", learner_args.bf16, "bf16 autocast outside the RSSM (CUDA)");
-  learner->add_flag("--fused-adam", learner_args.fused_adam, "one fused Adam kernel per optimizer (CUDA)");
-  auto* cuda_graphs =
-      learner->add_flag("--cuda-graphs", learner_args.cuda_graphs, "replay the update as CUDA graphs (CUDA)");
-  learner
-      ->add_flag("--count-ops", learner_args.count_ops,
-                 "also count the leaf ATen operator calls of one eager update (ops_per_update)")
-      ->excludes(cuda_graphs);  // replayed graphs dispatch no operators
+  learner->add_flag("--fused-adam,!--no-fused-adam", learner_args.fused_adam,
+                    "one fused Adam kernel per optimizer (CUDA; default: on)");
+  auto* cuda_graphs = learner->add_flag("--cuda-graphs,!--no-cuda-graphs", learner_args.cuda_graphs,
+                                        "replay the update as CUDA graphs (CUDA; default: on, off with --count-ops)");
+  learner->add_flag("--count-ops", learner_args.count_ops,
+                    "also count the leaf ATen operator calls of one eager update (ops_per_update)");
   int chunks = 200, samples = 200;
   auto* replay_mpi = app.add_subcommand("replay-mpi", "replay insert/sample over MPI (mpirun -np 2)");
   replay_mpi->add_option("--chunks", chunks)->check(CLI::Range(1, 1000000));
@@ -500,7 +500,12 @@ int main(int argc, char** argv) {
   try {
     nlohmann::json result;
     if (env->parsed()) result = dreamer::bench_env(env_args);
-    if (learner->parsed()) result = dreamer::bench_learner(learner_args);
+    if (learner->parsed()) {
+      // Replayed graphs dispatch no operators; --no-cuda-graphs is fine.
+      if (learner_args.count_ops && cuda_graphs->count() > 0 && learner_args.cuda_graphs)
+        throw dreamer::Error("--count-ops counts an eager update: it excludes --cuda-graphs");
+      result = dreamer::bench_learner(learner_args);
+    }
     if (replay_mpi->parsed()) result = dreamer::bench_replay_mpi(chunks, samples);
     if (gb->parsed()) {
       for (const std::string& rom : gb_roms) gb_args.roms.push_back(dreamer::task_spec_for(rom).rom);

@@ -48,8 +48,8 @@ struct CommandLine {
   std::optional<double> model_lr;
   std::optional<int> batch_size;
   std::optional<int> seq_len;
-  bool fused_adam = false;
-  bool cuda_graphs = false;
+  bool fused_adam = learner::TrainOptions{}.fused_adam;
+  bool cuda_graphs = learner::TrainOptions{}.cuda_graphs;
   std::int64_t inject_nan_at_update = 0;
   CopyAuditOptions copy_audit;
   std::optional<int> eval_episodes;
@@ -109,8 +109,10 @@ void add_options(CLI::App& app, CommandLine& line) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--seq-len", line.seq_len, "Steps per training sequence (default: the preset's)")
       ->check(CLI::Range(2, 4096));
-  app.add_flag("--fused-adam", line.fused_adam, "CUDA: one fused Adam kernel per optimizer step");
-  app.add_flag("--cuda-graphs", line.cuda_graphs, "CUDA: replay the learner update as CUDA graphs");
+  app.add_flag("--fused-adam,!--no-fused-adam", line.fused_adam,
+               "CUDA: one fused Adam kernel per optimizer step (default: on)");
+  app.add_flag("--cuda-graphs,!--no-cuda-graphs", line.cuda_graphs,
+               "CUDA: replay the learner update as CUDA graphs (default: on)");
   app.add_option("--inject-nan-at-update", line.inject_nan_at_update,
                  "TEST ONLY: give update K's batch a NaN reward, to exercise the non-finite check and its "
                  "failure bundle (0: never)")

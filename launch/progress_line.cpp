@@ -38,7 +38,9 @@ std::string progress_line(const nlohmann::json& record, std::int64_t total_env_s
 std::string learning_settings_line(const RunConfig& config, int eval_episodes) {
   const auto& train = config.model.train;
   const double replayed_per_update = static_cast<double>(train.batch_size) * train.seq_len;
-  const auto on_off = [](bool on) { return on ? "on" : "off"; };
+  // The three switches act on a CUDA learner only: a CPU run reads "off".
+  const bool cuda = config.device == Device::kCuda;
+  const auto on_off = [cuda](bool on) { return cuda && on ? "on" : "off"; };
   const std::string wall = config.max_seconds > 0.0
                                ? "wall time at most " + std::to_string(std::lround(config.max_seconds)) + " s"
                                : std::string("no wall-time limit");

@@ -73,11 +73,12 @@ struct TrainOptions {
   double critic_grad_clip = 100.0;
   bool autocast_bf16 = false;  // CUDA only: bf16 autocast outside the RSSM
   // CUDA only (ignored on CPU): each optimizer step is one at::_fused_adam_
-  // call over all of its parameters (learner/fused_adam.hpp).
-  bool fused_adam = false;
+  // call over all of its parameters (learner/fused_adam.hpp). On by default.
+  bool fused_adam = true;
   // CUDA only (ignored on CPU): the update replays CUDA graphs captured after
-  // warm-up updates (learner/update_graphs.hpp).
-  bool cuda_graphs = false;
+  // warm-up updates (learner/update_graphs.hpp). On by default: the same
+  // parameters as eager updates, ~1.5x faster (docs/performance.md).
+  bool cuda_graphs = true;
 
   template <class Archive>
   void serialize(Archive& archive) {

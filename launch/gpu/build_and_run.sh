@@ -57,18 +57,21 @@ step_env_bench() {
     $bin/dreamer_bench env --backend cpu --threads "$(nproc)" --envs 1024,4096 --steps 5 --rom "$rom" || return 1
   done
 }
+# The plain eager update (fused Adam and CUDA graphs, the defaults, off).
 step_learner_bench() {
-  $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 &&
-    $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 --bf16 &&
-    $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 &&
-    $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 --bf16
+  local eager="--no-fused-adam --no-cuda-graphs"
+  # shellcheck disable=SC2086
+  $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 $eager &&
+    $bin/dreamer_bench learner --device cuda --preset default --batch 64 --seq 16 --iterations 20 $eager --bf16 &&
+    $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 $eager &&
+    $bin/dreamer_bench learner --device cuda --preset bench --batch 32 --seq 16 --iterations 20 $eager --bf16
 }
 # Fused Adam, CUDA graphs and both (fp32, and both with bf16) for the default
 # and bench presets; about 10 runs, so give it time: learner-bench-fast:900.
 step_learner_bench_fast() {
   local shape flags
   for shape in "--preset default --batch 64 --seq 16" "--preset bench --batch 32 --seq 16"; do
-    for flags in "--fused-adam" "--cuda-graphs" "--fused-adam --cuda-graphs" "--fused-adam --cuda-graphs --bf16"; do
+    for flags in "--no-cuda-graphs" "--no-fused-adam" "" "--bf16"; do  # the switches on by default
       # shellcheck disable=SC2086  # word splitting of the flag lists is intended
       $bin/dreamer_bench learner --device cuda $shape --iterations 20 $flags || return 1
     done

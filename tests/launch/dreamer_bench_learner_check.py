@@ -1,7 +1,8 @@
 """Runs `dreamer_bench learner --count-ops` (tiny preset, CPU) and checks that
 its JSON holds every figure the runbook quotes, each a positive number, that
 the update phases add up to about the whole update, that the operator
-counts are consistent, and that --count-ops refuses --cuda-graphs."""
+counts are consistent, and that --count-ops refuses --cuda-graphs (and
+takes --no-cuda-graphs)."""
 import json
 import subprocess
 import sys
@@ -29,4 +30,9 @@ assert result["ops_per_update_with_fused_adam"] == ops - result["adam_step_ops"]
 # Replayed CUDA graphs dispatch no operators: counting them is refused.
 refused = subprocess.run([sys.argv[1], "learner", "--count-ops", "--cuda-graphs"], capture_output=True, text=True)
 assert refused.returncode != 0 and "excludes" in refused.stderr, (refused.returncode, refused.stderr)
+# Graphs are on by default: --count-ops alone counts an eager update, and
+# --no-cuda-graphs with it is accepted.
+assert result["cuda_graphs"] is False and result["fused_adam"] is True, result
+subprocess.run([sys.argv[1], "learner", "--preset", "tiny", "--iterations", "1", "--count-ops", "--no-cuda-graphs"],
+               check=True, capture_output=True)
 print("dreamer_bench learner: every figure present;", json.dumps(phases))

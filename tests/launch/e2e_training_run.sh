@@ -93,14 +93,22 @@ case "$scenario" in
     [ "$first_resumed" -gt "$steps_before" ] || fail "resumed counters restarted ($first_resumed <= $steps_before)"
     ;;
   single)
+    # Run b turns off the CUDA-only switches (on by default): config.json
+    # records it, and a CPU run is unchanged by them.
     for attempt in a b; do
-      "$learner" "${common[@]}" --output-tag "single_$attempt" --total-env-steps 512 > "$work/log_$attempt.txt" 2>&1 \
-        || { cat "$work/log_$attempt.txt"; fail "single-rank run $attempt exited non-zero"; }
+      switches=()
+      [ "$attempt" = b ] && switches=(--no-fused-adam --no-cuda-graphs)
+      "$learner" "${common[@]}" "${switches[@]}" --output-tag "single_$attempt" --total-env-steps 512 \
+        > "$work/log_$attempt.txt" 2>&1 || { cat "$work/log_$attempt.txt"; fail "single-rank run $attempt exited non-zero"; }
     done
     first=$(ls -d "$work"/runs/*__single_a)
     second=$(ls -d "$work"/runs/*__single_b)
     [ "$(records "$first")" -ge 3 ] || { cat "$work/log_a.txt"; fail "expected >= 3 metric records"; }
     "$gate" identical "$first/metrics.jsonl" "$second/metrics.jsonl" || fail "single-rank CPU runs differ"
+    grep -q '"cuda_graphs": true' "$first/config.json" && grep -q '"fused_adam": true' "$first/config.json" \
+      || fail "run a's config.json lacks the default switches"
+    grep -q '"cuda_graphs": false' "$second/config.json" && grep -q '"fused_adam": false' "$second/config.json" \
+      || fail "run b's config.json lacks --no-fused-adam --no-cuda-graphs"
     ;;
   learners2)
     # Every --log-every updates the learners compare their running digests of

@@ -29,6 +29,10 @@ TEST(LearningSettingsLine, NamesTheValuesThatShapeLearning) {
     EXPECT_TRUE(has(line, part)) << part << " not in: " << line;
   config.max_seconds = 0;
   EXPECT_TRUE(has(learning_settings_line(config, 16), "no wall-time limit"));
+  // Fused Adam and CUDA graphs are the defaults; they act on a CUDA learner.
+  config.device = Device::kCuda;
+  const std::string cuda_line = learning_settings_line(config, 16);
+  EXPECT_TRUE(has(cuda_line, "fused Adam on, CUDA graphs on, bf16 off")) << cuda_line;
 }
 
 TEST(ProgressLine, ShowsTrainRatioUpdatesPerEnvStepAndEpisodes) {
