@@ -14,7 +14,7 @@
 #include "common/percentile.hpp"
 #include "launch/bench_clock.hpp"
 #if defined(DREAMER_HAS_MGBA)
-#include "tests/support/mgba_runner.hpp"
+#include "actors/gb/mgba_runner.hpp"
 #endif
 
 namespace dreamer {
@@ -98,7 +98,7 @@ nlohmann::json bench_ours(const std::filesystem::path& path, const GbBenchArgs& 
 
 #if defined(DREAMER_HAS_MGBA)
 nlohmann::json bench_mgba(const std::filesystem::path& path, int frames) {
-  testing::MgbaRunner runner = testing::MgbaRunner::from_file(path);
+  mgba::MgbaRunner runner = mgba::MgbaRunner::from_file(path);
   const bool dmg = runner.read8(0xFF4D) == 0xFF;  // KEY1 reads 0xFF on a DMG only
   const auto start = Clock::now();
   runner.run_frames(frames, 0);

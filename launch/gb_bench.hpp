@@ -1,6 +1,6 @@
 #pragma once
 // `dreamer_bench gb`: single-threaded speed of the emulator core on whole
-// ROMs, optionally beside mGBA 0.10.1 (tests/support/mgba_runner, every model
+// ROMs, optionally beside mGBA 0.10.1 (actors/gb/mgba_runner, every model
 // key forced to DMG; it always renders and mixes audio) on the same ROMs and
 // frame counts. The result is one JSON object:
 //

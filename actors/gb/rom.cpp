@@ -6,8 +6,8 @@
 #include <iterator>
 #include <system_error>
 
-#include "actors/gbasm/cartridge_header.hpp"
 #include "common/error.hpp"
+#include "states/gbasm/cartridge_header.hpp"
 
 namespace dreamer::gb {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "actors/gb/emulator.hpp"
-#include "actors/gbasm/cartridge_header.hpp"
+#include "states/gbasm/cartridge_header.hpp"
 #include "tests/actors/gb/test_rom.hpp"
 
 namespace dreamer::gb {

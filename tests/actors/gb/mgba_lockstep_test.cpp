@@ -1,4 +1,4 @@
-// Lockstep oracle: the core and mGBA 0.10.1 (tests/support/mgba_runner) run
+// Lockstep oracle: the core and mGBA 0.10.1 (actors/gb/mgba_runner) run
 // the same ROM side by side with the same buttons each frame; at every frame
 // boundary the CPU registers A F B C D E H L SP PC and the 160x144 shade
 // frame must match. docs/emulator_oracle.md explains the frame alignment,
@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "actors/gb/emulator.hpp"
+#include "actors/gb/mgba_runner.hpp"
 #include "actors/gb/rom.hpp"
-#include "tests/support/mgba_runner.hpp"
 
 namespace dreamer::gb {
 namespace {
@@ -70,16 +70,16 @@ class InputSchedule {
   std::uint8_t held_ = 0;
 };
 
-std::string describe(const testing::Registers& r) {
+std::string describe(const mgba::Registers& r) {
   char text[96];
   std::snprintf(text, sizeof(text), "A=%02X F=%02X B=%02X C=%02X D=%02X E=%02X H=%02X L=%02X SP=%04X PC=%04X", r.a, r.f,
                 r.b, r.c, r.d, r.e, r.h, r.l, r.sp, r.pc);
   return text;
 }
 
-testing::Registers registers_of(const Console& console) {
+mgba::Registers registers_of(const Console& console) {
   const CpuState& cpu = console.cpu;
-  testing::Registers r;
+  mgba::Registers r;
   r.a = cpu.a;
   r.f = cpu.f;
   r.b = cpu.b;
@@ -93,7 +93,7 @@ testing::Registers registers_of(const Console& console) {
   return r;
 }
 
-bool same(const testing::Registers& x, const testing::Registers& y) {
+bool same(const mgba::Registers& x, const mgba::Registers& y) {
   return x.a == y.a && x.f == y.f && x.b == y.b && x.c == y.c && x.d == y.d && x.e == y.e && x.h == y.h && x.l == y.l &&
          x.sp == y.sp && x.pc == y.pc;
 }
@@ -119,7 +119,7 @@ constexpr std::uint32_t kLcdOnPhaseDots = 4;
 
 // Power-on: the PPU phase above, and mGBA's VRAM (it leaves the boot logo
 // there, as the DMG boot ROM does; power_on leaves VRAM clear).
-void align_power_on_with_mgba(Console& console, const testing::MgbaRunner& mgba) {
+void align_power_on_with_mgba(Console& console, const mgba::MgbaRunner& mgba) {
   console.ppu.line_dot -= kPowerOnPhaseDots;
   for (std::uint32_t i = 0; i < sizeof(console.vram); ++i) {
     console.vram[i] = mgba.read8(static_cast<std::uint16_t>(0x8000 + i));
@@ -147,7 +147,7 @@ constexpr int kMaxAlignSteps = 64;
 // wakes and dispatches the interrupt in one step). Steps whichever is behind
 // until both sit on the same T-cycle: the first instruction boundary they
 // share at or after the core's frame end. False if none within the limit.
-bool align_instruction_boundaries(Console& console, const Rom& rom, testing::MgbaRunner& mgba) {
+bool align_instruction_boundaries(Console& console, const Rom& rom, mgba::MgbaRunner& mgba) {
   while (mgba.cycles() < 4 * console.counters.cycles) mgba.step_instruction();
   Bus bus{console, rom.view(), nullptr};
   for (int steps = 0; steps < kMaxAlignSteps; ++steps) {
@@ -173,7 +173,7 @@ void run_lockstep(const LockstepCase& test_case) {
   std::vector<std::uint8_t> bytes = read_bytes(test_case.rom);
   ASSERT_FALSE(bytes.empty()) << test_case.rom;
   const Rom rom(bytes, test_case.name);
-  testing::MgbaRunner mgba(bytes);
+  mgba::MgbaRunner mgba(bytes);
   Console console;
   power_on(console, rom.view());
   align_power_on_with_mgba(console, mgba);
@@ -190,8 +190,8 @@ void run_lockstep(const LockstepCase& test_case) {
     const bool lcd_on_after = console.ppu.lcd_on != 0;
     const std::uint64_t target = 4 * console.counters.cycles;
     const bool aligned = align_instruction_boundaries(console, rom, mgba);
-    const testing::Registers ours = registers_of(console);
-    const testing::Registers theirs = mgba.registers();
+    const mgba::Registers ours = registers_of(console);
+    const mgba::Registers theirs = mgba.registers();
     if (!aligned || !same(ours, theirs)) {
       const OpenDivergence& open = test_case.open;
       if (open.frame == index && open.core_pc == ours.pc && open.mgba_pc == theirs.pc) {
@@ -210,7 +210,7 @@ void run_lockstep(const LockstepCase& test_case) {
     // Known mGBA behaviour: with the LCD off it keeps the last picture in its
     // buffer (the DMG shows a blank screen, as the core renders it).
     if (lcd_on_before && lcd_on_after) {
-      const testing::Frame reference = mgba.frame();
+      const mgba::Frame reference = mgba.frame();
       if (reference != frame) {
         const OpenDivergence& open = test_case.open;
         if (open.frame == index && open.core_pc == ours.pc && open.mgba_pc == theirs.pc) {

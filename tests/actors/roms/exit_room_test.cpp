@@ -1,7 +1,7 @@
 // exit_room.gb under mGBA: one tile per step, walls block, the scripted
 // shortest path reaches the outside, and a random policy rarely does.
+#include "actors/gb/mgba_runner.hpp"
 #include "tests/actors/roms/rom_paths.hpp"
-#include "tests/support/mgba_runner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 namespace dreamer::testing {
+using namespace mgba;  // the reference runner, its Frame and screen constants
 namespace {
 
 // Codec actions (pokemonred_puffer_v1).

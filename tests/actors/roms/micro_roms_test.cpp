@@ -1,7 +1,7 @@
 // The micro-ROMs (states/roms/micro_*.asm) under mGBA: each behaves as its
 // source describes, so it can serve as a lockstep/equivalence probe.
+#include "actors/gb/mgba_runner.hpp"
 #include "tests/actors/roms/rom_paths.hpp"
-#include "tests/support/mgba_runner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +10,7 @@
 #include <set>
 
 namespace dreamer::testing {
+using namespace mgba;  // the reference runner, its Frame and screen constants
 namespace {
 
 constexpr std::uint16_t kBgp = 0xFF47;

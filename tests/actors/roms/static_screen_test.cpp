@@ -1,6 +1,6 @@
 // static_screen.gb under mGBA: the picture never changes, whatever the input.
+#include "actors/gb/mgba_runner.hpp"
 #include "tests/actors/roms/rom_paths.hpp"
-#include "tests/support/mgba_runner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <random>
 
 namespace dreamer::testing {
+using namespace mgba;  // the reference runner, its Frame and screen constants
 namespace {
 
 TEST(StaticScreenRom, FramesAreIdenticalAndNonBlankUnderAnyInput) {

@@ -1,8 +1,8 @@
 // town.gb under mGBA: areas joined by doors and stairs, scrolling, the
 // player's metasprite, NPC scripts and collisions, the text box, the START
 // menu, and deterministic replays (states/roms/town.asm).
+#include "actors/gb/mgba_runner.hpp"
 #include "tests/actors/roms/rom_paths.hpp"
-#include "tests/support/mgba_runner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 namespace dreamer::testing {
+using namespace mgba;  // the reference runner, its Frame and screen constants
 namespace {
 
 // Codec actions (pokemonred_puffer_v1).

@@ -1,5 +1,5 @@
 // MgbaRunner itself: DMG model, register access, key mapping, frames.
-#include "tests/support/mgba_runner.hpp"
+#include "actors/gb/mgba_runner.hpp"
 
 #include "common/error.hpp"
 
@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-namespace dreamer::testing {
+namespace dreamer::mgba {
 namespace {
 
 const std::filesystem::path kStaticScreen = std::filesystem::path(DREAMER_ROMS_DIR) / "static_screen.gb";
@@ -65,4 +65,4 @@ TEST(MgbaRunner, ActionKeysFollowTheCodecOrder) {
 TEST(MgbaRunner, RejectsAMissingFile) { EXPECT_THROW(MgbaRunner::from_file("/nonexistent/rom.gb"), Error); }
 
 }  // namespace
-}  // namespace dreamer::testing
+}  // namespace dreamer::mgba

@@ -1,7 +1,7 @@
 // dreamer_gbasm: assembles one gbasm source file into a Game Boy ROM.
 //   dreamer_gbasm <input.asm> <output.gb>
 // Prints "file:line: error: message" and exits 1 on bad input.
-#include "actors/gbasm/assembler.hpp"
+#include "states/gbasm/assembler.hpp"
 
 #include <cstdio>
 #include <fstream>

@@ -1,7 +1,7 @@
-#include "actors/gbasm/assembler.hpp"
+#include "states/gbasm/assembler.hpp"
 
-#include "actors/gbasm/cartridge_header.hpp"
-#include "actors/gbasm/expression.hpp"
+#include "states/gbasm/cartridge_header.hpp"
+#include "states/gbasm/expression.hpp"
 
 #include <algorithm>
 #include <array>

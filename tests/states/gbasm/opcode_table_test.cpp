@@ -1,7 +1,7 @@
 // Every one of the 245 defined base opcodes and all 256 CB-prefixed opcodes,
 // spelled as in the gbdev opcode table (https://gbdev.io/gb-opcodes/optables/),
 // must assemble to that opcode with the table's instruction length.
-#include "actors/gbasm/assembler.hpp"
+#include "states/gbasm/assembler.hpp"
 
 #include <gtest/gtest.h>
 

@@ -25,7 +25,7 @@
 
 struct mCore;
 
-namespace dreamer::testing {
+namespace dreamer::mgba {
 
 inline constexpr int kScreenWidth = 160;
 inline constexpr int kScreenHeight = 144;
@@ -106,4 +106,4 @@ class MgbaRunner {
   std::uint64_t start_cycles_ = 0;
 };
 
-}  // namespace dreamer::testing
+}  // namespace dreamer::mgba

@@ -1,4 +1,4 @@
-#include "actors/gbasm/cartridge_header.hpp"
+#include "states/gbasm/cartridge_header.hpp"
 
 #include "common/error.hpp"
 

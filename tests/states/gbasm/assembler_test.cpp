@@ -1,7 +1,7 @@
 // Encodings are checked against the SM83 opcode table of the gbdev Pan Docs
 // (https://gbdev.io/gb-opcodes/optables/), typed in here as expected bytes.
-#include "actors/gbasm/assembler.hpp"
-#include "actors/gbasm/cartridge_header.hpp"
+#include "states/gbasm/assembler.hpp"
+#include "states/gbasm/cartridge_header.hpp"
 
 #include <gtest/gtest.h>
 

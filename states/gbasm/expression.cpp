@@ -1,4 +1,4 @@
-#include "actors/gbasm/expression.hpp"
+#include "states/gbasm/expression.hpp"
 
 #include "common/error.hpp"
 

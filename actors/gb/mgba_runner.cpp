@@ -1,4 +1,4 @@
-#include "tests/support/mgba_runner.hpp"
+#include "actors/gb/mgba_runner.hpp"
 
 #include "common/error.hpp"
 
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <iterator>
 
-namespace dreamer::testing {
+namespace dreamer::mgba {
 namespace {
 
 void discard_log(mLogger*, int, mLogLevel, const char*, va_list) {}
@@ -159,4 +159,4 @@ void MgbaRunner::step_instruction() { core_->step(core_); }
 // mGBA 0.10 counts GB time in 8 MHz units (two per T-cycle, also in single speed).
 std::uint64_t MgbaRunner::cycles() const { return (mTimingGlobalTime(core_->timing) - start_cycles_) / 2; }
 
-}  // namespace dreamer::testing
+}  // namespace dreamer::mgba
