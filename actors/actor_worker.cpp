@@ -7,8 +7,8 @@
 #include <cstring>
 #include <optional>
 
-#include "common/declared_copy.hpp"
 #include "common/error.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
 #include "common/packed2.hpp"
 #include "learner/player.hpp"
 #if defined(DREAMER_HAS_CUDA)

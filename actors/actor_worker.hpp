@@ -10,7 +10,7 @@
 // Episode ends (terminated or truncated) go through an EpisodeWindow
 // (actors/episode_window.hpp) into each report as episode outcomes, which
 // the gate pools over every actor into the record's episode metrics
-// (common/episode_statistics.hpp).
+// (common/run/episode_statistics.hpp).
 //
 // Backends (ActorWorkerOptions::backend):
 //   CPU   the env writes into the host chunk; the Player runs on the CPU.

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/episode_statistics.hpp"
+#include "common/run/episode_statistics.hpp"
 
 namespace dreamer::actors {
 

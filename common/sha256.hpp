@@ -1,7 +1,7 @@
 #pragma once
 // SHA-256 (OpenSSL's EVP interface). Used to pin ROMs, save states and goal
 // templates in run metadata and goal-template checks, and to seal the HDF5
-// files a run reads back (common/hdf5_seal.hpp).
+// files a run reads back (common/hdf5/hdf5_seal.hpp).
 #include <array>
 #include <cstdint>
 #include <filesystem>

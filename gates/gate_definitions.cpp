@@ -13,7 +13,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/metrics_log.hpp"
+#include "common/run/metrics_log.hpp"
 #include "gates/baseline.hpp"
 #include "gates/metric_source.hpp"
 

@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/metrics_log.hpp"
+#include "common/run/metrics_log.hpp"
 
 namespace dreamer::gates {
 

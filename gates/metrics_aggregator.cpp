@@ -5,10 +5,10 @@
 #include <limits>
 #include <string>
 
-#include "common/episode_statistics.hpp"
+#include "common/run/episode_statistics.hpp"
 
 #ifdef DREAMER_HAS_TENSORBOARD
-#include "common/tensorboard_writer.hpp"
+#include "common/media/tensorboard_writer.hpp"
 #endif
 
 namespace dreamer::gates {

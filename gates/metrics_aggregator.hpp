@@ -8,12 +8,12 @@
 //
 // In builds with the TensorBoard writer (DREAMER_HAS_TENSORBOARD) the same
 // record also goes to an event file beside metrics.jsonl
-// (events.out.tfevents.*, common/tensorboard_writer.hpp): every number as a
+// (events.out.tfevents.*, common/media/tensorboard_writer.hpp): every number as a
 // scalar tagged with its key, at step opt_steps.
 //
 // Actor keys are combined over every actor report since the previous record:
 // the episode outcomes of all of them are pooled into one set of episode
-// metrics (common/episode_statistics.hpp; "episodes" is the count, and the
+// metrics (common/run/episode_statistics.hpp; "episodes" is the count, and the
 // rates are absent when it is 0); sps is summed over actors, last value of
 // each.
 //
@@ -25,7 +25,7 @@
 #include <memory>
 #include <vector>
 
-#include "common/metrics_log.hpp"
+#include "common/run/metrics_log.hpp"
 
 namespace dreamer {
 class TensorBoardWriter;

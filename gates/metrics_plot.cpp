@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "common/line_plot.hpp"
-#include "common/png_writer.hpp"
+#include "common/media/line_plot.hpp"
+#include "common/media/png_writer.hpp"
 #include "gates/metric_aliases.hpp"
 #include "gates/metric_window.hpp"
 

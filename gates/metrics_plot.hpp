@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/image.hpp"
+#include "common/media/image.hpp"
 #include "gates/rules.hpp"
 
 namespace dreamer::gates {

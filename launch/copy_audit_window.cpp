@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <string>
 
-#include "common/copy_audit.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/gpu_audit/copy_audit.hpp"
 #if defined(DREAMER_HAS_CUPTI)
-#include "common/cuda_activity_trace.hpp"
+#include "common/gpu_audit/cuda_activity_trace.hpp"
 #endif
 
 namespace dreamer {

@@ -2,8 +2,8 @@
 // CopyAuditWindow: the GPU main gate's memcpy check on the real training
 // loop. After `warmup_updates` updates (caches, cuBLAS workspaces and the
 // replay are warm) it traces the next `updates` updates with CUPTI
-// (common/cuda_activity_trace.hpp), audits every host<->device copy against
-// the allow-list (common/copy_audit.hpp), and writes into the run folder:
+// (common/gpu_audit/cuda_activity_trace.hpp), audits every host<->device copy against
+// the allow-list (common/gpu_audit/copy_audit.hpp), and writes into the run folder:
 //
 //   copy_audit.json     the audit (docs/copy_audit.md); throws dreamer::Error
 //                       naming the first offending copy when it fails

@@ -24,14 +24,14 @@
 #include "actors/env/task.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/metrics_log.hpp"
 #include "common/packed2.hpp"
+#include "common/run/metrics_log.hpp"
 #include "launch/command_line.hpp"
 #include "launch/policy_evaluation.hpp"
 #include "launch/run_setup.hpp"
 #if defined(DREAMER_HAS_GIF)
-#include "common/gif_writer.hpp"
-#include "common/image.hpp"
+#include "common/media/gif_writer.hpp"
+#include "common/media/image.hpp"
 #endif
 
 namespace dreamer {

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/repro_script.hpp"
+#include "common/run/repro_script.hpp"
 #include "gates/baseline.hpp"
 #include "gates/gate_definitions.hpp"
 #include "gates/metric_source.hpp"

@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "common/step_schedule.hpp"
+#include "actors/env/step_schedule.hpp"
 
 namespace dreamer {
 

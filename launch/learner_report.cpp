@@ -1,6 +1,6 @@
 #include "launch/learner_report.hpp"
 
-#include "common/declared_copy.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
 
 namespace dreamer {
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "actors/env/task.hpp"
-#include "common/episode_statistics.hpp"
-#include "common/run_directory.hpp"
+#include "common/run/episode_statistics.hpp"
+#include "common/run/run_directory.hpp"
 #include "launch/run_config.hpp"
 #include "learner/checkpoint.hpp"
 #include "learner/dreamer_agent.hpp"

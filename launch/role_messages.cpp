@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "common/mpi_check.hpp"
+#include "common/mpi/mpi_check.hpp"
 
 namespace dreamer {
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/repro_script.hpp"
+#include "common/run/repro_script.hpp"
 #include "gates/metrics_plot.hpp"
 #ifdef DREAMER_HAS_GIF
-#include "common/gif_writer.hpp"
+#include "common/media/gif_writer.hpp"
 #endif
 
 namespace dreamer {

@@ -14,8 +14,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "common/image.hpp"
-#include "common/run_directory.hpp"
+#include "common/media/image.hpp"
+#include "common/run/run_directory.hpp"
 #include "gates/rules.hpp"
 #include "launch/training_run.hpp"
 #include "learner/reconstruction.hpp"

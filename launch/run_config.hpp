@@ -10,7 +10,7 @@
 #include <string>
 #include <type_traits>
 
-#include "common/step_schedule.hpp"
+#include "actors/env/step_schedule.hpp"
 #include "learner/dreamer_options.hpp"
 #include "replay/replay_options.hpp"
 
@@ -47,7 +47,7 @@ struct TaskConfig {
   std::string state;                // start state; empty: the stage's
   std::string goal_dir;             // goal folder; empty: the stage's (none for static_screen)
   int max_steps = 0;                // 0: the stage's max_steps
-  StepSchedule schedule;            // the env step (common/step_schedule.hpp)
+  StepSchedule schedule;            // the env step (actors/env/step_schedule.hpp)
 
   template <class Archive>
   void serialize(Archive& archive) {

@@ -4,8 +4,8 @@
 
 #include <cstdio>
 
+#include "actors/env/rl_stages.hpp"
 #include "common/error.hpp"
-#include "common/rl_stages.hpp"
 #include "learner/learner_worker.hpp"
 
 namespace dreamer {

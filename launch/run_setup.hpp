@@ -7,7 +7,7 @@
 
 #include "actors/actor_worker.hpp"
 #include "actors/env/task.hpp"
-#include "common/run_directory.hpp"
+#include "common/run/run_directory.hpp"
 #include "launch/run_config.hpp"
 
 namespace dreamer {

@@ -7,7 +7,7 @@
 
 #include "actors/actor_worker.hpp"
 #include "common/file_io.hpp"
-#include "common/metrics_log.hpp"
+#include "common/run/metrics_log.hpp"
 #include "gates/metrics_aggregator.hpp"
 #include "launch/in_process_roles.hpp"
 #include "launch/progress_line.hpp"

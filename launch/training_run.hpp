@@ -26,7 +26,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/run_directory.hpp"
+#include "common/run/run_directory.hpp"
 #include "launch/copy_audit_window.hpp"
 #include "launch/role_layout.hpp"
 #include "launch/run_config.hpp"

@@ -26,7 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "common/run_directory.hpp"
+#include "common/run/run_directory.hpp"
 #include "launch/copy_audit_window.hpp"
 #include "launch/run_config.hpp"
 #include "launch/training_run.hpp"

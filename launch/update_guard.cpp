@@ -7,8 +7,8 @@
 #include <limits>
 #include <vector>
 
-#include "common/declared_copy.hpp"
-#include "common/failure_bundle.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
+#include "common/run/failure_bundle.hpp"
 
 namespace dreamer {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // UpdateGuard: runs a learner's updates and stops the run at the first bad
-// one, leaving a failure bundle (common/failure_bundle.hpp) in
+// one, leaving a failure bundle (common/run/failure_bundle.hpp) in
 // <run>/failures/. An update is bad when
 //
 //   - one of its metrics (a loss, KL, entropy, gradient norm, ...) is
@@ -31,7 +31,7 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "common/run_directory.hpp"
+#include "common/run/run_directory.hpp"
 #include "launch/training_run.hpp"
 #include "learner/learner_worker.hpp"
 #include "replay/sample_batch.hpp"

@@ -19,9 +19,9 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/hdf5_check.hpp"
-#include "common/hdf5_file.hpp"
-#include "common/hdf5_seal.hpp"
+#include "common/hdf5/hdf5_check.hpp"
+#include "common/hdf5/hdf5_file.hpp"
+#include "common/hdf5/hdf5_seal.hpp"
 
 namespace dreamer::learner {
 namespace fs = std::filesystem;

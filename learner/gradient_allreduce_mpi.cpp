@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "common/mpi_check.hpp"
+#include "common/mpi/mpi_check.hpp"
 
 namespace dreamer::learner {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "common/cuda_check.hpp"
 #include "common/error.hpp"
-#include "common/mpi_check.hpp"
+#include "common/mpi/mpi_check.hpp"
 #include "common/nccl_check.hpp"
 
 namespace dreamer::learner {

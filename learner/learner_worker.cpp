@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "common/declared_copy.hpp"
 #include "common/error.hpp"
-#include "common/mpi_check.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
+#include "common/mpi/mpi_check.hpp"
 #include "learner/checkpoint.hpp"
 
 namespace dreamer::learner {

@@ -13,8 +13,8 @@
 #include "common/call_error.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/hdf5_file.hpp"
-#include "common/hdf5_seal.hpp"
+#include "common/hdf5/hdf5_file.hpp"
+#include "common/hdf5/hdf5_seal.hpp"
 
 namespace dreamer::replay {
 namespace {

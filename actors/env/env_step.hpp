@@ -16,10 +16,10 @@
 
 #include "actors/env/action_codec.hpp"
 #include "actors/env/goal_task.hpp"
+#include "actors/env/step_schedule.hpp"
 #include "actors/gb/emulator.hpp"
 #include "common/host_device.hpp"
 #include "common/packed2.hpp"
-#include "common/step_schedule.hpp"
 
 namespace dreamer::env {
 

@@ -1,9 +1,9 @@
 #include "actors/env/stage_builder.hpp"
 
+#include "actors/env/goal_template.hpp"
 #include "actors/gb/rom.hpp"
 #include "actors/gb/snapshot.hpp"
-#include "common/goal_template.hpp"
-#include "common/run_meta.hpp"
+#include "common/run/run_meta.hpp"
 #include "common/sha256.hpp"
 
 namespace dreamer::env {

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "actors/env/env_step.hpp"
+#include "actors/env/goal_template.hpp"
 #include "actors/gb/rom.hpp"
-#include "common/goal_template.hpp"
 
 namespace dreamer::env {
 

@@ -3,8 +3,8 @@
 #include <cuda_runtime_api.h>
 
 #include "common/cuda_check.hpp"
-#include "common/declared_copy.hpp"
 #include "common/error.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
 #include "replay/cuda/gather_sequences.hpp"
 
 namespace dreamer::replay::cuda {

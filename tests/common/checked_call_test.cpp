@@ -4,8 +4,8 @@
 #include <string>
 
 #include "common/call_error.hpp"
-#include "common/hdf5_check.hpp"
-#include "common/mpi_check.hpp"
+#include "common/hdf5/hdf5_check.hpp"
+#include "common/mpi/mpi_check.hpp"
 #if defined(DREAMER_HAS_CUDA)
 #include "common/cuda_check.hpp"
 #include "common/nccl_check.hpp"

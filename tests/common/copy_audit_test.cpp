@@ -1,7 +1,7 @@
 // audit_copies and the allow-list JSON on hand-made copy records; the
 // expected counts and offenders are worked out from the rules in
-// common/copy_audit.hpp.
-#include "common/copy_audit.hpp"
+// common/gpu_audit/copy_audit.hpp.
+#include "common/gpu_audit/copy_audit.hpp"
 
 #include <gtest/gtest.h>
 

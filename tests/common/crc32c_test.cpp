@@ -1,4 +1,4 @@
-#include "common/crc32c.hpp"
+#include "common/media/crc32c.hpp"
 
 #include <gtest/gtest.h>
 

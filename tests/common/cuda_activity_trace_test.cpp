@@ -2,7 +2,7 @@
 // loop (declared upload, memset, kernel, device-to-device copy) passes the
 // audit; the same loop with one stray copy fails it with that copy named.
 // Every test skips, saying so, where the CUDA runtime sees no device.
-#include "common/cuda_activity_trace.hpp"
+#include "common/gpu_audit/cuda_activity_trace.hpp"
 
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "add_one_kernel.hpp"
-#include "common/copy_audit.hpp"
 #include "common/cuda_check.hpp"
-#include "common/declared_copy.hpp"
 #include "common/error.hpp"
+#include "common/gpu_audit/copy_audit.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
 
 namespace dreamer {
 namespace {

@@ -6,9 +6,9 @@
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
-#include "common/copy_audit.hpp"
-#include "common/cuda_activity_trace.hpp"
-#include "common/declared_copy.hpp"
+#include "common/gpu_audit/copy_audit.hpp"
+#include "common/gpu_audit/cuda_activity_trace.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
 
 namespace dreamer {
 namespace {

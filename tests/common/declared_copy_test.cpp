@@ -1,5 +1,5 @@
 // DeclaredCopy against fake hooks standing in for a running CUPTI trace.
-#include "common/declared_copy.hpp"
+#include "common/gpu_audit/declared_copy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Episode statistics against values worked out by hand.
-#include "common/episode_statistics.hpp"
+#include "common/run/episode_statistics.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/failure_bundle.hpp"
+#include "common/run/failure_bundle.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/hdf5_file.hpp"
+#include "common/hdf5/hdf5_file.hpp"
 
 namespace dreamer {
 namespace {

@@ -1,6 +1,6 @@
 // The one HDF5 layer: round trips of every kind of object it writes, and the
 // one-line errors for what a file lacks or holds wrongly.
-#include "common/hdf5_file.hpp"
+#include "common/hdf5/hdf5_file.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

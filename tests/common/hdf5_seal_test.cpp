@@ -1,4 +1,4 @@
-#include "common/hdf5_seal.hpp"
+#include "common/hdf5/hdf5_seal.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "common/hdf5_file.hpp"
+#include "common/hdf5/hdf5_file.hpp"
 
 namespace dreamer::hdf5 {
 namespace {

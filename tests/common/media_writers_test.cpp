@@ -6,11 +6,11 @@
 #include <cmath>
 #include <filesystem>
 
-#include "common/bitmap_font.hpp"
 #include "common/error.hpp"
-#include "common/gif_writer.hpp"
-#include "common/line_plot.hpp"
-#include "common/png_writer.hpp"
+#include "common/media/bitmap_font.hpp"
+#include "common/media/gif_writer.hpp"
+#include "common/media/line_plot.hpp"
+#include "common/media/png_writer.hpp"
 
 namespace dreamer {
 namespace {

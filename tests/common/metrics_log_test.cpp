@@ -1,4 +1,4 @@
-#include "common/metrics_log.hpp"
+#include "common/run/metrics_log.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>

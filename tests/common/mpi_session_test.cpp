@@ -1,6 +1,6 @@
 // Started by ctest through mpirun -np 2; main() holds the session that
 // initialised MPI, so the sessions made in the tests only check.
-#include "common/mpi_session.hpp"
+#include "common/mpi/mpi_session.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "common/call_error.hpp"
-#include "common/mpi_check.hpp"
+#include "common/mpi/mpi_check.hpp"
 
 namespace dreamer {
 namespace {

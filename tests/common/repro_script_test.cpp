@@ -1,4 +1,4 @@
-#include "common/repro_script.hpp"
+#include "common/run/repro_script.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

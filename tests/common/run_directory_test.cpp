@@ -1,11 +1,11 @@
-#include "common/run_directory.hpp"
+#include "common/run/run_directory.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "common/error.hpp"
-#include "common/run_meta.hpp"
+#include "common/run/run_meta.hpp"
 
 namespace dreamer {
 namespace {

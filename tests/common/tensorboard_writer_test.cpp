@@ -1,13 +1,13 @@
-#include "common/tensorboard_writer.hpp"
+#include "common/media/tensorboard_writer.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 
-#include "common/crc32c.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/media/crc32c.hpp"
 
 namespace dreamer {
 namespace {

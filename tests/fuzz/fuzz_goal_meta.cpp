@@ -1,5 +1,5 @@
-// Goal template metadata (goal_template.meta.json; common/goal_template.hpp).
-#include "common/goal_template.hpp"
+// Goal template metadata (goal_template.meta.json; actors/env/goal_template.hpp).
+#include "actors/env/goal_template.hpp"
 #include "tests/fuzz/fuzz_entry.hpp"
 #include "tests/fuzz/input_file.hpp"
 

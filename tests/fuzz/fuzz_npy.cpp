@@ -1,5 +1,5 @@
-// .npy arrays (common/npy.hpp): goal templates.
-#include "common/npy.hpp"
+// .npy arrays (actors/env/npy.hpp): goal templates.
+#include "actors/env/npy.hpp"
 #include "tests/fuzz/fuzz_entry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,6 +1,6 @@
 // Stage lists (states/rl_stages.json, the predecessor's schema;
-// common/rl_stages.hpp).
-#include "common/rl_stages.hpp"
+// actors/env/rl_stages.hpp).
+#include "actors/env/rl_stages.hpp"
 #include "tests/fuzz/fuzz_entry.hpp"
 #include "tests/fuzz/input_file.hpp"
 

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "common/episode_statistics.hpp"
-#include "common/metrics_log.hpp"
+#include "common/run/episode_statistics.hpp"
+#include "common/run/metrics_log.hpp"
 #include "gates_test_files.hpp"
 #ifdef DREAMER_HAS_TENSORBOARD
-#include "common/tensorboard_writer.hpp"
+#include "common/media/tensorboard_writer.hpp"
 #endif
 
 namespace dreamer::gates {

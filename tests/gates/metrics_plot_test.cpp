@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/line_plot.hpp"
+#include "common/media/line_plot.hpp"
 
 namespace dreamer::gates {
 namespace {

@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "common/file_io.hpp"
-#include "common/hdf5_file.hpp"
-#include "common/metrics_log.hpp"
+#include "common/hdf5/hdf5_file.hpp"
+#include "common/run/metrics_log.hpp"
 #ifdef DREAMER_HAS_TENSORBOARD
-#include "common/tensorboard_writer.hpp"
+#include "common/media/tensorboard_writer.hpp"
 #endif
 
 namespace dreamer {

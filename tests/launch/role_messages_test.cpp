@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/mpi_session.hpp"
+#include "common/mpi/mpi_session.hpp"
 #include "replay/trajectory_chunk.hpp"
 
 namespace dreamer {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/mpi_session.hpp"
+#include "common/mpi/mpi_session.hpp"
 #include "learner/gradient_allreduce.hpp"
 
 namespace dreamer::learner {

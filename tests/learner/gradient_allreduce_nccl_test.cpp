@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "common/mpi_session.hpp"
+#include "common/mpi/mpi_session.hpp"
 #include "learner/gradient_allreduce.hpp"
 
 namespace dreamer::learner {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/hdf5_seal.hpp"
+#include "common/hdf5/hdf5_seal.hpp"
 #include "replay_test_steps.hpp"
 
 namespace dreamer::replay {

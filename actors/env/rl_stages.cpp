@@ -1,0 +1,68 @@
+#include "actors/env/rl_stages.hpp"
+
+#include "common/error.hpp"
+#include "common/json_fields.hpp"
+
+namespace dreamer {
+
+void TaskAbi::validate() const {
+  if (action_codec_id != "pokemonred_puffer_v1")
+    throw ConfigError("action_codec_id", "unknown codec '" + action_codec_id + "' (known: pokemonred_puffer_v1)");
+  schedule.validate();
+  if (stack_k != 1) throw ConfigError("stack_k", "only 1 is supported, got " + std::to_string(stack_k));
+  if (downsample_h != 72 || downsample_w != 80)
+    throw ConfigError("downsample_h/downsample_w", "must be 72 x 80 (packed2), got " + std::to_string(downsample_h) +
+                                                       " x " + std::to_string(downsample_w));
+  if (shade_levels != 4) throw ConfigError("shade_levels", "must be 4, got " + std::to_string(shade_levels));
+  if (dist_metric != "l1_mean_norm")
+    throw ConfigError("dist_metric", "unknown metric '" + dist_metric + "' (known: l1_mean_norm)");
+}
+
+const StageEntry& StageList::find(const std::string& id) const {
+  std::string known;
+  for (const StageEntry& stage : stages) {
+    if (stage.id == id) return stage;
+    known += (known.empty() ? "" : ", ") + stage.id;
+  }
+  throw Error("no stage '" + id + "' (known: " + known + ")");
+}
+
+StageList load_rl_stages(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  const nlohmann::json root = parse_json_file(source);
+  StageList list;
+  const auto abi = json_field<nlohmann::json>(root, "abi", source);
+  const std::string abi_source = source + " abi";
+  list.abi.action_codec_id = json_field<std::string>(abi, "action_codec_id", abi_source);
+  list.abi.schedule.frames_per_step = json_field<int>(abi, "frames_per_step", abi_source);
+  list.abi.schedule.release_after_frames = json_field<int>(abi, "release_after_frames", abi_source);
+  list.abi.stack_k = json_field<int>(abi, "stack_k", abi_source);
+  list.abi.downsample_h = json_field<int>(abi, "downsample_h", abi_source);
+  list.abi.downsample_w = json_field<int>(abi, "downsample_w", abi_source);
+  list.abi.shade_levels = json_field<int>(abi, "shade_levels", abi_source);
+  list.abi.dist_metric = json_field<std::string>(abi, "dist_metric", abi_source);
+  try {
+    list.abi.validate();
+  } catch (const ConfigError& error) {
+    throw Error(source + ": " + error.what());
+  }
+  const auto stages = json_field<nlohmann::json>(root, "stages", source);
+  if (!stages.is_array()) throw Error(source + ": field 'stages' must be an array");
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const std::string stage_source = source + " stages[" + std::to_string(i) + "]";
+    StageEntry stage;
+    stage.id = json_field<std::string>(stages[i], "id", stage_source);
+    stage.name = json_field<std::string>(stages[i], "name", stage_source);
+    stage.status = json_field<std::string>(stages[i], "status", stage_source);
+    stage.start_state = json_field<std::string>(stages[i], "start_state", stage_source);
+    stage.goal_source_state = json_field<std::string>(stages[i], "goal_source_state", stage_source);
+    stage.goal_dir = json_field<std::string>(stages[i], "goal_dir", stage_source);
+    stage.max_steps = json_field<int>(stages[i], "max_steps", stage_source);
+    stage.rom = stages[i].value("rom", "");
+    if (stage.max_steps < 1) throw Error(stage_source + ": field 'max_steps' must be >= 1");
+    list.stages.push_back(std::move(stage));
+  }
+  return list;
+}
+
+}  // namespace dreamer
