@@ -140,7 +140,12 @@ EOF_PY
          --runs-root "$work/runs")
     "$learner" "${gpu[@]}" --output-tag "$scenario" --total-env-steps 10000000 > "$work/log.txt" 2>&1 &
     pid=$!
-    await_records $pid 20
+    # The loop is learner-bound: the actor inserts 64 envs x 4 steps at a
+    # time and waits while the learner works off 128 updates per insert. Just
+    # after an insert the ratio reads (k - 1)/k of its target after k inserts
+    # past the prefill: 20 records (40 updates) saw k = 1 and a ratio of 6.75
+    # (H100, 2026-12-07); 200 records (400 updates) see k >= 3.
+    await_records $pid 200
     kill -TERM $pid
     wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
     grep -q "stopped by signal" "$work/log.txt" || { cat "$work/log.txt"; fail "no stop message"; }

@@ -45,7 +45,7 @@ TEST(DreamerOptions, ValidateNamesTheOffendingField) {
 TEST(DreamerOptions, RoundTripsThroughCerealJson) {
   auto options = DreamerOptions::preset("bench");
   options.train.horizon = 7;
-  options.train.cuda_graphs = true;
+  options.train.cuda_graphs = false;  // not the default (on)
   options.model.unimix = 0.02;
   std::stringstream stream;
   {
@@ -59,8 +59,8 @@ TEST(DreamerOptions, RoundTripsThroughCerealJson) {
     archive(cereal::make_nvp("dreamer", loaded));
   }
   EXPECT_EQ(loaded.train.horizon, 7);
-  EXPECT_TRUE(loaded.train.cuda_graphs);
-  EXPECT_FALSE(loaded.train.fused_adam);
+  EXPECT_FALSE(loaded.train.cuda_graphs);
+  EXPECT_TRUE(loaded.train.fused_adam);
   EXPECT_EQ(loaded.model.cnn_multiplier, 32);
   EXPECT_DOUBLE_EQ(loaded.model.unimix, 0.02);
 }
