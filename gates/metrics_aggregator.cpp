@@ -67,7 +67,7 @@ void MetricsAggregator::on_replay_report(const nlohmann::json& report) { replay_
 std::int64_t MetricsAggregator::env_steps() const {
   std::int64_t total = 0;
   for (const auto& [actor, report] : actor_latest_) total += report.value("actor_env_steps", std::int64_t{0});
-  return total;
+  return std::max(total, resumed_env_steps_);
 }
 
 const nlohmann::json& MetricsAggregator::on_learner_report(const nlohmann::json& report) {

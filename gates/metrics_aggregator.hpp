@@ -50,6 +50,10 @@ class MetricsAggregator {
   // Writes and returns the combined record.
   const nlohmann::json& on_learner_report(const nlohmann::json& report);
 
+  // A resumed run stands at `env_steps` before its actors report again:
+  // records never count fewer (they read 0 until the first actor report).
+  void resume_at(std::int64_t env_steps) { resumed_env_steps_ = env_steps; }
+  // The actors' env steps, at least where a resumed run stood.
   std::int64_t env_steps() const;
   const std::vector<nlohmann::json>& records() const { return records_; }
   void sync() { log_.sync(); }
@@ -63,6 +67,7 @@ class MetricsAggregator {
   std::vector<nlohmann::json> actor_window_;    // reports since the last record
   nlohmann::json replay_latest_ = nlohmann::json::object();
   std::vector<nlohmann::json> records_;
+  std::int64_t resumed_env_steps_ = 0;
   double started_;
 };
 

@@ -42,8 +42,11 @@ MPI_Comm split_learners(const RoleLayout& layout, int rank) {
   return learners;
 }
 
-RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout) {
+RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout,
+                    std::int64_t env_steps_before) {
   gates::MetricsAggregator gate(run.metrics_jsonl());
+  // Where the actors start (run_actor splits the resumed env steps evenly).
+  gate.resume_at(env_steps_before / layout.actors() * layout.actors());
   RunOutcome outcome;
   const int others = layout.world_size() - 1;
   int done = 0;
@@ -333,7 +336,7 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
   RunOutcome outcome;
   switch (layout.roles_of(rank).front()) {
     case Role::kGate:
-      outcome = run_gate(config, run, layout);
+      outcome = run_gate(config, run, layout, env_steps_before);
       break;
     case Role::kReplay:
       outcome = run_replay(config, run, layout, *replay);

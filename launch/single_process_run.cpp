@@ -57,6 +57,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
     std::fflush(stdout);
     return record;
   };
+  gate.resume_at(options.initial_env_steps);
   UpdateCadence cadence(config, run, invocation, learner, -1, 1, std::move(sinks));
   weights.post(learner.player_weights(), learner.updates());
 

@@ -42,6 +42,21 @@ TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
 // Episodes of several actors (or actor ranks) and several reports are pooled
 // before any statistic is taken: the median of the union, not the mean of
 // each report's median.
+TEST_F(MetricsAggregatorTest, AResumedRunCountsFromWhereItStoodUntilItsActorsReportMore) {
+  MetricsAggregator gate(dir_ / "metrics.jsonl");
+  gate.resume_at(1024);
+  gate.on_learner_report({{"opt_steps", 40}});                     // before any actor report
+  gate.on_actor_report({{"actor", 0}, {"actor_env_steps", 512}});  // one of two actors, 512 each at the stop
+  gate.on_learner_report({{"opt_steps", 41}});
+  gate.on_actor_report({{"actor", 1}, {"actor_env_steps", 640}});
+  gate.on_learner_report({{"opt_steps", 42}});
+  const auto records = read_metrics_log(dir_ / "metrics.jsonl");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["env_steps"], 1024);
+  EXPECT_EQ(records[1]["env_steps"], 1024);
+  EXPECT_EQ(records[2]["env_steps"], 1152);
+}
+
 TEST_F(MetricsAggregatorTest, PoolsTheEpisodesOfEveryActorReportBeforeTakingRatesAndPercentiles) {
   MetricsAggregator gate(dir_ / "metrics.jsonl");
   // Actor 0: three truncations at distances 0.6, 0.7, 0.8.

@@ -53,6 +53,18 @@ await_records() {
   fail "the run never reported $count records"
 }
 
+# A resumed run's records go on from the env steps it stopped at: env_steps
+# never falls from one record to the next (it read 0 until the actor's first
+# report after a resume).
+env_steps_never_fall() {
+  python3 - "$1/metrics.jsonl" << 'EOF_PY' || fail "env_steps falls in $1/metrics.jsonl"
+import json, sys
+steps = [r["env_steps"] for r in map(json.loads, open(sys.argv[1])) if not r.get("final_eval")]
+falls = [(i, a, b) for i, (a, b) in enumerate(zip(steps, steps[1:])) if b < a]
+assert not falls, ("record, env_steps before, after", falls[:3])
+EOF_PY
+}
+
 case "$scenario" in
   mpi4)
     "${mpirun[@]}" -np 4 "$learner" "${common[@]}" --output-tag "$scenario" --total-env-steps 768 > "$work/log.txt" 2>&1 \
@@ -91,6 +103,7 @@ case "$scenario" in
     [ "$steps_after" -gt "$steps_before" ] || fail "opt_steps did not continue ($steps_before -> $steps_after)"
     first_resumed=$(sed -n "$((before + 1))p" "$dir/metrics.jsonl" | sed 's/.*"opt_steps":\([0-9]*\).*/\1/')
     [ "$first_resumed" -gt "$steps_before" ] || fail "resumed counters restarted ($first_resumed <= $steps_before)"
+    env_steps_never_fall "$dir"
     ;;
   single)
     # Run b turns off the CUDA-only switches (on by default): config.json
@@ -168,6 +181,7 @@ EOF_PY
     sed -i "s/\"total_env_steps\": [0-9]*/\"total_env_steps\": $((steps + 4096))/" "$dir/config.json"
     "$learner" --resume "$dir" > "$work/resume.txt" 2>&1 || { cat "$work/resume.txt"; fail "resume exited non-zero"; }
     [ "$(grep -vc final_eval "$dir/metrics.jsonl")" -gt "$before" ] || { cat "$work/resume.txt"; fail "resume wrote no new records"; }
+    env_steps_never_fall "$dir"
     ;;
   *) fail "unknown scenario $scenario" ;;
 esac
