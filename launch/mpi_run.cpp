@@ -43,10 +43,9 @@ MPI_Comm split_learners(const RoleLayout& layout, int rank) {
 }
 
 RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout,
-                    std::int64_t env_steps_before) {
+                    std::int64_t resumed_env_steps) {
   gates::MetricsAggregator gate(run.metrics_jsonl());
-  // Where the actors start (run_actor splits the resumed env steps evenly).
-  gate.resume_at(env_steps_before / layout.actors() * layout.actors());
+  gate.resume_at(resumed_env_steps);
   RunOutcome outcome;
   const int others = layout.world_size() - 1;
   int done = 0;
@@ -170,11 +169,11 @@ RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const Ro
   return {};
 }
 
-RunOutcome run_actor(const RunConfig& config, const RoleLayout& layout, int rank, std::int64_t env_steps_before) {
+RunOutcome run_actor(const RunConfig& config, const RoleLayout& layout, int rank, std::int64_t initial_env_steps) {
   const int index = layout.actor_index(rank);
   const env::Task task = env::Task::load(resolve_task(config.task));
   actors::ActorWorkerOptions options = actor_options(config, index);
-  options.initial_env_steps = env_steps_before / layout.actors();
+  options.initial_env_steps = initial_env_steps;  // this actor's share of a resumed run
   actors::ActorWorker actor(task, config.model.model, options);
   const std::int64_t budget = config.total_env_steps / layout.actors();
   const int learner0 = layout.learner_rank(0);
@@ -332,17 +331,19 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
   }
   // Every rank learns where a resumed run stands: the env steps the replay holds.
   DREAMER_CHECK_MPI(MPI_Bcast(&env_steps_before, 1, MPI_INT64_T, layout.replay_rank(), MPI_COMM_WORLD));
+  // Each actor resumes from an even share; the gate counts from their sum.
+  const std::int64_t actor_env_steps_before = env_steps_before / layout.actors();
 
   RunOutcome outcome;
   switch (layout.roles_of(rank).front()) {
     case Role::kGate:
-      outcome = run_gate(config, run, layout, env_steps_before);
+      outcome = run_gate(config, run, layout, actor_env_steps_before * layout.actors());
       break;
     case Role::kReplay:
       outcome = run_replay(config, run, layout, *replay);
       break;
     case Role::kActor:
-      outcome = run_actor(config, layout, rank, env_steps_before);
+      outcome = run_actor(config, layout, rank, actor_env_steps_before);
       break;
     case Role::kLearner:
       outcome = run_learner(config, run, layout, rank, learners, *learner, invocation);

@@ -53,15 +53,25 @@ await_records() {
   fail "the run never reported $count records"
 }
 
-# A resumed run's records go on from the env steps it stopped at: env_steps
-# never falls from one record to the next (it read 0 until the actor's first
-# report after a resume).
-env_steps_never_fall() {
-  python3 - "$1/metrics.jsonl" << 'EOF_PY' || fail "env_steps falls in $1/metrics.jsonl"
+# A resumed run's records go on from the env steps it stored: env_steps never
+# falls within either run, and the first resumed record counts at least the
+# inserts of the replay dump it resumed from (it read 0 until the actor's
+# first report after a resume). It may sit below the stopped run's last
+# env_steps: a chunk collected but not yet stored at the stop is stepped again.
+# $1: run directory, $2: records written before the stop, $3: stored_inserts
+# of the run before its --resume.
+stored_inserts() { h5dump -a /limiter/inserts "$1/replay.h5" | sed -n 's/.*(0): \([0-9]*\).*/\1/p'; }
+env_steps_resume_from_store() {
+  python3 - "$1/metrics.jsonl" "$2" "$3" << 'EOF_PY' || fail "env_steps across the resume in $1/metrics.jsonl"
 import json, sys
-steps = [r["env_steps"] for r in map(json.loads, open(sys.argv[1])) if not r.get("final_eval")]
-falls = [(i, a, b) for i, (a, b) in enumerate(zip(steps, steps[1:])) if b < a]
-assert not falls, ("record, env_steps before, after", falls[:3])
+records = [r for r in map(json.loads, open(sys.argv[1])) if not r.get("final_eval")]
+stopped, resumed = records[:int(sys.argv[2])], records[int(sys.argv[2]):]
+for part in (stopped, resumed):
+    steps = [r["env_steps"] for r in part]
+    falls = [(i, a, b) for i, (a, b) in enumerate(zip(steps, steps[1:])) if b < a]
+    assert not falls, ("env_steps falls within a run: record, before, after", falls[:3])
+stored = int(sys.argv[3])
+assert stored > 0 and resumed[0]["env_steps"] >= stored, ("first resumed record, stored inserts", resumed[0]["env_steps"], stored)
 EOF_PY
 }
 
@@ -92,6 +102,7 @@ case "$scenario" in
     [ -f "$dir/checkpoints/latest" ] || fail "no checkpoint after SIGTERM"
     [ -f "$dir/replay.h5" ] || fail "no replay dump after SIGTERM"
     before=$(records "$dir")
+    stored=$(stored_inserts "$dir")
     steps_before=$(tail -n 1 "$dir/metrics.jsonl" | sed 's/.*"opt_steps":\([0-9]*\).*/\1/')
     # Resume with a budget a little past where it stopped.
     sed -i 's/"total_env_steps": [0-9]*/"total_env_steps": 1024/' "$dir/config.json"
@@ -103,7 +114,7 @@ case "$scenario" in
     [ "$steps_after" -gt "$steps_before" ] || fail "opt_steps did not continue ($steps_before -> $steps_after)"
     first_resumed=$(sed -n "$((before + 1))p" "$dir/metrics.jsonl" | sed 's/.*"opt_steps":\([0-9]*\).*/\1/')
     [ "$first_resumed" -gt "$steps_before" ] || fail "resumed counters restarted ($first_resumed <= $steps_before)"
-    env_steps_never_fall "$dir"
+    env_steps_resume_from_store "$dir" "$before" "$stored"
     ;;
   single)
     # Run b turns off the CUDA-only switches (on by default): config.json
@@ -177,11 +188,12 @@ assert abs(ratio - 16) < 8, ("train ratio not held after the prefill", ratio)
 assert last["sps"] > 0, "no actor throughput reported"
 EOF_PY
     before=$(grep -vc final_eval "$dir/metrics.jsonl")
+    stored=$(stored_inserts "$dir")
     steps=$(grep -v final_eval "$dir/metrics.jsonl" | tail -n 1 | sed 's/.*"env_steps":\([0-9]*\).*/\1/')
     sed -i "s/\"total_env_steps\": [0-9]*/\"total_env_steps\": $((steps + 4096))/" "$dir/config.json"
     "$learner" --resume "$dir" > "$work/resume.txt" 2>&1 || { cat "$work/resume.txt"; fail "resume exited non-zero"; }
     [ "$(grep -vc final_eval "$dir/metrics.jsonl")" -gt "$before" ] || { cat "$work/resume.txt"; fail "resume wrote no new records"; }
-    env_steps_never_fall "$dir"
+    env_steps_resume_from_store "$dir" "$before" "$stored"
     ;;
   *) fail "unknown scenario $scenario" ;;
 esac
