@@ -36,7 +36,7 @@ fi
 step_build() {
   local torch_cmake nccl_root
   # The image's CXX (/opt/gcc/bin/g++) links libstdc++ statically, which
-  # LibTorch cannot share (CMakeLists.txt refuses it): use the system compiler.
+  # LibTorch cannot share (learner/shared_libstdcxx.cmake refuses it): use the system compiler.
   export CC=/usr/bin/gcc CXX=/usr/bin/g++
   torch_cmake=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
   nccl_root=$(python3 -c 'import nvidia.nccl as m; print(list(m.__path__)[0])')
