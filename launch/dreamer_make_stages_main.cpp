@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   dreamer::StepSchedule schedule;
   app.add_option("--roms", roms_dir, "Folder with static_screen.gb and exit_room.gb")->required();
   app.add_option("--out", out_dir,
-                 "Folder that receives rl_static_screen/, rl_exit_room/, rl_exit_room_near/ and rl_exit_room_door/")
+                 "Folder that receives rl_static_screen/, rl_exit_room/, rl_exit_room_near/, rl_exit_room_door/ and "
+                 "rl_exit_room_turn/")
       ->required();
   app.add_option("--frames-per-step", schedule.frames_per_step, "Frames per env step")->capture_default_str();
   app.add_option("--release-after-frames", schedule.release_after_frames, "Frames the button is held")
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
                                         dreamer::env::ExitRoomStart::kNear);
     dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room_door", schedule,
                                         dreamer::env::ExitRoomStart::kDoor);
+    dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room_turn", schedule,
+                                        dreamer::env::ExitRoomStart::kTurn);
   } catch (const dreamer::Error& error) {  // a missing or bad ROM
     std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
     return 2;

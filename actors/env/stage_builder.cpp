@@ -35,6 +35,27 @@ std::vector<std::uint8_t> exit_room_staircase_path() {
   return path;
 }
 
+std::vector<std::uint8_t> exit_room_last_turn_path() {
+  std::vector<std::uint8_t> path;
+  for (int i = 0; i < 13; ++i) path.push_back(i < 6 ? kRight : kDown);
+  path.push_back(kRight);
+  path.push_back(kDown);
+  return path;
+}
+
+std::vector<std::uint8_t> exit_room_stage_path(ExitRoomStart start) {
+  switch (start) {
+    case ExitRoomStart::kTopLeft:
+      return exit_room_path();
+    case ExitRoomStart::kTurn:
+      return exit_room_last_turn_path();
+    case ExitRoomStart::kNear:
+    case ExitRoomStart::kDoor:
+      break;
+  }
+  return exit_room_staircase_path();
+}
+
 int exit_room_start_moves(ExitRoomStart start) {
   switch (start) {
     case ExitRoomStart::kTopLeft:
@@ -43,6 +64,8 @@ int exit_room_start_moves(ExitRoomStart start) {
       return 8;
     case ExitRoomStart::kDoor:
       return 11;
+    case ExitRoomStart::kTurn:
+      return 13;
   }
   return 0;
 }
@@ -56,8 +79,7 @@ void build_static_screen_stage(const std::filesystem::path& rom_path, const std:
 
 void build_exit_room_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
                            const StepSchedule& schedule, ExitRoomStart start) {
-  const std::vector<std::uint8_t> path =
-      start == ExitRoomStart::kTopLeft ? exit_room_path() : exit_room_staircase_path();
+  const std::vector<std::uint8_t> path = exit_room_stage_path(start);
   const int start_moves = exit_room_start_moves(start);
   const std::vector<std::uint8_t> rom_bytes = gb::read_rom_file(rom_path);
   const gb::Rom rom(rom_bytes, rom_path.string());

@@ -10,6 +10,7 @@
 //   <out>/rl_exit_room_near/...                        the same room, started 7
 //                                                      moves from the door
 //   <out>/rl_exit_room_door/...                        started 4 moves from it
+//   <out>/rl_exit_room_turn/...                        started 2 moves from it
 //
 // States are project snapshots (actors/gb/snapshot.hpp).
 #include <filesystem>
@@ -27,8 +28,14 @@ std::vector<std::uint8_t> exit_room_path();
 //   exit_room_near: after 8 moves, 7 moves (3 right, 4 down) from the door;
 //   exit_room_door: after 11 moves, 4 moves (1 right, 3 down) from it, the
 //   task the CPU learns in minutes.
-enum class ExitRoomStart { kTopLeft, kNear, kDoor };
+// exit_room_turn starts one tile left of the tile above the door: RIGHT, then
+// DOWN (the wall below stops a DOWN first), the shortest path with a turn.
+enum class ExitRoomStart { kTopLeft, kNear, kDoor, kTurn };
 std::vector<std::uint8_t> exit_room_staircase_path();
+// 6 x RIGHT, 7 x DOWN, then RIGHT and DOWN through the door.
+std::vector<std::uint8_t> exit_room_last_turn_path();
+// The path a stage's start state and goal are built along.
+std::vector<std::uint8_t> exit_room_stage_path(ExitRoomStart start);
 int exit_room_start_moves(ExitRoomStart start);
 
 void build_static_screen_stage(const std::filesystem::path& rom, const std::filesystem::path& stage_dir,

@@ -134,6 +134,16 @@ TEST(ExitRoomDoor, FourMovesWithOneTurnExitAndNoConstantButtonDoes) {
   EXPECT_EQ(steps_to_goal(ExitRoomStart::kDoor, {}, R), -1);
 }
 
+// exit_room_turn (the CPU profile's task): RIGHT, then DOWN into the door; a
+// DOWN first meets the wall, and neither button alone gets out.
+TEST(ExitRoomTurn, RightThenDownExitsAndNoConstantButtonDoes) {
+  constexpr std::uint8_t D = kDownButton, R = kRightButton;
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kTurn, {R, D}, D), 2 + 3);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kTurn, {D, R, D}, D), 3 + 3);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kTurn, {}, D), -1);
+  EXPECT_EQ(steps_to_goal(ExitRoomStart::kTurn, {}, R), -1);
+}
+
 TEST_F(ExitRoomEnv, StandingStillTruncatesAtMaxSteps) {
   TaskSpec short_spec = spec();
   short_spec.max_steps = 5;
