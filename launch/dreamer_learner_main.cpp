@@ -11,6 +11,7 @@
 #include <exception>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@
 #include "launch/role_layout.hpp"
 #include "launch/run_artifacts.hpp"
 #include "launch/run_config.hpp"
+#include "launch/run_profile.hpp"
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
@@ -42,10 +44,11 @@ namespace {
 
 struct CommandLine {
   RunConfig config;
-  std::string preset = "tiny";
   std::string resume;
-  std::string stage;
   std::optional<double> model_lr;
+  std::optional<double> actor_lr;
+  std::optional<double> critic_lr;
+  std::optional<double> actor_entropy;
   std::optional<int> batch_size;
   std::optional<int> seq_len;
   bool fused_adam = learner::TrainOptions{}.fused_adam;
@@ -53,6 +56,9 @@ struct CommandLine {
   std::int64_t inject_nan_at_update = 0;
   CopyAuditOptions copy_audit;
   std::optional<int> eval_episodes;
+  std::set<std::string> given;  // the flags named on the command line
+
+  bool named(const std::string& flag) const { return given.count(flag) > 0; }
 };
 
 void add_options(CLI::App& app, CommandLine& line) {
@@ -63,37 +69,40 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--rom", c.task.rom, "Game Boy ROM (the user's own); default: the project's own stage ROM");
   app.add_option("--state", c.task.state, "Start state (project snapshot); default: the stage's");
   app.add_option("--goal-dir", c.task.goal_dir, "Folder with goal_template.npy + goal_template.meta.json");
-  app.add_option("--stage", line.stage,
-                 "Stage id of the project's own stages (states/rl_stages.json); default exit_room, or static_screen "
-                 "in standing_still mode");
+  app.add_option("--stage", c.task.stage,
+                 "Stage id of the project's own stages (states/rl_stages.json); default: the profile's, or "
+                 "static_screen in standing_still mode");
   app.add_option("--max-steps", c.task.max_steps, "Episode length limit (0: the stage's)")->capture_default_str();
   app.add_option("--output-tag", c.output_tag, "Tag in the run directory's name")->capture_default_str();
   app.add_option("--runs-root", c.runs_root, "Where run directories are created")->capture_default_str();
-  add_device_option(app, "--device", c.device, "Where the learner trains");
+  add_device_option(app, "--device", c.device,
+                    "Where the learner trains; default: cuda when a CUDA device is present, else cpu. It picks the "
+                    "profile of every default marked 'the profile's' (docs/runbook.md)")
+      ->default_str("");
   add_device_option(app, "--env-backend", c.env_backend,
-                    "Where actors run consoles and Player (cuda needs --device cuda)");
-  app.add_option("--preset", line.preset, "Model size: tiny, default, bench or large")->capture_default_str();
+                    "Where actors run consoles and Player (cuda needs --device cuda); default: the profile's")
+      ->default_str("");
+  app.add_option("--preset", c.preset, "Model size: tiny, small, default, bench or large; default: the profile's");
   app.add_option("--actors", c.actors, "Actor ranks (multi-rank mode)")->capture_default_str();
   app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode)")->capture_default_str();
-  app.add_option("--envs-per-actor", c.envs_per_actor, "Emulated consoles per actor")->capture_default_str();
+  app.add_option("--envs-per-actor", c.envs_per_actor, "Emulated consoles per actor; default: the profile's");
   app.add_option("--env-threads", c.env_threads, "Worker threads per actor's environment")->capture_default_str();
   // 10^15 env steps: decades of any machine; beyond it a typo, not a budget
   // (CLI11 would clamp a 20-digit value to INT64_MAX, a run that never ends).
-  app.add_option("--total-env-steps", c.total_env_steps, "Stop after this many env steps (all actors)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000'000}))
-      ->capture_default_str();
+  app.add_option("--total-env-steps", c.total_env_steps,
+                 "Stop after this many env steps (all actors); default: the profile's")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000'000}));
   app.add_option("--max-seconds", c.max_seconds,
                  "Also stop the training loop after this many seconds of wall time (0: no limit); the final "
-                 "greedy evaluation still runs")
-      ->check(CLI::Range(0.0, 1e9))
-      ->capture_default_str();
-  app.add_option("--train-ratio", c.replay.train_ratio, "Replayed steps per env step (Dreamer v3 train ratio)")
-      ->capture_default_str();
-  app.add_option("--replay-capacity", c.replay.capacity, "Replay steps kept per env stream")->capture_default_str();
+                 "greedy evaluation still runs; default: the profile's")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--train-ratio", c.replay.train_ratio,
+                 "Replayed steps per env step (Dreamer v3 train ratio); default: the profile's");
+  app.add_option("--replay-capacity", c.replay.capacity, "Replay steps kept per env stream; default: the profile's");
   app.add_option("--commit-stride", c.replay.commit_stride, "Steps per committed chunk (<= seq_len / 2)")
       ->capture_default_str();
-  app.add_option("--min-replay", c.replay.min_size_to_sample, "Env steps in replay before the first update")
-      ->capture_default_str();
+  app.add_option("--min-replay", c.replay.min_size_to_sample,
+                 "Env steps in replay before the first update; default: the profile's");
   app.add_option("--log-every", c.log_every_updates, "Updates between metric records")->capture_default_str();
   app.add_option("--weight-sync-every", c.weight_sync_every_updates, "Updates between weight broadcasts")
       ->capture_default_str();
@@ -105,9 +114,18 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--seed", c.seed, "Random seed")->capture_default_str();
   app.add_option("--model-lr", line.model_lr, "World-model learning rate (default: the preset's)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--batch-size", line.batch_size, "Sequences per update (default: the preset's)")
+  app.add_option("--actor-lr", line.actor_lr, "Actor learning rate (default: the preset's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--critic-lr", line.critic_lr, "Critic learning rate (default: the preset's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--actor-entropy", line.actor_entropy,
+                 "Weight of the actor's entropy bonus (default: the preset's, Dreamer v3's 3e-4)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--batch-size", line.batch_size,
+                 "Sequences per update; default: the profile's, or the preset's when --preset is given")
       ->check(CLI::Range(1, 4096));
-  app.add_option("--seq-len", line.seq_len, "Steps per training sequence (default: the preset's)")
+  app.add_option("--seq-len", line.seq_len,
+                 "Steps per training sequence; default: the profile's, or the preset's when --preset is given")
       ->check(CLI::Range(2, 4096));
   app.add_flag("--fused-adam,!--no-fused-adam", line.fused_adam,
                "CUDA: one fused Adam kernel per optimizer step (default: on)");
@@ -128,7 +146,7 @@ void add_options(CLI::App& app, CommandLine& line) {
                  "Allow-list JSON of the copy audit (docs/copy_audit.md), e.g. gates/copy_allow_list.json");
   app.add_option("--eval-episodes", line.eval_episodes,
                  "Episodes of the greedy evaluation that ends the run (eval_summary.json, last metrics record); "
-                 "default 64 on --device cuda, 16 on cpu. Skipped in standing_still mode and after a stop signal")
+                 "default: the profile's. Skipped in standing_still mode and after a stop signal")
       ->check(CLI::Range(1, 4096));
   app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
 }
@@ -144,27 +162,28 @@ std::string flag_beside_resume(const CLI::App& app) {
   return "";
 }
 
+// The profile of this run: the one of --device when given, else of the
+// device this machine offers.
+const RunProfile& chosen_profile(const CommandLine& line) {
+  return profile_for(line.named("--device") ? line.config.device : detect_device());
+}
+
+// The command line's values, and the profile's for every learning value it
+// does not name (launch/run_profile.hpp).
 RunConfig build_config(CommandLine& line) {
   RunConfig config = line.config;
+  apply_profile(chosen_profile(line), line.given, config);
   const replay::ReplayOptions defaults;
-  config.preset = line.preset;
-  config.model = learner::DreamerOptions::preset(line.preset);
   if (line.model_lr) config.model.train.model_lr = *line.model_lr;
+  if (line.actor_lr) config.model.train.actor_lr = *line.actor_lr;
+  if (line.critic_lr) config.model.train.critic_lr = *line.critic_lr;
+  if (line.actor_entropy) config.model.train.actor_entropy = *line.actor_entropy;
   if (line.batch_size) config.model.train.batch_size = *line.batch_size;
   if (line.seq_len) config.model.train.seq_len = *line.seq_len;
   config.model.train.fused_adam = line.fused_adam;
   config.model.train.cuda_graphs = line.cuda_graphs;
-  if (!line.stage.empty())
-    config.task.stage = line.stage;
-  else if (config.standing_still())
-    config.task.stage = "static_screen";
   config.replay.safety_margin = defaults.safety_margin;
-  // The limiter's tolerance: twice the smallest window that lets one side
-  // always proceed (one update plus one chunk's worth of owed replay), so the
-  // observed train ratio stays close to its target even in short runs.
-  config.replay.error_buffer =
-      static_cast<double>(config.model.train.batch_size) * config.model.train.seq_len +
-      static_cast<double>(config.replay.commit_stride) * config.envs_per_actor * config.replay.train_ratio;
+  config.derive_limiter_tolerance();
   config.replay.max_samplers = defaults.max_samplers;
   config.derive_replay_layout();
   config.validate();
@@ -290,8 +309,10 @@ int run(int argc, char** argv, CommandLine& line) {
     const RunConfig config = config_from_json<RunConfig>(config_text, run_root + "/config.json");
     const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
     const RunDirectory run_dir{run_root};
-    const int eval_episodes = parsed.eval_episodes.value_or(default_eval_episodes(config.device));
+    const int eval_episodes = parsed.eval_episodes.value_or(profile_for(config.device).eval_episodes);
     if (rank == 0) {
+      if (parsed.resume.empty())
+        std::printf("%s\n", profile_line(chosen_profile(parsed), parsed.named("--device")).c_str());
       std::printf("%s\n", learning_settings_line(config, eval_episodes).c_str());
       std::fflush(stdout);
     }
@@ -330,6 +351,8 @@ int main(int argc, char** argv) {
       "gate, replay, A actors, L learners)."};
   dreamer::add_options(app, line);
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_learner")) return *status;
+  for (const CLI::Option* option : app.get_options())
+    if (option->count() > 0) line.given.insert(option->get_name());
   if (const std::string flag = dreamer::flag_beside_resume(app); !flag.empty()) {
     std::fprintf(stderr,
                  "dreamer_learner: %s cannot be given with --resume (the run continues with its own config.json)\n",

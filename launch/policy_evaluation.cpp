@@ -157,6 +157,4 @@ nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunCo
   return summary;
 }
 
-int default_eval_episodes(Device device) { return device == Device::kCuda ? 64 : 16; }
-
 }  // namespace dreamer

@@ -79,8 +79,4 @@ nlohmann::ordered_json evaluation_summary(const LoadedPolicy& policy, const env:
 nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunConfig& config, int episodes,
                                             std::int64_t env_steps);
 
-// Default episodes of the final evaluation: 64 when the learner runs on a
-// GPU, 16 on CPU.
-int default_eval_episodes(Device device);
-
 }  // namespace dreamer

@@ -23,6 +23,11 @@ void TaskConfig::validate() const {
   schedule.validate();
 }
 
+void RunConfig::derive_limiter_tolerance() {
+  replay.error_buffer = static_cast<double>(model.train.batch_size) * model.train.seq_len +
+                        static_cast<double>(replay.commit_stride) * envs_per_actor * replay.train_ratio;
+}
+
 void RunConfig::derive_replay_layout() {
   replay.num_streams = actors * envs_per_actor;
   replay.writer_groups = actors;

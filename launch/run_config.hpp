@@ -94,6 +94,11 @@ struct RunConfig {
   // Fills replay's layout from actors, envs_per_actor, the learner's batch
   // and sequence length, and seed. Loading a config does it.
   void derive_replay_layout();
+  // Sets the rate limiter's tolerance (replay.error_buffer) for a new run:
+  // twice the smallest window that lets one side always proceed (one update
+  // plus one chunk's worth of owed replay), so the observed train ratio stays
+  // close to its target even in short runs.
+  void derive_limiter_tolerance();
 
   template <class Archive>
   void save(Archive& archive) const {

@@ -105,7 +105,7 @@ struct DreamerOptions {
   ModelOptions model;
   TrainOptions train;
 
-  // "tiny", "default", "bench" or "large"; throws ConfigError otherwise.
+  // "tiny", "small", "default", "bench" or "large"; throws ConfigError otherwise.
   static DreamerOptions preset(const std::string& name);
 
   template <class Archive>

@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 for size in 300k 3m 6m; do
   mount -t tmpfs -o size=$size tmpfs "$mnt" 2> "$logs/mount.txt" || { cat "$logs/mount.txt"; echo "SKIP: cannot mount a tmpfs"; exit 77; }
   status=0
-  "$learner" --output-tag full --runs-root "$mnt/runs" --total-env-steps 512 --min-replay 64 --eval-episodes 2 \
+  "$learner" --device cpu --preset tiny --envs-per-actor 8 --output-tag full --runs-root "$mnt/runs" --total-env-steps 512 --min-replay 64 --eval-episodes 2 \
     > "$logs/out.txt" 2> "$logs/err.txt" || status=$?
   [ "$status" = 1 ] || { cat "$logs/err.txt"; fail "$size: exit status $status, expected 1"; }
   [ "$(wc -l < "$logs/err.txt")" = 1 ] || { cat "$logs/err.txt"; fail "$size: stderr is not one line"; }

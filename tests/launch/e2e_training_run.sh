@@ -33,7 +33,7 @@ mpirun=("$@")
 
 work=$(mktemp -d /tmp/dreamer_e2e_${scenario}.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-common=(--preset tiny --envs-per-actor 4 --runs-root "$work/runs" --seed 3
+common=(--device cpu --preset tiny --envs-per-actor 4 --runs-root "$work/runs" --seed 3
         --log-every 2 --weight-sync-every 2 --train-ratio 16 --min-replay 64)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -60,7 +60,15 @@ await_records() {
 # env_steps: a chunk collected but not yet stored at the stop is stepped again.
 # $1: run directory, $2: records written before the stop, $3: stored_inserts
 # of the run before its --resume.
-stored_inserts() { h5dump -a /limiter/inserts "$1/replay.h5" | sed -n 's/.*(0): \([0-9]*\).*/\1/p'; }
+# h5dump where installed (the CPU build machine), else h5py (the GPU image has no h5dump).
+stored_inserts() {
+  if command -v h5dump > /dev/null; then
+    h5dump -a /limiter/inserts "$1/replay.h5" | sed -n 's/.*(0): \([0-9]*\).*/\1/p'
+  else
+    python3 -c 'import h5py, sys; print(int(h5py.File(sys.argv[1], "r")["limiter"].attrs["inserts"]))' "$1/replay.h5" \
+      || fail "no h5dump and no python3 h5py to read $1/replay.h5"
+  fi
+}
 env_steps_resume_from_store() {
   python3 - "$1/metrics.jsonl" "$2" "$3" << 'EOF_PY' || fail "env_steps across the resume in $1/metrics.jsonl"
 import json, sys
@@ -160,7 +168,7 @@ EOF_PY
   overlapped_CUDA)
     nvidia-smi -L > /dev/null 2>&1 || { echo "SKIP: no GPU visible (nvidia-smi -L failed)"; exit 77; }
     gpu=(--preset tiny --device cuda --env-backend cuda --fused-adam --cuda-graphs --envs-per-actor 64 --seed 3
-         --log-every 2 --weight-sync-every 2 --train-ratio 16 --min-replay 1024 --eval-episodes 8
+         --log-every 2 --weight-sync-every 2 --train-ratio 16 --min-replay 1024 --eval-episodes 8 --max-seconds 0
          --runs-root "$work/runs")
     "$learner" "${gpu[@]}" --output-tag "$scenario" --total-env-steps 10000000 > "$work/log.txt" 2>&1 &
     pid=$!

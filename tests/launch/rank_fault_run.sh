@@ -24,7 +24,7 @@ mpirun=("$@")
 
 work=$(mktemp -d /tmp/dreamer_fault_${scenario}.XXXXXX)
 trap 'pkill -KILL -f "^$learner .*$work/runs" 2>/dev/null || true; rm -rf "$work"' EXIT
-common=(--preset tiny --envs-per-actor 4 --runs-root "$work/runs" --seed 3 --log-every 2 --weight-sync-every 2
+common=(--device cpu --preset tiny --envs-per-actor 4 --runs-root "$work/runs" --seed 3 --log-every 2 --weight-sync-every 2
         --train-ratio 16 --min-replay 64 --checkpoint-every 4 --eval-episodes 1 --output-tag "$scenario")
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -13,7 +13,7 @@ namespace dreamer::learner {
 namespace {
 
 TEST(DreamerOptions, PresetsValidateAndHaveTheDocumentedSizes) {
-  for (const char* name : {"tiny", "default", "bench", "large"}) {
+  for (const char* name : {"tiny", "small", "default", "bench", "large"}) {
     EXPECT_NO_THROW(DreamerOptions::preset(name).validate()) << name;
   }
   const auto standard = DreamerOptions::preset("default");
