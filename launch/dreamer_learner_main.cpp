@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <unistd.h>
@@ -83,8 +84,9 @@ void add_options(CLI::App& app, CommandLine& line) {
                     "Where actors run consoles and Player (cuda needs --device cuda); default: the profile's")
       ->default_str("");
   app.add_option("--preset", c.preset, "Model size: tiny, small, default, bench or large; default: the profile's");
-  app.add_option("--actors", c.actors, "Actor ranks (multi-rank mode)")->capture_default_str();
-  app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode)")->capture_default_str();
+  app.add_option("--actors", c.actors,
+                 "Actor ranks (multi-rank mode); default: a third of the ranks beside gate and replay, at least 1");
+  app.add_option("--learners", c.learners, "Learner ranks (multi-rank mode); default: the rest of those ranks");
   app.add_option("--envs-per-actor", c.envs_per_actor, "Emulated consoles per actor; default: the profile's");
   app.add_option("--env-threads", c.env_threads, "Worker threads per actor's environment")->capture_default_str();
   // 10^15 env steps: decades of any machine; beyond it a typo, not a budget
@@ -170,9 +172,16 @@ const RunProfile& chosen_profile(const CommandLine& line) {
 
 // The command line's values, and the profile's for every learning value it
 // does not name (launch/run_profile.hpp).
-RunConfig build_config(CommandLine& line) {
+RunConfig build_config(CommandLine& line, int world_size) {
   RunConfig config = line.config;
   apply_profile(chosen_profile(line), line.given, config);
+  if (world_size > 1) {
+    const auto named = [&line](const char* flag, int value) {
+      return line.named(flag) ? std::optional<int>(value) : std::nullopt;
+    };
+    std::tie(config.actors, config.learners) =
+        RoleLayout::split_world(world_size, named("--actors", config.actors), named("--learners", config.learners));
+  }
   const replay::ReplayOptions defaults;
   if (line.model_lr) config.model.train.model_lr = *line.model_lr;
   if (line.actor_lr) config.model.train.actor_lr = *line.actor_lr;
@@ -274,7 +283,7 @@ int run(int argc, char** argv, CommandLine& line) {
           const RunDirectory existing = open_run_directory(parsed.resume);
           run_root = existing.root.string();
         } else {
-          const RunConfig config = build_config(line);
+          const RunConfig config = build_config(line, mpi.world_size());
           const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
           const env::TaskSpec task = resolve_task(config.task);
           // ROM, start state and goal are checked before a run directory

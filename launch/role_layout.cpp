@@ -1,5 +1,6 @@
 #include "launch/role_layout.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "common/error.hpp"
@@ -37,6 +38,17 @@ RoleLayout RoleLayout::for_world(int world_size, int actors, int learners) {
                 " (1 gate + 1 replay + actors + learners), or run one rank for single-process mode");
   }
   return RoleLayout(world_size, actors, learners);
+}
+
+std::pair<int, int> RoleLayout::split_world(int world_size, std::optional<int> actors, std::optional<int> learners) {
+  // A derived count is at least 1, so that a world too small for the named
+  // roles gets for_world's "needs N ranks" line rather than a count of 0.
+  const int role_ranks = world_size - 2;
+  if (actors && learners) return {*actors, *learners};
+  if (actors) return {*actors, std::max(1, role_ranks - *actors)};
+  if (learners) return {std::max(1, role_ranks - *learners), *learners};
+  const int acting = std::max(1, role_ranks / 3);
+  return {acting, std::max(1, role_ranks - acting)};
 }
 
 std::vector<Role> RoleLayout::roles_of(int rank) const {

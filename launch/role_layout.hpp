@@ -10,8 +10,12 @@
 // learner (single-process mode, deterministic on CPU). Any other world
 // size must equal 2 + A + L exactly: a launcher that starts more or fewer
 // ranks than the roles need, or N copies of a one-rank world (detected from
-// the launcher's own environment), is refused with one clear error.
+// the launcher's own environment), is refused with one clear error. A
+// world of N > 1 ranks started without --actors and --learners splits its
+// N - 2 role ranks by split_world (mpirun -np 8: 2 actors, 4 learners).
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dreamer {
@@ -24,6 +28,11 @@ class RoleLayout {
  public:
   // Throws dreamer::Error explaining the mismatch.
   static RoleLayout for_world(int world_size, int actors, int learners);
+  // {actors, learners} for a world of `world_size` > 1 ranks given what the
+  // command line named: both named, as named; one named, the other takes the
+  // rest; none, a third of the N - 2 role ranks act (at least one) and the
+  // rest learn. for_world still checks the result.
+  static std::pair<int, int> split_world(int world_size, std::optional<int> actors, std::optional<int> learners);
 
   bool single_process() const { return world_size_ == 1; }
   int world_size() const { return world_size_; }

@@ -42,6 +42,34 @@ TEST(RoleLayout, RefusesWorldsThatDoNotFitTheRoles) {
   }
 }
 
+// mpirun -np N with neither --actors nor --learners: a third of the N - 2
+// role ranks act, at least one, the rest learn; a named count is kept and the
+// other takes the rest.
+TEST(RoleLayout, AWorldWithoutRoleCountsSplitsItsRanks) {
+  using Split = std::pair<int, int>;
+  EXPECT_EQ(RoleLayout::split_world(4, std::nullopt, std::nullopt), Split(1, 1));
+  EXPECT_EQ(RoleLayout::split_world(5, std::nullopt, std::nullopt), Split(1, 2));
+  EXPECT_EQ(RoleLayout::split_world(8, std::nullopt, std::nullopt), Split(2, 4));  // a DGX: 8 ranks
+  EXPECT_EQ(RoleLayout::split_world(14, std::nullopt, std::nullopt), Split(4, 8));
+  EXPECT_EQ(RoleLayout::split_world(8, 3, std::nullopt), Split(3, 3));
+  EXPECT_EQ(RoleLayout::split_world(8, std::nullopt, 5), Split(1, 5));
+  EXPECT_EQ(RoleLayout::split_world(8, 1, 1), Split(1, 1));  // both named: for_world refuses 8 != 4
+  for (int world = 4; world <= 64; ++world) {
+    const auto [actors, learners] = RoleLayout::split_world(world, std::nullopt, std::nullopt);
+    EXPECT_NO_THROW(RoleLayout::for_world(world, actors, learners)) << world;
+  }
+  // Too few ranks for gate, replay, an actor and a learner, or for the named
+  // actors: the split stays >= 1 each and for_world names the ranks needed.
+  EXPECT_EQ(RoleLayout::split_world(3, std::nullopt, std::nullopt), Split(1, 1));
+  EXPECT_EQ(RoleLayout::split_world(4, 2, std::nullopt), Split(2, 1));
+  try {
+    RoleLayout::for_world(4, 2, 1);
+    ADD_FAILURE() << "4 ranks for 2 actors and 1 learner";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("needs 5"), std::string::npos) << error.what();
+  }
+}
+
 TEST(RoleLayout, RefusesNCopiesOfAOneRankWorld) {
   EXPECT_THROW(check_world_matches_launcher(1, 4), Error);
   EXPECT_NO_THROW(check_world_matches_launcher(4, 4));
