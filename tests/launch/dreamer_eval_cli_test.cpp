@@ -84,7 +84,8 @@ std::vector<nlohmann::json> read_jsonl(const fs::path& path) {
 TEST_F(DreamerEvalCli, TrainedCheckpointGivesAParsableSummaryAndTrajectory) {
   // A few updates of the tiny preset on the project's exit-the-room task:
   // (192 - 64 env steps) x train ratio 2 / (batch 4 x seq 8) = 8 updates.
-  ASSERT_EQ(run(kLearner + " --preset tiny --envs-per-actor 4 --seed 3 --log-every 2 --weight-sync-every 2" +
+  ASSERT_EQ(run(kLearner + " --device cpu --stage exit_room --preset tiny --envs-per-actor 4 --seed 3" +
+                " --log-every 2 --weight-sync-every 2" +
                 " --train-ratio 2 --min-replay 64 --total-env-steps 192 --output-tag eval --runs-root " +
                 (dir_ / "runs").string()),
             0)
@@ -176,7 +177,7 @@ TEST_F(DreamerEvalCli, TrainedCheckpointGivesAParsableSummaryAndTrajectory) {
 // A checkpoint whose actor weights are NaN: one line naming the file and the
 // weight, exit 2, no episode run.
 TEST_F(DreamerEvalCli, CheckpointWithNonFiniteActorWeightsIsRefused) {
-  ASSERT_EQ(run(kLearner + " --preset tiny --envs-per-actor 4 --seed 3 --train-ratio 2 --min-replay 64" +
+  ASSERT_EQ(run(kLearner + " --device cpu --preset tiny --envs-per-actor 4 --seed 3 --train-ratio 2 --min-replay 64" +
                 " --total-env-steps 128 --eval-episodes 1 --output-tag nan --runs-root " + (dir_ / "runs").string()),
             0)
       << out_ << err_;
