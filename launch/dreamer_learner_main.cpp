@@ -23,6 +23,7 @@
 #include "common/config_json.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/hdf5/hdf5_seal.hpp"
 #include "common/mpi/mpi_check.hpp"
 #include "common/mpi/mpi_session.hpp"
 #include "common/run/repro_script.hpp"
@@ -279,6 +280,15 @@ int run(int argc, char** argv, CommandLine& line) {
           if (std::filesystem::is_regular_file(candidate.config_json())) {
             config_text = read_file_text(candidate.config_json());
             (void)config_from_json<RunConfig>(config_text, candidate.config_json().string());
+          }
+          // So is the replay dump: a damaged one is bad input (exit 2) found
+          // before any role starts, not a failed run.
+          if (std::filesystem::is_regular_file(candidate.replay_h5())) {
+            try {
+              hdf5::verify_seal(candidate.replay_h5(), "replay dump");
+            } catch (const Error& damaged) {
+              throw Error("replay dump '" + candidate.replay_h5().string() + "': " + damaged.what());
+            }
           }
           const RunDirectory existing = open_run_directory(parsed.resume);
           run_root = existing.root.string();

@@ -92,7 +92,7 @@ RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const Role
 
 RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout,
                       replay::ReplayService& replay) {
-  const std::filesystem::path dump = run.root / "replay.h5";
+  const std::filesystem::path dump = run.replay_h5();
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
   // One receive buffer per actor, reused: an actor sends its next chunk only
   // after the ack, so its buffer is free again whenever a chunk from it waits.
@@ -326,7 +326,7 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
   }
   if (rank == layout.replay_rank()) {
     replay = std::make_unique<replay::ReplayService>(config.replay);
-    if (resume && std::filesystem::exists(run.root / "replay.h5")) replay->load(run.root / "replay.h5");
+    if (resume && std::filesystem::exists(run.replay_h5())) replay->load(run.replay_h5());
     env_steps_before = replay->metrics().inserts;
   }
   // Every rank learns where a resumed run stands: the env steps the replay holds.

@@ -32,7 +32,7 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
   learner::LearnerWorker learner(config.model, device, nullptr, MPI_COMM_NULL);
   const std::unique_ptr<InProcessReplay> replay = make_in_process_replay(config, device);
   gates::MetricsAggregator gate(run.metrics_jsonl());
-  const std::filesystem::path replay_dump = run.root / "replay.h5";
+  const std::filesystem::path replay_dump = run.replay_h5();
 
   actors::ActorWorkerOptions options = actor_options(config, 0);
   options.cuda_device = device.is_cuda() ? device.index() : 0;  // one process: actor and learner share the GPU

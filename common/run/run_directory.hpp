@@ -10,6 +10,7 @@
 //     metrics.png     loss, KL and entropy curves, drawn at the end of the run
 //     recon.gif       original | decoded frames of a replay batch, at the end (giflib builds)
 //     checkpoints/    HDF5 checkpoints + `latest`
+//     replay.h5       the replay ring and limiter at the end or a stop, for --resume
 //     failures/       failure bundles (common/run/failure_bundle.hpp)
 #include <chrono>
 #include <filesystem>
@@ -27,6 +28,7 @@ struct RunDirectory {
   std::filesystem::path metrics_png() const { return root / "metrics.png"; }
   std::filesystem::path recon_gif() const { return root / "recon.gif"; }
   std::filesystem::path checkpoints() const { return root / "checkpoints"; }
+  std::filesystem::path replay_h5() const { return root / "replay.h5"; }
   std::filesystem::path failures() const { return root / "failures"; }
 };
 

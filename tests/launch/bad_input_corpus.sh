@@ -21,6 +21,12 @@ launcher=()
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 failures=0
+# One short real run, whose config.json and replay dump the resume fixtures copy.
+seed_out=$scratch/seed_run.txt
+"$bin/dreamer_learner" --device cpu --preset tiny --envs-per-actor 4 --total-env-steps 128 --min-replay 64 \
+  --eval-episodes 1 --runs-root "$scratch/seed" >"$seed_out" 2>&1 || { cat "$seed_out"; echo "FAIL: the seed run"; exit 1; }
+seed_run=$(ls -d "$scratch"/seed/*/ | head -n 1)
+[ -f "$seed_run/replay.h5" ] || { echo "FAIL: the seed run left no replay.h5 in $seed_run"; exit 1; }
 cases=0
 
 make_fixtures() {
@@ -35,6 +41,9 @@ make_fixtures() {
   printf '{"config": 5}\n' >run_scalar/config.json
   printf '{"config": {"mode": 3}}\n' >run_field/config.json
   mkdir -p run_cut && printf '{"config": {' >run_cut/config.json
+  # a run whose config is good and whose replay dump is cut short
+  mkdir -p run_replay_cut && cp "$seed_run/config.json" run_replay_cut/
+  head -c 3000 "$seed_run/replay.h5" >run_replay_cut/replay.h5
   # start states: PyBoy-shaped garbage, empty, a project snapshot cut after its header
   head -c 4096 /dev/urandom >garbage.state
   : >empty.state
@@ -130,6 +139,7 @@ case_ 2 dreamer_learner --resume run_field
 case_ 2 dreamer_learner --resume adir --preset huge
 case_ 2 dreamer_learner --resume adir --total-env-steps 8192
 case_ 2 dreamer_learner --resume run_cut
+case_ 2 dreamer_learner --resume run_replay_cut
 case_ 2 dreamer_learner --rom big.gb "${L[@]}"
 # dreamer_learner: start states (PyBoy state, project snapshot) and goal folders
 case_ 2 dreamer_learner --stage exit_room_door --state garbage.state "${L[@]}"
