@@ -23,7 +23,6 @@
 #include "common/config_json.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/hdf5/hdf5_seal.hpp"
 #include "common/mpi/mpi_check.hpp"
 #include "common/mpi/mpi_session.hpp"
 #include "common/run/repro_script.hpp"
@@ -40,6 +39,7 @@
 #include "launch/run_setup.hpp"
 #include "launch/stop_signal.hpp"
 #include "launch/training_run.hpp"
+#include "replay/replay_dump.hpp"
 
 namespace dreamer {
 namespace {
@@ -79,7 +79,7 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--runs-root", c.runs_root, "Where run directories are created")->capture_default_str();
   add_device_option(app, "--device", c.device,
                     "Where the learner trains; default: cuda when a CUDA device is present, else cpu. It picks the "
-                    "profile of every default marked 'the profile's' (docs/runbook.md)")
+                    "profile of every default marked 'the profile's' (docs/runtime.md, Defaults)")
       ->default_str("");
   add_device_option(app, "--env-backend", c.env_backend,
                     "Where actors run consoles and Player (cuda needs --device cuda); default: the profile's")
@@ -156,12 +156,10 @@ void add_options(CLI::App& app, CommandLine& line) {
 
 // A resumed run keeps its config.json: a flag that would shape it is refused
 // rather than silently ignored. Empty when none was given.
-std::string flag_beside_resume(const CLI::App& app) {
-  if (app.count("--resume") == 0) return "";
-  for (const CLI::Option* option : app.get_options()) {
-    const std::string name = option->get_name();
-    if (option->count() > 0 && name != "--resume" && name != "--eval-episodes") return name;
-  }
+std::string flag_beside_resume(const CommandLine& line) {
+  if (!line.named("--resume")) return "";
+  for (const std::string& name : line.given)
+    if (name != "--resume" && name != "--eval-episodes") return name;
   return "";
 }
 
@@ -283,13 +281,8 @@ int run(int argc, char** argv, CommandLine& line) {
           }
           // So is the replay dump: a damaged one is bad input (exit 2) found
           // before any role starts, not a failed run.
-          if (std::filesystem::is_regular_file(candidate.replay_h5())) {
-            try {
-              hdf5::verify_seal(candidate.replay_h5(), "replay dump");
-            } catch (const Error& damaged) {
-              throw Error("replay dump '" + candidate.replay_h5().string() + "': " + damaged.what());
-            }
-          }
+          if (std::filesystem::is_regular_file(candidate.replay_h5()))
+            replay::verify_replay_dump(candidate.replay_h5());
           const RunDirectory existing = open_run_directory(parsed.resume);
           run_root = existing.root.string();
         } else {
@@ -331,7 +324,7 @@ int run(int argc, char** argv, CommandLine& line) {
     const int eval_episodes = parsed.eval_episodes.value_or(profile_for(config.device).eval_episodes);
     if (rank == 0) {
       if (parsed.resume.empty())
-        std::printf("%s\n", profile_line(chosen_profile(parsed), parsed.named("--device")).c_str());
+        std::printf("%s\n", profile_line(profile_for(config.device), parsed.named("--device")).c_str());
       std::printf("%s\n", learning_settings_line(config, eval_episodes).c_str());
       std::fflush(stdout);
     }
@@ -372,7 +365,7 @@ int main(int argc, char** argv) {
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_learner")) return *status;
   for (const CLI::Option* option : app.get_options())
     if (option->count() > 0) line.given.insert(option->get_name());
-  if (const std::string flag = dreamer::flag_beside_resume(app); !flag.empty()) {
+  if (const std::string flag = dreamer::flag_beside_resume(line); !flag.empty()) {
     std::fprintf(stderr,
                  "dreamer_learner: %s cannot be given with --resume (the run continues with its own config.json)\n",
                  flag.c_str());

@@ -50,8 +50,7 @@ std::string learning_settings_line(const RunConfig& config, int eval_episodes) {
       "dreamer_learner: device %s, env backend %s, preset %s, %d actor(s) x %d envs, %d learner(s), batch %d "
       "x %d, train ratio %g (replayed steps per env step; %.3g updates per env step), learning rates %g (model) %g "
       "(actor) %g (critic), actor entropy %g, fused Adam %s, CUDA graphs %s, bf16 %s, stage %s, %lld env steps, %s, "
-      "greedy evaluation of "
-      "%d episodes at the end",
+      "greedy evaluation of %d episodes at the end",
       device_name(config.device), device_name(config.env_backend), config.preset.c_str(), config.actors,
       config.envs_per_actor, config.learners, train.batch_size, train.seq_len, config.replay.train_ratio,
       config.replay.train_ratio / replayed_per_update, train.model_lr, train.actor_lr, train.critic_lr,

@@ -1,8 +1,9 @@
 #pragma once
 // The settings a dreamer_learner run takes for every learning value its
-// command line does not name: one profile per kind of machine, each measured
-// to learn its stage within its budget (docs/runbook.md "Defaults"). A flag
-// on the command line always wins over its profile value.
+// command line does not name: one profile per kind of machine, each the best
+// measured for it (docs/runtime.md "Defaults"; what they reach today is in
+// docs/dreamer_v3_validation.md section 4). A flag on the command line always
+// wins over its profile value.
 //
 //   gpu: chosen when CUDA is available and --device is not given, or by
 //        --device cuda. The default preset on GPU consoles, the exit room.

@@ -121,11 +121,14 @@ void save(const std::filesystem::path& path, const ReplayRing& ring, const RateL
   file.close();
 }
 
+// Before HDF5 parses anything of the file.
+void verify_sealed(const std::filesystem::path& path) { hdf5::verify_seal(path, "replay dump"); }
+
 void load(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limiter,
           const std::vector<SequenceSampler*>& samplers, std::uint8_t* external_observations) {
   std::error_code exists_error;
   if (!std::filesystem::is_regular_file(path, exists_error)) throw Error("no such file");
-  hdf5::verify_seal(path, "replay dump");  // before HDF5 parses anything of it
+  verify_sealed(path);
   hdf5::Handle file = hdf5::open_file_read_only(path);
   if (!hdf5::attribute_exists(file.get(), "format") ||
       hdf5::read_string_attribute(file.get(), "format") != kReplayDumpFormat)
@@ -214,6 +217,14 @@ void load_replay_dump(const std::filesystem::path& path, ReplayRing& ring, RateL
     load(path, ring, limiter, samplers, external_observations);
   } catch (const CallError& error) {
     throw Error("replay dump '" + path.string() + "': unreadable (truncated or damaged file?): " + error.what());
+  } catch (const Error& error) {
+    throw Error("replay dump '" + path.string() + "': " + error.what());
+  }
+}
+
+void verify_replay_dump(const std::filesystem::path& path) {
+  try {
+    verify_sealed(path);
   } catch (const Error& error) {
     throw Error("replay dump '" + path.string() + "': " + error.what());
   }

@@ -54,4 +54,9 @@ void save_replay_dump(const std::filesystem::path& path, const ReplayRing& ring,
 void load_replay_dump(const std::filesystem::path& path, ReplayRing& ring, RateLimiter& limiter,
                       const std::vector<SequenceSampler*>& samplers, std::uint8_t* external_observations = nullptr);
 
+// The check load_replay_dump makes before HDF5 parses the file: throws
+// dreamer::Error, worded as load_replay_dump's, when its integrity seal is
+// missing or does not match (a cut or damaged dump). Reads no data.
+void verify_replay_dump(const std::filesystem::path& path);
+
 }  // namespace dreamer::replay

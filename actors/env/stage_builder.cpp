@@ -35,27 +35,6 @@ std::vector<std::uint8_t> exit_room_staircase_path() {
   return path;
 }
 
-std::vector<std::uint8_t> exit_room_last_turn_path() {
-  std::vector<std::uint8_t> path;
-  for (int i = 0; i < 13; ++i) path.push_back(i < 6 ? kRight : kDown);
-  path.push_back(kRight);
-  path.push_back(kDown);
-  return path;
-}
-
-std::vector<std::uint8_t> exit_room_stage_path(ExitRoomStart start) {
-  switch (start) {
-    case ExitRoomStart::kTopLeft:
-      return exit_room_path();
-    case ExitRoomStart::kTurn:
-      return exit_room_last_turn_path();
-    case ExitRoomStart::kNear:
-    case ExitRoomStart::kDoor:
-      break;
-  }
-  return exit_room_staircase_path();
-}
-
 int exit_room_start_moves(ExitRoomStart start) {
   switch (start) {
     case ExitRoomStart::kTopLeft:
@@ -69,6 +48,33 @@ int exit_room_start_moves(ExitRoomStart start) {
   }
   return 0;
 }
+
+namespace {
+
+// 6 x RIGHT, 7 x DOWN, then RIGHT and DOWN through the door (exit_room_turn).
+std::vector<std::uint8_t> exit_room_last_turn_path() {
+  std::vector<std::uint8_t> path;
+  for (int i = 0; i < 13; ++i) path.push_back(i < 6 ? kRight : kDown);
+  path.push_back(kRight);
+  path.push_back(kDown);
+  return path;
+}
+
+// The path a stage's start state and goal are built along.
+std::vector<std::uint8_t> exit_room_stage_path(ExitRoomStart start) {
+  switch (start) {
+    case ExitRoomStart::kTopLeft:
+      return exit_room_path();
+    case ExitRoomStart::kTurn:
+      return exit_room_last_turn_path();
+    case ExitRoomStart::kNear:
+    case ExitRoomStart::kDoor:
+      break;
+  }
+  return exit_room_staircase_path();
+}
+
+}  // namespace
 
 void build_static_screen_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
                                const StepSchedule& schedule) {

@@ -32,10 +32,6 @@ std::vector<std::uint8_t> exit_room_path();
 // DOWN (the wall below stops a DOWN first), the shortest path with a turn.
 enum class ExitRoomStart { kTopLeft, kNear, kDoor, kTurn };
 std::vector<std::uint8_t> exit_room_staircase_path();
-// 6 x RIGHT, 7 x DOWN, then RIGHT and DOWN through the door.
-std::vector<std::uint8_t> exit_room_last_turn_path();
-// The path a stage's start state and goal are built along.
-std::vector<std::uint8_t> exit_room_stage_path(ExitRoomStart start);
 int exit_room_start_moves(ExitRoomStart start);
 
 void build_static_screen_stage(const std::filesystem::path& rom, const std::filesystem::path& stage_dir,

@@ -165,6 +165,26 @@ TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
             std::string::npos);
 }
 
+// What --resume checks before any role starts: a whole dump passes, a cut
+// one fails with the loader's wording, naming the file.
+TEST_F(ReplayDump, VerifyPassesAWholeDumpAndRefusesACutOne) {
+  fill();
+  const fs::path path = directory_ / "replay.h5";
+  save_replay_dump(path, ring, limiter, {&sampler});
+  EXPECT_NO_THROW(verify_replay_dump(path));
+  const fs::path cut = directory_ / "cut.h5";
+  fs::copy_file(path, cut);
+  fs::resize_file(cut, fs::file_size(path) / 2);
+  try {
+    verify_replay_dump(cut);
+    ADD_FAILURE() << "a dump cut in half passed";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("replay dump '" + cut.string() + "': "), std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("integrity seal"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
   fill();
   const fs::path path = directory_ / "replay.h5";
