@@ -95,7 +95,17 @@ const nlohmann::json& MetricsAggregator::on_learner_report(const nlohmann::json&
   add_episode_metrics(record, summarize_episodes(outcomes));
   record["wall_s"] = now_seconds() - started_;
   actor_window_.clear();
+  return write(std::move(record));
+}
 
+const nlohmann::json& MetricsAggregator::on_evaluation_record(const nlohmann::json& evaluation) {
+  nlohmann::json record = {{"env_steps", env_steps()}};
+  for (const auto& [key, value] : evaluation.items()) record[key] = value;
+  record["wall_s"] = now_seconds() - started_;
+  return write(std::move(record));
+}
+
+const nlohmann::json& MetricsAggregator::write(nlohmann::json record) {
   log_.append(record);
 #ifdef DREAMER_HAS_TENSORBOARD
   tensorboard_->add_scalars(record.value("opt_steps", std::int64_t{0}), scalars_of(record));

@@ -11,6 +11,9 @@
 // (events.out.tfevents.*, common/media/tensorboard_writer.hpp): every number as a
 // scalar tagged with its key, at step opt_steps.
 //
+// A periodic evaluation's record is written as it comes, with env_steps and
+// wall_s beside its own keys ("periodic_eval": true, eval_*).
+//
 // Actor keys are combined over every actor report since the previous record:
 // the episode outcomes of all of them are pooled into one set of episode
 // metrics (common/run/episode_statistics.hpp; "episodes" is the count, and the
@@ -47,8 +50,12 @@ class MetricsAggregator {
 
   void on_actor_report(const nlohmann::json& report);
   void on_replay_report(const nlohmann::json& report);
-  // Writes and returns the combined record.
+  // Writes and returns the combined record (the reference lasts until the
+  // next record).
   const nlohmann::json& on_learner_report(const nlohmann::json& report);
+  // A periodic greedy evaluation of the lead learner (launch/update_cadence.hpp):
+  // written as {env_steps, <its keys>, wall_s}, and returned.
+  const nlohmann::json& on_evaluation_record(const nlohmann::json& evaluation);
 
   // A resumed run stands at `env_steps` before its actors report again:
   // records never count fewer (they read 0 until the first actor report).
@@ -59,6 +66,9 @@ class MetricsAggregator {
   void sync() { log_.sync(); }
 
  private:
+  // Appends `record` to the log (and event file) and keeps it.
+  const nlohmann::json& write(nlohmann::json record);
+
   MetricsLog log_;
 #ifdef DREAMER_HAS_TENSORBOARD
   std::unique_ptr<TensorBoardWriter> tensorboard_;

@@ -34,6 +34,11 @@ class CopyAuditWindow {
   // `update` is the 1-based index of the update about to run / just run.
   void before_update(std::int64_t update);
   void after_update(std::int64_t update);
+  // Whether update `update` (1-based) lies inside the traced window.
+  bool covers(std::int64_t update) const {
+    return options_.updates > 0 && update > options_.warmup_updates &&
+           update <= options_.warmup_updates + options_.updates;
+  }
   // Throws unless the window (when one was asked for) was traced and audited.
   void require_done() const;
 

@@ -58,6 +58,8 @@ struct CommandLine {
   std::int64_t inject_nan_at_update = 0;
   CopyAuditOptions copy_audit;
   std::optional<int> eval_episodes;
+  std::optional<std::int64_t> eval_every;
+  std::optional<double> stop_at_success;
   std::set<std::string> given;  // the flags named on the command line
 
   bool named(const std::string& flag) const { return given.count(flag) > 0; }
@@ -151,6 +153,14 @@ void add_options(CLI::App& app, CommandLine& line) {
                  "Episodes of the greedy evaluation that ends the run (eval_summary.json, last metrics record); "
                  "default: the profile's. Skipped in standing_still mode and after a stop signal")
       ->check(CLI::Range(1, 4096));
+  app.add_option("--eval-every", line.eval_every,
+                 "Updates between greedy evaluations during training (a periodic_eval metrics record each; 0: only "
+                 "the final one); default: the profile's")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
+  app.add_option("--stop-at-success", line.stop_at_success,
+                 "End training once two greedy evaluations in a row reach this success rate (0: never); default: "
+                 "the profile's")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--resume", line.resume, "Continue the run in this run directory (its config.json is used)");
 }
 
@@ -159,7 +169,8 @@ void add_options(CLI::App& app, CommandLine& line) {
 std::string flag_beside_resume(const CommandLine& line) {
   if (!line.named("--resume")) return "";
   for (const std::string& name : line.given)
-    if (name != "--resume" && name != "--eval-episodes") return name;
+    if (name != "--resume" && name != "--eval-episodes" && name != "--eval-every" && name != "--stop-at-success")
+      return name;
   return "";
 }
 
@@ -167,6 +178,18 @@ std::string flag_beside_resume(const CommandLine& line) {
 // device this machine offers.
 const RunProfile& chosen_profile(const CommandLine& line) {
   return profile_for(line.named("--device") ? line.config.device : detect_device());
+}
+
+// The run's greedy evaluations: the command line's values, else the
+// profile's of the run's device (a resumed run's too).
+EvaluationPlan evaluation_plan(const CommandLine& line, const RunConfig& config) {
+  const RunProfile& profile = profile_for(config.device);
+  EvaluationPlan plan;
+  plan.episodes = line.eval_episodes.value_or(profile.eval_episodes);
+  plan.every_updates = line.eval_every.value_or(profile.eval_every_updates);
+  plan.stop_at_success = line.stop_at_success.value_or(profile.stop_at_success);
+  if (config.standing_still()) plan = {};  // nothing to evaluate: no goal
+  return plan;
 }
 
 // The command line's values, and the profile's for every learning value it
@@ -262,7 +285,7 @@ int run(int argc, char** argv, CommandLine& line) {
   check_world_matches_launcher(mpi.world_size(), launcher_world_size());
   install_stop_handlers();
   const int rank = mpi.world_rank();
-  const RunInvocation invocation = describe_invocation(argc, argv, line, mpi.world_size());
+  RunInvocation invocation = describe_invocation(argc, argv, line, mpi.world_size());
   try {
     // Rank 0 builds (or, on --resume, reads) the config and the run directory;
     // every rank then uses the same config text.
@@ -321,18 +344,20 @@ int run(int argc, char** argv, CommandLine& line) {
     const RunConfig config = config_from_json<RunConfig>(config_text, run_root + "/config.json");
     const RoleLayout layout = RoleLayout::for_world(mpi.world_size(), config.actors, config.learners);
     const RunDirectory run_dir{run_root};
-    const int eval_episodes = parsed.eval_episodes.value_or(profile_for(config.device).eval_episodes);
+    invocation.evaluation = evaluation_plan(parsed, config);
     if (rank == 0) {
       if (parsed.resume.empty())
         std::printf("%s\n", profile_line(profile_for(config.device), parsed.named("--device")).c_str());
-      std::printf("%s\n", learning_settings_line(config, eval_episodes).c_str());
+      std::printf("%s\n", learning_settings_line(config, invocation.evaluation).c_str());
       std::fflush(stdout);
     }
     const RunOutcome outcome = layout.single_process() ? run_single_process(config, run_dir, invocation)
                                                        : run_mpi_roles(config, run_dir, layout, rank, invocation);
     if (rank == 0) {
       std::printf("dreamer_learner: %s after %lld env steps, %lld updates; run directory %s\n",
-                  outcome.stopped_by_signal ? "stopped by signal" : "finished",
+                  outcome.stopped_by_signal ? "stopped by signal"
+                  : outcome.reached_target  ? "reached the greedy success target"
+                                            : "finished",
                   static_cast<long long>(outcome.env_steps), static_cast<long long>(outcome.opt_steps),
                   run_root.c_str());
       std::fflush(stdout);
@@ -340,7 +365,8 @@ int run(int argc, char** argv, CommandLine& line) {
         std::printf("dreamer_learner: no greedy evaluation (%s)\n",
                     outcome.stopped_by_signal ? "stopped by signal: --resume finishes the run" : "standing_still mode");
       } else {
-        const nlohmann::ordered_json summary = run_final_evaluation(run_dir, config, eval_episodes, outcome.env_steps);
+        const nlohmann::ordered_json summary =
+            run_final_evaluation(run_dir, config, invocation.evaluation.episodes, outcome.env_steps);
         std::printf("%s\n", evaluation_line(summary).c_str());
       }
     }

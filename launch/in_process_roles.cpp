@@ -78,7 +78,8 @@ class DeviceReplay final : public InProcessReplay {
 #endif
 
 bool actor_may_run(const InProcessRoles& roles) {
-  return roles.actor.env_steps() < roles.config.total_env_steps && !roles.wall_budget.spent();
+  return roles.actor.env_steps() < roles.config.total_env_steps && !roles.wall_budget.spent() &&
+         !roles.cadence.reached_target();
 }
 
 void synchronize_current_stream(torch::Device device) {
@@ -142,14 +143,18 @@ RunOutcome run_serial(InProcessRoles& roles) {
       break;
     }
     roles.weights.deliver(roles.actor);
-    while (roles.replay.insert_next_chunk(roles.actor, kNoWait) == replay::LimiterStatus::kTimedOut) {
+    // At the evaluation target the run ends at once, the weights as
+    // evaluated (a chunk the limiter has not taken yet stays out of replay).
+    while (!roles.cadence.reached_target() &&
+           roles.replay.insert_next_chunk(roles.actor, kNoWait) == replay::LimiterStatus::kTimedOut) {
       if (roles.replay.sample(kNoWait) != replay::LimiterStatus::kOk)
         throw Error("rate limiter refuses both inserting and sampling: check train_ratio and error_buffer");
       roles.cadence.update(roles.replay.batch(), roles.replay.observations());
     }
-    while (roles.replay.sample(kNoWait) == replay::LimiterStatus::kOk)
+    while (!roles.cadence.reached_target() && roles.replay.sample(kNoWait) == replay::LimiterStatus::kOk)
       roles.cadence.update(roles.replay.batch(), roles.replay.observations());
   }
+  outcome.reached_target = roles.cadence.reached_target();
   return outcome;
 }
 
@@ -199,6 +204,10 @@ RunOutcome run_overlapped(InProcessRoles& roles) {
       const replay::LimiterStatus status = roles.replay.sample(kPoll);
       if (status == replay::LimiterStatus::kOk) {
         roles.cadence.update(roles.replay.batch(), roles.replay.observations());
+        if (roles.cadence.reached_target()) {
+          outcome.reached_target = true;
+          break;
+        }
         continue;
       }
       if (status == replay::LimiterStatus::kClosed || finished) break;

@@ -18,8 +18,10 @@
 //                    calling thread, both under the replay's rate limiter.
 //
 // Either ends when the actor has spent its budget (total_env_steps or the
-// wall-time budget) and its chunks' owed updates are done, or at a stop
-// signal (RunOutcome::stopped_by_signal). The overlapped schedule ends at
+// wall-time budget) and its chunks' owed updates are done, right after the
+// update whose evaluation reached the plan's target
+// (RunOutcome::reached_target), or at a stop signal
+// (RunOutcome::stopped_by_signal). The overlapped schedule ends at
 // the first error of either side too: it stops and joins the actor thread,
 // then rethrows on the calling thread.
 #include <torch/types.h>

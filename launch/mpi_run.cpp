@@ -68,12 +68,17 @@ RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const Role
         std::printf("%s\n", progress_line(record, config.total_env_steps).c_str());
         std::fflush(stdout);
       }
+      if (role == "evaluation") {
+        std::printf("%s\n", periodic_evaluation_line(gate.on_evaluation_record(report)).c_str());
+        std::fflush(stdout);
+      }
       worked = true;
     }
     if (message_waiting(MPI_ANY_SOURCE, kDone)) {
       const nlohmann::json final_report = receive_json(MPI_ANY_SOURCE, kDone);
       if (final_report.value("role", "") == "actor") gate.on_actor_report(final_report);
       if (final_report.value("stopped_by_signal", false)) outcome.stopped_by_signal = true;
+      if (final_report.value("reached_target", false)) outcome.reached_target = true;
       ++done;
       broadcast_stop();  // the first role to finish ends the run for all
       worked = true;
@@ -266,6 +271,10 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
       send_json(report, 0, kReport);
       return report;
     };
+    sinks.evaluation = [](nlohmann::json record) {
+      record["role"] = "evaluation";
+      send_json(record, 0, kReport);
+    };
   }
   UpdateCadence cadence(config, run, invocation, learner, index, layout.learners(), std::move(sinks));
   bool signalled = false;
@@ -276,6 +285,7 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
       stopped = true;
     }
     if (stop_requested()) signalled = stopped = true;
+    if (cadence.reached_target()) stopped = true;  // the lead's evaluations; the all-reduce tells the rest
     std::int32_t stop = stopped ? 1 : 0;
     if (!stop) {
       send_int(0, layout.replay_rank(), kSampleAsk);
@@ -297,11 +307,13 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
   }
   cadence.finish(signalled, batch);
   if (weights) weights->finish();
-  const nlohmann::json final_report = {
-      {"role", "learner"}, {"opt_steps", learner.updates()}, {"stopped_by_signal", signalled}};
+  const nlohmann::json final_report = {{"role", "learner"},
+                                       {"opt_steps", learner.updates()},
+                                       {"stopped_by_signal", signalled},
+                                       {"reached_target", cadence.reached_target()}};
   send_json(final_report, layout.replay_rank(), kDone);
   send_json(final_report, 0, kDone);
-  return {0, learner.updates(), signalled};
+  return {0, learner.updates(), signalled, cadence.reached_target()};
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <thread>
 
 #include "actors/env/batched_env.hpp"
 #include "common/config_json.hpp"
@@ -138,19 +139,51 @@ nlohmann::ordered_json evaluation_summary(const LoadedPolicy& policy, const env:
   return summary;
 }
 
+namespace {
+
+// The Player's seed in a run's evaluations: greedy actions pick nothing at
+// random, but the latents are sampled.
+constexpr std::uint64_t kRunEvaluationSeed = 1;
+
+// A run's evaluation steps its envs on every core it may use: the
+// environments are independent, so the figures don't depend on the count.
+int evaluation_threads(int episodes) {
+  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, episodes);
+}
+
+}  // namespace
+
+void add_evaluation_keys(nlohmann::json& record, const EpisodeStatistics& stats) {
+  record["eval_episodes"] = stats.episodes;
+  record["eval_success_rate"] = stats.success_rate;
+  record["eval_done_rate"] = stats.done_rate;
+  record["eval_mean_return"] = stats.mean_return;
+  record["eval_episode_length_mean"] = stats.episode_length_mean;
+  record["eval_steps_to_goal_p50"] = stats.steps_to_goal_p50 ? nlohmann::json(*stats.steps_to_goal_p50) : nullptr;
+  record["eval_dist_p10"] = stats.dist_p10;
+  record["eval_dist_p50"] = stats.dist_p50;
+  record["eval_dist_p90"] = stats.dist_p90;
+}
+
+EpisodeStatistics evaluate_weights(const RunConfig& config, const env::Task& task,
+                                   const std::vector<torch::Tensor>& weights, std::int64_t version, int episodes,
+                                   torch::Device device) {
+  learner::Player player(config.model.model, episodes, device, kRunEvaluationSeed);
+  player.load_weights(weights, version);
+  return summarize_episodes(run_episodes(task, player, /*greedy=*/true, evaluation_threads(episodes)).outcomes);
+}
+
 nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunConfig& config, int episodes,
                                             std::int64_t env_steps) {
   const LoadedPolicy policy = read_policy(run.checkpoints(), config.device);
   const env::Task task = env::Task::load(resolve_task(policy.config.task));
-  constexpr std::uint64_t kSeed = 1;  // greedy: the seed picks nothing, but the summary names it
-  learner::Player player = make_player(policy, episodes, kSeed);
-  const Evaluation evaluation = run_episodes(task, player, /*greedy=*/true, config.env_threads);
-  const nlohmann::ordered_json summary = evaluation_summary(policy, task, evaluation, /*greedy=*/true, kSeed);
+  learner::Player player = make_player(policy, episodes, kRunEvaluationSeed);
+  const Evaluation evaluation = run_episodes(task, player, /*greedy=*/true, evaluation_threads(episodes));
+  const nlohmann::ordered_json summary =
+      evaluation_summary(policy, task, evaluation, /*greedy=*/true, kRunEvaluationSeed);
   write_file_atomic(run.root / "eval_summary.json", summary.dump(2) + "\n");
   nlohmann::json record = {{"env_steps", env_steps}, {"opt_steps", policy.opt_steps}, {"final_eval", true}};
-  for (const char* key : {"episodes", "success_rate", "done_rate", "mean_return", "episode_length_mean",
-                          "steps_to_goal_p50", "dist_p10", "dist_p50", "dist_p90"})
-    record[std::string("eval_") + key] = summary[key];
+  add_evaluation_keys(record, summarize_episodes(evaluation.outcomes));
   MetricsLog log(run.metrics_jsonl());
   log.append(record);
   log.sync();

@@ -68,13 +68,25 @@ Evaluation run_episodes(const env::Task& task, learner::Player& player, bool gre
 nlohmann::ordered_json evaluation_summary(const LoadedPolicy& policy, const env::Task& task,
                                           const Evaluation& evaluation, bool greedy, std::uint64_t seed);
 
+// The eval_* keys of a metrics record for an evaluation's statistics:
+//   "eval_episodes", "eval_success_rate", "eval_done_rate", "eval_mean_return",
+//   "eval_episode_length_mean", "eval_steps_to_goal_p50" (null without a
+//   success), "eval_dist_p10/p50/p90"
+void add_evaluation_keys(nlohmann::json& record, const EpisodeStatistics& stats);
+
+// A greedy evaluation of weights in memory (a training run's periodic one,
+// between two updates): one episode in each of `episodes` CPU envs of
+// `task`, the Player on `device` with `weights` (player_parameters() order).
+// Every evaluation of a run uses the same Player seed as the final one, so
+// the same weights give the same figures.
+EpisodeStatistics evaluate_weights(const RunConfig& config, const env::Task& task,
+                                   const std::vector<torch::Tensor>& weights, std::int64_t version, int episodes,
+                                   torch::Device device);
+
 // The greedy evaluation at the end of a training run: `episodes` episodes of
 // the run's task with its final checkpoint, on its device. Writes
 // <run>/eval_summary.json and appends one record to its metrics.jsonl:
-//   {"env_steps", "opt_steps", "final_eval": true, "eval_episodes",
-//    "eval_success_rate", "eval_done_rate", "eval_mean_return",
-//    "eval_episode_length_mean", "eval_steps_to_goal_p50" (null without a
-//    success), "eval_dist_p10/p50/p90"}
+//   {"env_steps", "opt_steps", "final_eval": true, <the eval_* keys above>}
 // Returns the summary.
 nlohmann::ordered_json run_final_evaluation(const RunDirectory& run, const RunConfig& config, int episodes,
                                             std::int64_t env_steps);

@@ -23,7 +23,9 @@ const RunProfile& gpu_profile() {
                                   .min_replay = 8192,
                                   .total_env_steps = 4'194'304,
                                   .max_seconds = 240.0,
-                                  .eval_episodes = 64};
+                                  .eval_episodes = 64,
+                                  .eval_every_updates = 500,
+                                  .stop_at_success = 0.9};
   return profile;
 }
 
@@ -45,7 +47,9 @@ const RunProfile& cpu_profile() {
                                   .min_replay = 512,
                                   .total_env_steps = 8'192,
                                   .max_seconds = 0.0,
-                                  .eval_episodes = 16};
+                                  .eval_episodes = 16,
+                                  .eval_every_updates = 128,
+                                  .stop_at_success = 0.9};
   return profile;
 }
 

@@ -32,7 +32,10 @@ struct RunProfile {
   int min_replay = 0;
   std::int64_t total_env_steps = 0;
   double max_seconds = 0.0;  // 0: the env-step budget alone ends the run
-  int eval_episodes = 0;     // greedy episodes of the final evaluation
+  // The run's greedy evaluations (launch/training_run.hpp EvaluationPlan).
+  int eval_episodes = 0;
+  std::int64_t eval_every_updates = 0;
+  double stop_at_success = 0.0;
 };
 
 const RunProfile& gpu_profile();

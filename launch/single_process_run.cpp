@@ -57,6 +57,11 @@ RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, 
     std::fflush(stdout);
     return record;
   };
+  sinks.evaluation = [&](const nlohmann::json& evaluation) {
+    if (deterministic) gate.on_actor_report(actor.take_report());  // env steps as of now
+    std::printf("%s\n", periodic_evaluation_line(gate.on_evaluation_record(evaluation)).c_str());
+    std::fflush(stdout);
+  };
   gate.resume_at(options.initial_env_steps);
   UpdateCadence cadence(config, run, invocation, learner, -1, 1, std::move(sinks));
   weights.post(learner.player_weights(), learner.updates());

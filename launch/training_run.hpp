@@ -12,6 +12,7 @@
 //                       over MPI messages (launch/role_messages.hpp).
 //
 // Both stop when the actors reach total_env_steps or the wall-time budget,
+// when the periodic greedy evaluations reach their target (EvaluationPlan),
 // or a stop signal arrives (launch/stop_signal.hpp); then learner 0
 // checkpoints, the replay dumps its ring, the gate flushes metrics.jsonl, and
 // the run's pictures are drawn (launch/run_artifacts.hpp). With `resume`,
@@ -37,6 +38,19 @@ struct RunOutcome {
   std::int64_t env_steps = 0;
   std::int64_t opt_steps = 0;
   bool stopped_by_signal = false;
+  bool reached_target = false;  // ended early by EvaluationPlan::stop_at_success
+};
+
+// The greedy evaluations of a goal run (launch/policy_evaluation.hpp): one
+// every `every_updates` updates on the lead learner (a "periodic_eval"
+// metrics record each), and the final one after training. The training loop
+// ends early once `stop_after` periodic evaluations in a row reach
+// `stop_at_success`. Standing-still runs make none.
+struct EvaluationPlan {
+  int episodes = 0;                // greedy episodes of every evaluation
+  std::int64_t every_updates = 0;  // 0: only the final evaluation
+  double stop_at_success = 0.0;    // 0: never end early
+  int stop_after = 2;              // evaluations in a row at the target
 };
 
 // How this process was started: for repro.sh and failure bundles.
@@ -50,6 +64,8 @@ struct RunInvocation {
   // GPU gate: a CUPTI copy audit window over the training loop (one process
   // only; launch/copy_audit_window.hpp).
   CopyAuditOptions copy_audit;
+  // Not part of config.json: a resumed run may evaluate differently.
+  EvaluationPlan evaluation;
 };
 
 RunOutcome run_single_process(const RunConfig& config, const RunDirectory& run, const RunInvocation& invocation);

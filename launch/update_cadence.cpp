@@ -2,7 +2,9 @@
 
 #include "common/file_io.hpp"
 #include "launch/learner_report.hpp"
+#include "launch/policy_evaluation.hpp"
 #include "launch/run_artifacts.hpp"
+#include "launch/run_setup.hpp"
 
 namespace dreamer {
 
@@ -18,7 +20,15 @@ UpdateCadence::UpdateCadence(const RunConfig& config, const RunDirectory& run, c
       config_json_(read_file_text(run.config_json())),
       guard_(run, invocation, config_json_, learner_index),
       copy_audit_(invocation.copy_audit, run.root),
-      report_start_(std::chrono::steady_clock::now()) {}
+      report_start_(std::chrono::steady_clock::now()) {
+  if (lead() && invocation.evaluation.every_updates > 0 && !sinks_.evaluate) {
+    evaluation_task_.emplace(env::Task::load(resolve_task(config.task)));
+    sinks_.evaluate = [this](std::int64_t updates) {
+      return evaluate_weights(config_, *evaluation_task_, learner_.player_weights(), updates,
+                              invocation_.evaluation.episodes, learner_.agent().device());
+    };
+  }
+}
 
 void UpdateCadence::update(replay::SampleBatch& batch, const torch::Tensor& device_observations) {
   const auto started = std::chrono::steady_clock::now();
@@ -53,6 +63,21 @@ void UpdateCadence::update(replay::SampleBatch& batch, const torch::Tensor& devi
   // After the rest of the per-update work (weight sync, logging), so that
   // what runs between two updates falls inside the window too.
   copy_audit_.after_update(updates);
+  // An evaluation's own copies are not the training loop's: none inside
+  // (or just before) the audit window.
+  const std::int64_t every = invocation_.evaluation.every_updates;
+  if (lead() && every > 0 && updates % every == 0 && !copy_audit_.covers(updates + 1)) evaluate(updates);
+}
+
+void UpdateCadence::evaluate(std::int64_t updates) {
+  const EvaluationPlan& plan = invocation_.evaluation;
+  const EpisodeStatistics stats = sinks_.evaluate(updates);
+  nlohmann::json record = {{"opt_steps", updates}, {"periodic_eval", true}};
+  add_evaluation_keys(record, stats);
+  sinks_.evaluation(std::move(record));
+  const bool at_target = plan.stop_at_success > 0.0 && stats.success_rate >= plan.stop_at_success;
+  evaluations_at_target_ = at_target ? evaluations_at_target_ + 1 : 0;
+  if (evaluations_at_target_ >= plan.stop_after) reached_target_ = true;
 }
 
 void UpdateCadence::finish(bool stopped_by_signal, const replay::SampleBatch& batch,

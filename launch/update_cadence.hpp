@@ -10,6 +10,10 @@
 //                weights to the actors      every weight_sync_every_updates
 //                a metric report            every log_every_updates
 //                a checkpoint               every checkpoint_every_updates
+//                a greedy evaluation        every EvaluationPlan::every_updates
+//                                           (not inside a copy audit window);
+//                                           reached_target() once enough in
+//                                           a row reach its success target
 //   finish()     the final checkpoint and recon.gif of the last batch
 //
 // Where weights and reports go is the driver's business (Sinks): an MPI send
@@ -20,12 +24,16 @@
 // Not thread-safe: the learner's one thread owns it.
 #include <torch/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
+#include "actors/env/task.hpp"
+#include "common/run/episode_statistics.hpp"
 #include "common/run/run_directory.hpp"
 #include "launch/copy_audit_window.hpp"
 #include "launch/run_config.hpp"
@@ -45,6 +53,14 @@ class UpdateCadence {
     // to keep for a failure bundle (the report itself, or the gate's record
     // made of it).
     std::function<nlohmann::json(nlohmann::json report)> report;
+    // A periodic evaluation's record: {"opt_steps", "periodic_eval": true,
+    // <the eval_* keys of launch/policy_evaluation.hpp>}; the gate adds
+    // env_steps and wall_s.
+    std::function<void(nlohmann::json record)> evaluation;
+    // What a periodic evaluation measures; empty: a greedy evaluation of the
+    // learner's weights on the run's task (evaluate_weights,
+    // launch/policy_evaluation.hpp). Tests put their own figures here.
+    std::function<EpisodeStatistics(std::int64_t updates)> evaluate;
   };
 
   // `learner_index` is this learner rank's place among `learners` (0 leads;
@@ -63,6 +79,9 @@ class UpdateCadence {
 
   bool lead() const { return learner_index_ <= 0; }
   bool updated() const { return updated_; }
+  // Whether the periodic evaluations reached the plan's target (lead only).
+  // Any thread may ask: an actor thread ends its collection on it.
+  bool reached_target() const { return reached_target_; }
 
  private:
   const RunConfig& config_;
@@ -78,6 +97,11 @@ class UpdateCadence {
   bool updated_ = false;
   std::chrono::steady_clock::time_point report_start_;
   std::int64_t updates_since_report_ = 0;
+  std::optional<env::Task> evaluation_task_;  // lead of a run with periodic evaluations
+  int evaluations_at_target_ = 0;             // in a row, up to the last one
+  std::atomic<bool> reached_target_{false};
+
+  void evaluate(std::int64_t updates);
 };
 
 }  // namespace dreamer

@@ -39,6 +39,25 @@ TEST_F(MetricsAggregatorTest, CombinesReportsIntoOneRecordPerLearnerReport) {
   EXPECT_EQ(records[0]["policy_version_min"], 8);  // the actor furthest behind
 }
 
+// A periodic evaluation is written as it comes, at the actors' env steps,
+// and leaves the actors' episode window to the next learner record.
+TEST_F(MetricsAggregatorTest, WritesAPeriodicEvaluationAtTheActorsEnvSteps) {
+  MetricsAggregator gate(dir_ / "metrics.jsonl");
+  gate.on_actor_report(
+      {{"actor", 0}, {"actor_env_steps", 640}, {"episode_outcomes", outcomes({{1.0, 10, 0.0, true}})}});
+  const nlohmann::json written =  // a copy: the reference lasts until the next record
+      gate.on_evaluation_record({{"opt_steps", 500}, {"periodic_eval", true}, {"eval_success_rate", 0.75}});
+  EXPECT_EQ(written["env_steps"], 640);
+  EXPECT_TRUE(written.contains("wall_s"));
+  gate.on_learner_report({{"opt_steps", 505}});
+  const auto records = read_metrics_log(dir_ / "metrics.jsonl");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0], written);
+  EXPECT_EQ(records[0]["eval_success_rate"], 0.75);
+  EXPECT_FALSE(records[0].contains("episodes"));
+  EXPECT_EQ(records[1]["episodes"], 1);  // the actor's episode, in the learner's record
+}
+
 // Episodes of several actors (or actor ranks) and several reports are pooled
 // before any statistic is taken: the median of the union, not the mean of
 // each report's median.

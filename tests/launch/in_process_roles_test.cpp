@@ -3,7 +3,9 @@
 // under the rate limiter) and the serial one reach the env budget with the
 // train ratio held and learner weights in the actor; an update failure on the
 // learner's thread stops and joins the actor thread and reaches the caller;
-// the weight hand-off delivers only the newest weights.
+// the weight hand-off delivers only the newest weights; periodic evaluations
+// that reach their target end either schedule right after the update they
+// judged.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 #include <unistd.h>
@@ -81,6 +83,15 @@ class InProcessRolesTest : public ::testing::Test {
       records_.push_back(report);
       return report;
     };
+    sinks.evaluation = [&](const nlohmann::json& record) { evaluations_.push_back(record); };
+    if (!success_rates_.empty()) {
+      sinks.evaluate = [&](std::int64_t) {
+        EpisodeStatistics stats;
+        stats.episodes = 4;
+        stats.success_rate = success_rates_.at(evaluations_.size());
+        return stats;
+      };
+    }
     UpdateCadence cadence(config_, run_, invocation_, *learner_, -1, 1, std::move(sinks));
     weights.post(learner_->player_weights(), learner_->updates());
     const WallBudget budget(0.0);
@@ -106,6 +117,8 @@ class InProcessRolesTest : public ::testing::Test {
   RunInvocation invocation_;
   ReportHandoff reports_;
   std::vector<nlohmann::json> records_;
+  std::vector<nlohmann::json> evaluations_;
+  std::vector<double> success_rates_;  // what the periodic evaluations measure, in turn
   std::unique_ptr<learner::LearnerWorker> learner_;
   std::unique_ptr<InProcessReplay> replay_;
   std::unique_ptr<actors::ActorWorker> actor_;
@@ -132,6 +145,41 @@ TEST_F(InProcessRolesTest, UpdateFailureStopsTheActorThreadAndReachesTheCaller) 
   EXPECT_EQ(learner_->updates(), 3);  // the bad update counts
   EXPECT_TRUE(std::filesystem::exists(run_.failures() / "nonfinite_update3" / "failure.json"));
   EXPECT_LT(actor_->env_steps(), kEnvSteps) << "the actor ran on after the learner failed";
+}
+
+// Evaluations every 4 updates measure 1.0, 0.5, 1.0, 1.0: the run ends after
+// update 16, the second of two in a row at the 0.9 target, long before the
+// env budget (128 updates).
+TEST_F(InProcessRolesTest, EvaluationTargetEndsBothSchedules) {
+  invocation_.evaluation = {.episodes = 4, .every_updates = 4, .stop_at_success = 0.9, .stop_after = 2};
+  for (const bool overlapped : {false, true}) {
+    SCOPED_TRACE(overlapped ? "overlapped" : "serial");
+    success_rates_ = {1.0, 0.5, 1.0, 1.0};
+    evaluations_.clear();
+    const RunOutcome outcome = run(overlapped);
+    EXPECT_TRUE(outcome.reached_target);
+    EXPECT_FALSE(outcome.stopped_by_signal);
+    EXPECT_EQ(learner_->updates(), 16);
+    EXPECT_LT(actor_->env_steps(), kEnvSteps);
+    ASSERT_EQ(evaluations_.size(), 4u);
+    for (std::size_t i = 0; i < evaluations_.size(); ++i) {
+      EXPECT_EQ(evaluations_[i]["opt_steps"], 4 * static_cast<int>(i + 1));
+      EXPECT_TRUE(evaluations_[i].value("periodic_eval", false));
+      EXPECT_EQ(evaluations_[i]["eval_episodes"], 4);
+      EXPECT_EQ(evaluations_[i]["eval_success_rate"], success_rates_[i]);
+    }
+  }
+}
+
+// Below the target, or with no target, the evaluations go on and the run
+// reaches its budget.
+TEST_F(InProcessRolesTest, EvaluationsBelowTheTargetLeaveTheBudgetInCharge) {
+  invocation_.evaluation = {.episodes = 4, .every_updates = 32, .stop_at_success = 0.9, .stop_after = 2};
+  success_rates_ = {0.95, 0.5, 0.95, 0.5, 0.95, 0.5, 0.95, 0.5};
+  const RunOutcome outcome = run(/*overlapped=*/false);
+  expect_finished_run(outcome);
+  EXPECT_FALSE(outcome.reached_target);
+  EXPECT_EQ(evaluations_.size(), static_cast<std::size_t>(learner_->updates() / 32));
 }
 
 TEST(WeightHandoffTest, DeliversOnlyTheNewestWeightsAndOnlyOnce) {

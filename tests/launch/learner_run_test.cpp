@@ -153,17 +153,22 @@ TEST_F(LearnerRun, FinishedRunLeavesReproScriptPlotVideoAndEvents) {
 // A goal run with a huge env-step budget stops on --max-seconds, then
 // evaluates its final policy greedily: eval_summary.json in the run folder,
 // the same figures in a last final_eval metrics record, one line on stdout.
+// On the way it evaluates every --eval-every updates: a periodic_eval record
+// and a line each.
 // A Standing Still run has no goal, hence no evaluation.
 TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
   const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(shell(kLearner + " --mode full --stage exit_room_door --device cpu --preset tiny --seed 1 "
                              "--runs-root runs --log-every 2 --output-tag budget --total-env-steps 100000000 "
-                             "--max-seconds 3 --eval-episodes 4"),
+                             "--max-seconds 3 --eval-episodes 4 --eval-every 2 --stop-at-success 0"),
             0)
       << err_;
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 120.0);
-  EXPECT_NE(out_.find("100000000 env steps, wall time at most 3 s, greedy evaluation of 4 episodes"), std::string::npos)
+  EXPECT_NE(out_.find("100000000 env steps, wall time at most 3 s, greedy evaluations of 4 episodes every 2 updates "
+                      "and at the end\n"),
+            std::string::npos)
       << out_;
+  EXPECT_NE(out_.find("dreamer_learner: greedy evaluation at update 2 (env steps "), std::string::npos) << out_;
   EXPECT_NE(out_.find("dreamer_learner: greedy evaluation: success "), std::string::npos) << out_;
   const auto runs = run_dirs("budget");
   ASSERT_EQ(runs.size(), 1u);
@@ -178,6 +183,15 @@ TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
   EXPECT_EQ(last["eval_success_rate"], summary["success_rate"]);
   EXPECT_LT(last["env_steps"].get<double>(), 100000000.0);
   EXPECT_FALSE(records[records.size() - 2].contains("final_eval"));
+  std::int64_t periodic = 0;
+  for (const nlohmann::json& record : records) {
+    if (!record.value("periodic_eval", false)) continue;
+    ++periodic;
+    EXPECT_EQ(record["opt_steps"].get<std::int64_t>(), 2 * periodic) << record.dump();
+    EXPECT_EQ(record["eval_episodes"], 4);
+    EXPECT_TRUE(record.contains("env_steps") && record.contains("wall_s")) << record.dump();
+  }
+  EXPECT_GE(periodic, 1);
 
   ASSERT_EQ(learner("still", "--total-env-steps 300"), 0) << err_;
   EXPECT_FALSE(std::filesystem::exists(run_dirs("still").at(0) / "eval_summary.json"));
