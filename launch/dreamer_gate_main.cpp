@@ -16,6 +16,9 @@
 //   dreamer_gate run <gate> [--output DIR] [--build-dir DIR] [--test-label L] [--test-regex R]
 //                    [--test-exclude R]
 //   dreamer_gate plot --metrics F.jsonl [--keys k1,k2] --output plot.png
+//   dreamer_gate curves RUN_DIR... [--title T] --output curves.png --json curves.json
+//     (greedy success vs env steps and wall time of several runs, e.g. seeds,
+//     and their interquartile mean: gates/learning_curves.hpp)
 //   dreamer_gate list
 //
 // compare, smoke and run print the one-line summary and exit 1 when any rule is
@@ -32,9 +35,12 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "common/media/png_writer.hpp"
 #include "common/run/repro_script.hpp"
 #include "gates/baseline.hpp"
 #include "gates/gate_definitions.hpp"
+#include "gates/learning_curves.hpp"
 #include "gates/metric_source.hpp"
 #include "gates/metrics_plot.hpp"
 #include "gates/rules.hpp"
@@ -175,6 +181,19 @@ int run_main(int argc, char** argv) {
   plot->add_option("--keys", plot_keys, "keys to plot (default: losses, KL, entropies, throughput)")->delimiter(',');
   plot->add_option("--output", plot_output, "PNG to write")->required();
 
+  std::vector<std::string> curve_runs;
+  std::string curves_title = "greedy success";
+  std::string curves_png;
+  std::string curves_json_path;
+  auto* curves = app.add_subcommand(
+      "curves", "draw the greedy-evaluation learning curves of several runs (e.g. seeds) and their IQM");
+  curves->add_option("runs", curve_runs, "run directories (each with a metrics.jsonl of periodic evaluations)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  curves->add_option("--title", curves_title, "title of both panels")->capture_default_str();
+  curves->add_option("--output", curves_png, "PNG to write")->required();
+  curves->add_option("--json", curves_json_path, "JSON of the points and the IQM to write")->required();
+
   std::vector<std::string> identical_metrics;
   auto* identical = app.add_subcommand(
       "identical", "check that two runs' metrics agree bit for bit (wall-clock keys aside); exit 1 otherwise");
@@ -224,6 +243,18 @@ int run_main(int argc, char** argv) {
   if (plot->parsed()) {
     write_metrics_plot(plot_output, load_metrics_jsonl(plot_metrics).records, plot_keys);
     std::cout << "plot " << plot_output << ": " << plot_keys.size() << " panels\n";
+    return 0;
+  }
+  if (curves->parsed()) {
+    std::vector<RunCurve> runs;
+    for (const std::string& dir : curve_runs) {
+      std::filesystem::path run_dir = std::filesystem::path(dir).lexically_normal();
+      if (run_dir.filename().empty()) run_dir = run_dir.parent_path();  // "runs/seed1/"
+      runs.push_back(greedy_curve(load_metrics_jsonl(run_dir / "metrics.jsonl").records, run_dir.filename().string()));
+    }
+    write_png(curves_png, render_curves(runs, curves_title));
+    write_file_atomic(curves_json_path, curves_json(runs).dump(2) + "\n");
+    std::cout << "curves " << curves_png << ", " << curves_json_path << ": " << runs.size() << " runs\n";
     return 0;
   }
   if (identical->parsed()) {
