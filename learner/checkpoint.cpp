@@ -98,9 +98,16 @@ void write_bytes_dataset(hid_t location, const std::string& name, const std::str
   write_tensor_dataset(location, name, tensor);
 }
 
+// Byte arrays (generator states, a few KiB) are capped like strings: a file
+// can declare terabytes, which must be refused rather than allocated.
 std::string read_bytes_dataset(hid_t location, const std::string& name) {
+  const std::string where = "dataset '" + hdf5::object_path(location, name) + "'";
   const std::vector<hsize_t> shape = hdf5::dataset_shape(location, name);
-  if (shape.size() != 1) throw Error("dataset '" + hdf5::object_path(location, name) + "' is not a 1-d byte array");
+  if (shape.size() != 1) throw Error(where + " is not a 1-d byte array");
+  if (shape[0] > hdf5::kMaxStringBytes) {
+    throw Error(where + " declares " + std::to_string(shape[0]) + " bytes, more than the " +
+                std::to_string(hdf5::kMaxStringBytes) + " bytes a byte array may hold");
+  }
   const at::Tensor tensor = read_tensor_dataset(location, name, at::kByte, {static_cast<std::int64_t>(shape[0])});
   return std::string(static_cast<const char*>(tensor.data_ptr()), static_cast<size_t>(shape[0]));
 }
@@ -175,6 +182,18 @@ void set_generator_state_bytes(at::Generator generator, const std::string& bytes
   if (!bytes.empty()) std::memcpy(state.data_ptr(), bytes.data(), bytes.size());
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_state(state);
+}
+
+// `bytes` once a copy of `generator` has accepted them as its state, so that
+// a state of another size or an invalid one is refused while staging, before
+// anything is restored.
+std::string accepted_generator_state(const at::Generator& generator, std::string bytes, const std::string& where) {
+  try {
+    set_generator_state_bytes(generator.clone(), bytes);
+  } catch (const c10::Error& e) {
+    throw Error(where + " is not a state of this generator: " + e.what_without_backtrace());
+  }
+  return bytes;
 }
 
 int visible_cuda_devices() { return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0; }
@@ -349,7 +368,12 @@ CheckpointInfo read_meta(hid_t file, const fs::path& path) {
   Handle meta = hdf5::open_group(file, "meta");
   CheckpointInfo info;
   info.file = path;
-  info.schema_version = static_cast<int>(hdf5::read_int_attribute(meta.get(), "schema_version"));
+  const std::int64_t schema_version = hdf5::read_int_attribute(meta.get(), "schema_version");
+  // Narrowed only when it fits: 2^32 + 1 must not read as version 1.
+  if (schema_version != static_cast<int>(schema_version)) {
+    throw Error("schema_version " + std::to_string(schema_version) + " is out of range");
+  }
+  info.schema_version = static_cast<int>(schema_version);
   info.opt_steps = hdf5::read_int_attribute(meta.get(), "opt_steps");
   info.code_version = hdf5::read_string_attribute(meta.get(), "code_version");
   info.created_utc = hdf5::read_string_attribute(meta.get(), "created_utc");
@@ -456,10 +480,17 @@ Staged stage_checkpoint(const fs::path& path, const CheckpointState& state, cons
   {
     Handle rng = hdf5::open_group(file.get(), "rng");
     if (options.restore_torch_rng) {
-      if (hdf5::exists(rng.get(), "torch_cpu")) staged.torch_cpu_rng = read_bytes_dataset(rng.get(), "torch_cpu");
+      if (hdf5::exists(rng.get(), "torch_cpu")) {
+        staged.torch_cpu_rng =
+            accepted_generator_state(at::globalContext().defaultGenerator(at::kCPU),
+                                     read_bytes_dataset(rng.get(), "torch_cpu"), "dataset '/rng/torch_cpu'");
+      }
       for (int device = 0; device < visible_cuda_devices(); ++device) {
         const std::string name = cuda_generator_name(device);
-        if (hdf5::exists(rng.get(), name)) staged.torch_cuda_rng[device] = read_bytes_dataset(rng.get(), name);
+        if (!hdf5::exists(rng.get(), name)) continue;
+        staged.torch_cuda_rng[device] = accepted_generator_state(
+            at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device))),
+            read_bytes_dataset(rng.get(), name), "dataset '/rng/" + name + "'");
       }
     }
     Handle extra = hdf5::open_group(rng.get(), "extra");
@@ -577,6 +608,9 @@ CheckpointInfo load_checkpoint(const fs::path& file_or_directory, CheckpointStat
   try {
     staged = stage_checkpoint(file, state, options);
     apply_staged(staged, state);
+  } catch (const c10::Error& e) {
+    // Without the C++ backtrace torch appends to what().
+    throw Error("checkpoint '" + file.string() + "': " + e.what_without_backtrace());
   } catch (const std::exception& e) {
     throw Error("checkpoint '" + file.string() + "': " + e.what());
   }

@@ -19,8 +19,9 @@
 // stale *.tmp beside the previous good checkpoint.
 //
 // Loading checks everything (schema version, every parameter, buffer and
-// optimizer slot present with the right shape and dtype, no extra ones)
-// before it changes anything, then restores in place: all or nothing. Any
+// optimizer slot present with the right shape and dtype, no extra ones,
+// generator states that torch accepts, byte arrays within 64 MiB) before it
+// changes anything, then restores in place: all or nothing. Any
 // problem (missing or truncated file, a foreign HDF5 file, a shape mismatch)
 // is one dreamer::Error naming the file and the first problem.
 //

@@ -2,10 +2,12 @@
 // each: a trajectory chunk (2 steps x 2 streams), a snapshot of the
 // exit-room ROM after power-on and one frame, and a replay dump of the small
 // test ring (tests/replay/replay_test_steps.hpp) with written chunks, and
-// a run's config.json with the default settings.
+// a run's config.json with the default settings, and, when built with
+// LibTorch, a checkpoint of the small learner (tests/fuzz/checkpoint_seed.hpp).
 //
 //   fuzz_seeds <folder>   -> <folder>/chunk/chunk.bin, <folder>/snapshot/exit_room.snap,
-//                            <folder>/replay_dump/replay.h5, <folder>/config/config.json (the defaults)
+//                            <folder>/replay_dump/replay.h5, <folder>/config/config.json (the defaults),
+//                            <folder>/checkpoint/ckpt.h5 (with LibTorch)
 #include <cstdio>
 #include <filesystem>
 
@@ -17,6 +19,9 @@
 #include "replay/replay_dump.hpp"
 #include "replay/trajectory_chunk.hpp"
 #include "tests/fuzz/own_rom.hpp"
+#ifdef DREAMER_FUZZ_CHECKPOINT
+#include "tests/fuzz/checkpoint_seed.hpp"
+#endif
 #include "tests/replay/replay_test_steps.hpp"
 
 int main(int argc, char** argv) {
@@ -48,5 +53,9 @@ int main(int argc, char** argv) {
   dreamer::replay::save_replay_dump(folder / "replay_dump" / "replay.h5", ring, limiter, {&sampler});
   std::filesystem::create_directories(folder / "config");
   dreamer::write_file_atomic(folder / "config" / "config.json", dreamer::config_to_json(dreamer::RunConfig{}));
+#ifdef DREAMER_FUZZ_CHECKPOINT
+  std::filesystem::create_directories(folder / "checkpoint");
+  dreamer::fuzz::write_checkpoint_seed(folder / "checkpoint" / "ckpt.h5");
+#endif
   return 0;
 }

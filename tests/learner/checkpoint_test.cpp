@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/hdf5/hdf5_check.hpp"
+#include "common/hdf5/hdf5_file.hpp"
+#include "common/hdf5/hdf5_seal.hpp"
 #include "tests/learner/checkpoint_tiny_learner.hpp"
 
 namespace dreamer::learner {
@@ -64,6 +67,26 @@ class CheckpointTest : public ::testing::Test {
       return e.what();
     }
     return "";
+  }
+
+  // Changes a saved checkpoint with `edit` (the file open for writing) and
+  // seals it again: a well-formed, sealed file whose content is wrong, as a
+  // hand-made file or another program's could be.
+  template <class Edit>
+  static void edit_and_reseal(const fs::path& file, Edit&& edit) {
+    {
+      hdf5::Handle handle(DREAMER_CHECK_HDF5(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT)), H5Fclose);
+      edit(handle.get());
+      handle.close();
+    }
+    hdf5::seal_file(file);
+  }
+
+  // Replaces the byte dataset at `path` with `bytes`, stored as save does.
+  static void replace_bytes(hid_t file, const std::string& path, const std::vector<std::uint8_t>& bytes) {
+    DREAMER_CHECK_HDF5(H5Ldelete(file, path.c_str(), H5P_DEFAULT));
+    hdf5::write_dataset(file, path, hdf5::ElementType::kUInt8, {bytes.size()}, bytes.data());
+    hdf5::write_string_attribute(hdf5::open_dataset(file, path).get(), "torch_dtype", "uint8");
   }
 
   fs::path directory_;
@@ -238,6 +261,60 @@ TEST_F(CheckpointTest, WrongShapeGivesOneClearErrorAndChangesNothing) {
   EXPECT_NE(message.find("dataset '/modules/model/3.weight' has shape [3, 16], expected [2, 16]"), std::string::npos)
       << message;
   EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
+}
+
+// fuzz_checkpoint's all-or-nothing check on a hand-made sealed input
+// (tests/fuzz/regressions/checkpoint/): the generator state was only checked
+// when it was applied, after the parameters and Adam state had been
+// overwritten, and the error carried torch's backtrace.
+TEST_F(CheckpointTest, GeneratorStateOfAnotherSizeGivesOneClearErrorAndChangesNothing) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  edit_and_reseal(file, [](hid_t id) { replace_bytes(id, "rng/torch_cpu", std::vector<std::uint8_t>(100, 0)); });
+  TinyLearner learner(/*seed=*/999);
+  const torch::Tensor before = learner.flat_parameters();
+  const std::string message = load_error(file, learner);
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("dataset '/rng/torch_cpu' is not a state of this generator"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
+  EXPECT_TRUE(learner.optimizer().state().empty());
+}
+
+// fuzz_checkpoint (ASan) on a hand-made sealed input: a byte array declaring
+// 1 TiB (chunked, nothing stored) was allocated before it was read.
+TEST_F(CheckpointTest, ByteArrayDeclaringTerabytesIsRefusedUnread) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  edit_and_reseal(file, [](hid_t id) {
+    DREAMER_CHECK_HDF5(H5Ldelete(id, "rng/extra/data_engine", H5P_DEFAULT));
+    const hsize_t declared = hsize_t{1} << 40;
+    const hsize_t chunk = 4096;
+    hdf5::Handle space(DREAMER_CHECK_HDF5(H5Screate_simple(1, &declared, nullptr)), H5Sclose);
+    hdf5::Handle properties(DREAMER_CHECK_HDF5(H5Pcreate(H5P_DATASET_CREATE)), H5Pclose);
+    DREAMER_CHECK_HDF5(H5Pset_chunk(properties.get(), 1, &chunk));
+    hdf5::Handle dataset(DREAMER_CHECK_HDF5(H5Dcreate2(id, "rng/extra/data_engine", H5T_NATIVE_UINT8, space.get(),
+                                                       H5P_DEFAULT, properties.get(), H5P_DEFAULT)),
+                         H5Dclose);
+    hdf5::write_string_attribute(dataset.get(), "torch_dtype", "uint8");
+  });
+  TinyLearner learner(/*seed=*/999);
+  const std::string message = load_error(file, learner);
+  EXPECT_NE(message.find("dataset '/rng/extra/data_engine' declares 1099511627776 bytes"), std::string::npos)
+      << message;
+}
+
+// Found reading the loader beside the fuzz target: 2^32 + 1 was narrowed to
+// int before the version check and read as version 1.
+TEST_F(CheckpointTest, SchemaVersionBeyondIntIsRefused) {
+  const fs::path file = save_trained(kStepsBeforeSave);
+  edit_and_reseal(file, [](hid_t id) {
+    hdf5::Handle meta = hdf5::open_group(id, "meta");
+    DREAMER_CHECK_HDF5(H5Adelete(meta.get(), "schema_version"));
+    hdf5::write_int_attribute(meta.get(), "schema_version", (std::int64_t{1} << 32) + 1);
+  });
+  TinyLearner learner(/*seed=*/999);
+  const std::string message = load_error(file, learner);
+  EXPECT_NE(message.find("schema_version 4294967297 is out of range"), std::string::npos) << message;
+  EXPECT_THROW(read_checkpoint_config(file), Error);
 }
 
 TEST_F(CheckpointTest, MissingModuleGivesOneClearError) {

@@ -14,7 +14,9 @@
 #             from seeds of the tree (ROMs, stages, stage list) and ../shared
 #             (PyBoy states) -- a crash, leak, UB report or an exception other
 #             than dreamer::Error fails it and names the input -- then the
-#             unit suites of common/, replay/, the envs and gates/.
+#             unit suites of common/, replay/, the envs and gates/. The
+#             checkpoint target needs LibTorch: found through <torch cmake
+#             prefix>, it is built and run too; without it, skipped, saying so.
 #
 #   build_variant.sh <variant> <source dir> <variant build dir> <torch cmake prefix> <shared dir>
 set -euo pipefail
@@ -54,7 +56,8 @@ case "$variant" in
   sanitizers)
     CC=clang CXX=clang++ cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDREAMER_FUZZ=ON \
       -DDREAMER_ENABLE_CUDA=OFF -DDREAMER_WITH_TORCH=OFF -DDREAMER_WERROR=OFF -DDREAMER_SHARED_DIR="$shared_dir" \
-      > "$build_dir.configure.log" 2>&1 || { cat "$build_dir.configure.log"; exit 1; }
+      -DCMAKE_PREFIX_PATH="$torch_prefix" > "$build_dir.configure.log" 2>&1 \
+      || { cat "$build_dir.configure.log"; exit 1; }
     cmake --build "$build_dir" -j "$jobs" --target fuzzers
     # UB stops the run (halt_on_error) except where tests/fuzz/ubsan.supp
     # names another project's code.
@@ -75,7 +78,11 @@ case "$variant" in
     else
       echo "fuzz: $shared_dir/pyboy_states absent: the PyBoy state targets start from empty input"
     fi
-    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk replay_dump config; do
+    for target in rom snapshot pyboy_state start_state npy rl_stages goal_meta chunk replay_dump config checkpoint; do
+      if [ ! -x "$build_dir/tests/fuzz/fuzz_$target" ]; then
+        echo "fuzz_$target: not built (LibTorch not found through '$torch_prefix')"
+        continue
+      fi
       corpus=$build_dir/fuzz_corpus/$target
       mkdir -p "$corpus" "$seeds/$target"
       echo "fuzz_$target: ${DREAMER_FUZZ_SECONDS:-10} s"
