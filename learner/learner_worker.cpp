@@ -121,7 +121,11 @@ std::filesystem::path LearnerWorker::save(const std::filesystem::path& directory
 std::optional<ResumedCheckpoint> LearnerWorker::restore(const std::filesystem::path& directory) {
   CheckpointState state = checkpoint_state(agent_);
   std::optional<ResumedCheckpoint> resumed = load_newest_good_checkpoint(directory, state);
-  if (resumed) agent_.counters().updates = state.counters.at("updates");
+  if (!resumed) return resumed;
+  const auto updates = state.counters.find("updates");
+  if (updates == state.counters.end())
+    throw Error("checkpoint '" + resumed->info.file.string() + "' has no 'updates' counter in /counters");
+  agent_.counters().updates = updates->second;
   return resumed;
 }
 

@@ -16,6 +16,7 @@
 #include "common/hdf5/hdf5_check.hpp"
 #include "common/hdf5/hdf5_file.hpp"
 #include "common/hdf5/hdf5_seal.hpp"
+#include "learner/learner_worker.hpp"
 #include "tests/learner/checkpoint_tiny_learner.hpp"
 
 namespace dreamer::learner {
@@ -91,6 +92,26 @@ class CheckpointTest : public ::testing::Test {
 
   fs::path directory_;
 };
+
+// A sealed checkpoint without the learner's "updates" counter is refused by
+// LearnerWorker::restore with an error naming the file (it escaped as
+// std::out_of_range).
+TEST_F(CheckpointTest, LearnerRestoreRefusesACheckpointWithoutItsUpdatesCounter) {
+  LearnerWorker learner(DreamerOptions::preset("tiny"), torch::kCPU, nullptr, MPI_COMM_NULL);
+  const fs::path file = learner.save(directory_, {}, "{}");
+  edit_and_reseal(file, [](hid_t handle) {
+    const hdf5::Handle counters = hdf5::open_group(handle, "counters");
+    DREAMER_CHECK_HDF5(H5Adelete(counters.get(), "updates"));
+  });
+  try {
+    learner.restore(directory_);
+    FAIL() << "restored a checkpoint without an updates counter";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find(file.filename().string() + "' has no 'updates' counter"),
+              std::string::npos)
+        << error.what();
+  }
+}
 
 TEST_F(CheckpointTest, ResumingInProcessContinuesBitIdentically) {
   const torch::Tensor expected = uninterrupted_parameters();
