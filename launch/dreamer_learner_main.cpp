@@ -51,6 +51,7 @@ struct CommandLine {
   std::optional<double> actor_lr;
   std::optional<double> critic_lr;
   std::optional<double> actor_entropy;
+  std::optional<double> gamma;
   std::optional<int> batch_size;
   std::optional<int> seq_len;
   bool fused_adam = learner::TrainOptions{}.fused_adam;
@@ -126,6 +127,9 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--actor-entropy", line.actor_entropy,
                  "Weight of the actor's entropy bonus (default: the preset's, Dreamer v3's 3e-4)")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--gamma", line.gamma,
+                 "Discount of the imagined returns (default: the preset's, Dreamer v3's 1 - 1/333)")
+      ->check(CLI::Range(0.5, 1.0));
   app.add_option("--batch-size", line.batch_size,
                  "Sequences per update; default: the profile's, or the preset's when --preset is given")
       ->check(CLI::Range(1, 4096));
@@ -209,6 +213,7 @@ RunConfig build_config(CommandLine& line, int world_size) {
   if (line.actor_lr) config.model.train.actor_lr = *line.actor_lr;
   if (line.critic_lr) config.model.train.critic_lr = *line.critic_lr;
   if (line.actor_entropy) config.model.train.actor_entropy = *line.actor_entropy;
+  if (line.gamma) config.model.train.gamma = *line.gamma;
   if (line.batch_size) config.model.train.batch_size = *line.batch_size;
   if (line.seq_len) config.model.train.seq_len = *line.seq_len;
   config.model.train.fused_adam = line.fused_adam;
