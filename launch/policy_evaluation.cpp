@@ -111,6 +111,25 @@ Evaluation run_episodes(const env::Task& task, learner::Player& player, bool gre
   return evaluation;
 }
 
+namespace {
+
+// An evaluation's figures under `prefix`: the summary's keys ("") and a
+// metrics record's ("eval_").
+template <class Json>
+void put_statistics(Json& out, const EpisodeStatistics& stats, const std::string& prefix) {
+  out[prefix + "episodes"] = stats.episodes;
+  out[prefix + "success_rate"] = stats.success_rate;
+  out[prefix + "done_rate"] = stats.done_rate;
+  out[prefix + "mean_return"] = stats.mean_return;
+  out[prefix + "episode_length_mean"] = stats.episode_length_mean;
+  out[prefix + "steps_to_goal_p50"] = stats.steps_to_goal_p50 ? Json(*stats.steps_to_goal_p50) : Json(nullptr);
+  out[prefix + "dist_p10"] = stats.dist_p10;
+  out[prefix + "dist_p50"] = stats.dist_p50;
+  out[prefix + "dist_p90"] = stats.dist_p90;
+}
+
+}  // namespace
+
 nlohmann::ordered_json evaluation_summary(const LoadedPolicy& policy, const env::Task& task,
                                           const Evaluation& evaluation, bool greedy, std::uint64_t seed) {
   std::int64_t env_steps = 0;
@@ -118,15 +137,7 @@ nlohmann::ordered_json evaluation_summary(const LoadedPolicy& policy, const env:
   const int max_steps = task.goal_params().max_steps;
   const EpisodeStatistics stats = summarize_episodes(evaluation.outcomes);
   nlohmann::ordered_json summary;
-  summary["episodes"] = stats.episodes;
-  summary["success_rate"] = stats.success_rate;
-  summary["done_rate"] = stats.done_rate;
-  summary["mean_return"] = stats.mean_return;
-  summary["episode_length_mean"] = stats.episode_length_mean;
-  summary["steps_to_goal_p50"] = stats.steps_to_goal_p50 ? nlohmann::ordered_json(*stats.steps_to_goal_p50) : nullptr;
-  summary["dist_p10"] = stats.dist_p10;
-  summary["dist_p50"] = stats.dist_p50;
-  summary["dist_p90"] = stats.dist_p90;
+  put_statistics(summary, stats, "");
   summary["greedy"] = greedy;
   summary["checkpoint"] = fs::absolute(policy.file).lexically_normal().string();
   summary["checkpoint_sha256"] = policy.file_sha256;
@@ -154,15 +165,7 @@ int evaluation_threads(int episodes) {
 }  // namespace
 
 void add_evaluation_keys(nlohmann::json& record, const EpisodeStatistics& stats) {
-  record["eval_episodes"] = stats.episodes;
-  record["eval_success_rate"] = stats.success_rate;
-  record["eval_done_rate"] = stats.done_rate;
-  record["eval_mean_return"] = stats.mean_return;
-  record["eval_episode_length_mean"] = stats.episode_length_mean;
-  record["eval_steps_to_goal_p50"] = stats.steps_to_goal_p50 ? nlohmann::json(*stats.steps_to_goal_p50) : nullptr;
-  record["eval_dist_p10"] = stats.dist_p10;
-  record["eval_dist_p50"] = stats.dist_p50;
-  record["eval_dist_p90"] = stats.dist_p90;
+  put_statistics(record, stats, "eval_");
 }
 
 EpisodeStatistics evaluate_weights(const RunConfig& config, const env::Task& task,
