@@ -101,6 +101,19 @@ TEST(Mbc1Multicart, A1MiBMbc1WithoutASecondLogoKeepsTheStandardWiring) {
   EXPECT_EQ(cart.rom->view().mbc, MbcKind::kMbc1);
 }
 
+// The guess needs the one size MBC1M cartridges were made in: a 2 MiB MBC1
+// image that happens to hold a logo at 0x40104 keeps the standard wiring.
+TEST(Mbc1Multicart, ALogoAtBank0x10OfAnImageOtherThan1MiBKeepsTheStandardWiring) {
+  std::vector<std::uint8_t> bytes = banked_rom_bytes({0x01, 0x06, 0x00});  // MBC1, 2 MiB
+  const auto& logo = gbasm::nintendo_logo();
+  std::copy(logo.begin(), logo.end(), bytes.begin() + 0x10 * 0x4000 + 0x104);
+  Cartridge cart(std::move(bytes), "2 MiB MBC1 with a logo at bank 0x10");
+  EXPECT_EQ(cart.rom->view().mbc, MbcKind::kMbc1);
+  cart.write(0x4000, 1);
+  cart.write(0x2000, 0x12);
+  EXPECT_EQ(cart.read(0x4000), 0x32) << "upper bits on lines 19-20, all 5 lower bits wired";
+}
+
 // Pan Docs "MBC2": one register range 0000-3FFF, address bit 8 picks the
 // register; 16 ROM banks of which bank 0 maps to 1; nothing above 3FFF.
 TEST(Mbc2, AddressBit8PicksTheRomBankRegisterAndBankZeroMapsToOne) {
@@ -156,6 +169,21 @@ TEST(CartRam, OnlyTheBytesTheCartridgeHasAreFilled) {
   Cartridge cart({0x03, 0x00, 0x02});  // 8 KiB RAM
   EXPECT_EQ(cart.console->cart_ram[8 * 1024 - 1], 0xFF);
   EXPECT_EQ(cart.console->cart_ram[8 * 1024], 0x00);
+}
+
+// MBC2's nibbles follow the same power-on convention: 0xFF (all four bits
+// set, so a read gives 0xFF) or zero (a read gives 0xF0, the upper nibble
+// being absent).
+TEST(CartRam, Mbc2NibblesPowerOnAsOnesOrZeroAndReadWithTheUpperNibbleSet) {
+  Cartridge cart({0x06, 0x00, 0x00});  // MBC2+BATTERY
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0xFF);
+  EXPECT_EQ(cart.read(0xA1FF), 0xFF);
+  EXPECT_EQ(cart.console->cart_ram[512], 0x00) << "only the controller's 512 entries are filled";
+  power_on(*cart.console, cart.rom->view(), CartRamFill::kZero);
+  cart.write(0x0000, 0x0A);
+  EXPECT_EQ(cart.read(0xA000), 0xF0);
+  EXPECT_EQ(cart.read(0xBFFF), 0xF0);
 }
 
 TEST(Mbc5, NineBitRomBankAndBankZeroIsSelectable) {

@@ -73,6 +73,20 @@ TEST(RomLoading, RoundsABankCountThatIsNotAPowerOfTwoUpAndTheMissingBankReads0xF
   EXPECT_EQ(read_bank_start(rom, 6), 0x22);
 }
 
+// Without a controller nothing drives ROM lines above A14: a ROM-only
+// cartridge whose file is larger than its 32 KiB header is accepted, and the
+// CPU sees banks 0 and 1 whatever is written to the register range.
+TEST(RomLoading, ARomOnlyFileLargerThan32KiBLoadsAndShowsOnlyItsFirstTwoBanks) {
+  std::vector<std::uint8_t> bytes = test::make_rom_bytes({0x00}, {0x00, 0x00, 0x00});  // ROM only, header: 32 KiB
+  bytes.resize(64 * 1024);
+  bytes[1 * 0x4000] = 0x11;
+  bytes[2 * 0x4000] = 0x22;
+  const Rom rom(std::move(bytes), "rom_only_64KiB.gb");
+  EXPECT_EQ(rom.view().mbc, MbcKind::kNone);
+  EXPECT_EQ(rom.view().bank_count, 4u);
+  EXPECT_EQ(read_bank_start(rom, 2), 0x11) << "a write to 0x2000 selects nothing without a controller";
+}
+
 TEST(RomLoading, RejectsAFileSmallerThanItsHeaderDeclares) {
   std::vector<std::uint8_t> bytes = test::make_rom_bytes({0x00}, {0x01, 0x01, 0x00});  // header: 64 KiB
   bytes.resize(32 * 1024);
