@@ -35,7 +35,7 @@ def load_run(directory):
         config = json.loads((directory / "config.json").read_text())["config"]
         records = [json.loads(line) for line in (directory / "metrics.jsonl").read_text().splitlines() if line]
         # The training records: a goal run ends with its greedy evaluation's record.
-        records = [record for record in records if not record.get("final_eval")]
+        records = [record for record in records if not (record.get("final_eval") or record.get("periodic_eval"))]
     except (OSError, ValueError, KeyError) as error:
         fail(f"{directory}: cannot read config.json/metrics.jsonl: {error}")
     if len(records) < 2:

@@ -37,7 +37,7 @@ name, flags, status, wall, run = sys.argv[1:6]
 line = {"name": name, "flags": flags, "exit": int(status), "wall_s": round(float(wall), 1)}
 if run and os.path.exists(os.path.join(run, "metrics.jsonl")):
     records = [json.loads(l) for l in open(os.path.join(run, "metrics.jsonl")) if l.strip()]
-    train = [r for r in records if not r.get("final_eval")]
+    train = [r for r in records if not (r.get("final_eval") or r.get("periodic_eval"))]
     if train:
         last = train[-1]
         line.update({k: last.get(k) for k in ("env_steps", "opt_steps", "obs_nll", "success_rate", "episodes")})

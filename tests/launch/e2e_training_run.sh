@@ -72,7 +72,7 @@ stored_inserts() {
 env_steps_resume_from_store() {
   python3 - "$1/metrics.jsonl" "$2" "$3" << 'EOF_PY' || fail "env_steps across the resume in $1/metrics.jsonl"
 import json, sys
-records = [r for r in map(json.loads, open(sys.argv[1])) if not r.get("final_eval")]
+records = [r for r in map(json.loads, open(sys.argv[1])) if not (r.get("final_eval") or r.get("periodic_eval"))]
 stopped, resumed = records[:int(sys.argv[2])], records[int(sys.argv[2]):]
 for part in (stopped, resumed):
     steps = [r["env_steps"] for r in part]
@@ -186,7 +186,7 @@ EOF_PY
     python3 - "$dir/metrics.jsonl" << 'EOF_PY' || { cat "$work/log.txt"; fail "the overlapped run's records"; }
 import json, sys
 records = [json.loads(line) for line in open(sys.argv[1])]
-records = [r for r in records if not r.get("final_eval")]
+records = [r for r in records if not (r.get("final_eval") or r.get("periodic_eval"))]
 last = records[-1]
 assert last["policy_version_min"] > 0, "the actor never received learner weights"
 # The limiter owes updates only for env steps past the 1024-step prefill;
@@ -195,12 +195,12 @@ ratio = last["samples"] * 32 / (last["inserts"] - 1024)
 assert abs(ratio - 16) < 8, ("train ratio not held after the prefill", ratio)
 assert last["sps"] > 0, "no actor throughput reported"
 EOF_PY
-    before=$(grep -vc final_eval "$dir/metrics.jsonl")
+    before=$(grep -v -c -e final_eval -e periodic_eval "$dir/metrics.jsonl")
     stored=$(stored_inserts "$dir")
-    steps=$(grep -v final_eval "$dir/metrics.jsonl" | tail -n 1 | sed 's/.*"env_steps":\([0-9]*\).*/\1/')
+    steps=$(grep -v -e final_eval -e periodic_eval "$dir/metrics.jsonl" | tail -n 1 | sed 's/.*"env_steps":\([0-9]*\).*/\1/')
     sed -i "s/\"total_env_steps\": [0-9]*/\"total_env_steps\": $((steps + 4096))/" "$dir/config.json"
     "$learner" --resume "$dir" > "$work/resume.txt" 2>&1 || { cat "$work/resume.txt"; fail "resume exited non-zero"; }
-    [ "$(grep -vc final_eval "$dir/metrics.jsonl")" -gt "$before" ] || { cat "$work/resume.txt"; fail "resume wrote no new records"; }
+    [ "$(grep -v -c -e final_eval -e periodic_eval "$dir/metrics.jsonl")" -gt "$before" ] || { cat "$work/resume.txt"; fail "resume wrote no new records"; }
     env_steps_resume_from_store "$dir" "$before" "$stored"
     ;;
   *) fail "unknown scenario $scenario" ;;

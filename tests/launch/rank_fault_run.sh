@@ -29,8 +29,10 @@ common=(--device cpu --preset tiny --envs-per-actor 4 --runs-root "$work/runs" -
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 run_dir() { ls -d "$work"/runs/*__"$scenario" | head -n 1; }
-records() { grep -vc final_eval "$1/metrics.jsonl" || true; }
-last_updates() { grep -v final_eval "$1/metrics.jsonl" | tail -n 1 | sed 's/.*"opt_steps":\([0-9]*\).*/\1/'; }
+# Training records: the greedy evaluations' records aside.
+training_records() { grep -v -e final_eval -e periodic_eval "$1/metrics.jsonl" 2>/dev/null || true; }
+records() { training_records "$1" | wc -l; }
+last_updates() { training_records "$1" | tail -n 1 | sed 's/.*"opt_steps":\([0-9]*\).*/\1/'; }
 # Waits until the run has >= $2 records and a checkpoint (pid $1 still alive).
 await_checkpoints() {
   local pid=$1 wanted=$2 dir
@@ -63,7 +65,7 @@ resume_and_finish() {
   grep -q "dreamer_learner: finished after" "$work/resume.txt" || { cat "$work/resume.txt"; fail "the resumed run did not finish"; }
   [ "$(records "$dir")" -gt "$before" ] || { cat "$work/resume.txt"; fail "--resume wrote no records"; }
   local first_resumed
-  first_resumed=$(grep -v final_eval "$dir/metrics.jsonl" | sed -n "$((before + 1))p" | sed 's/.*"opt_steps":\([0-9]*\).*/\1/')
+  first_resumed=$(training_records "$dir" | sed -n "$((before + 1))p" | sed 's/.*"opt_steps":\([0-9]*\).*/\1/')
   [ "$first_resumed" -gt 0 ] && [ "$first_resumed" -le $((updates_before + 8)) ] ||
     fail "resumed update counter $first_resumed does not continue from a checkpoint (last record before: $updates_before)"
 }

@@ -185,7 +185,7 @@ while read -r steps; do
   [ "$steps" -gt "$previous" ] || fail "opt_steps went back from $previous to $steps: counters restarted"
   [ "$steps" -gt "$stopped_updates" ] && after_stop=$((after_stop + 1))
   previous=$steps
-done < <(grep -v '"final_eval":true' "$dir/metrics.jsonl" | opt_steps_of)  # training records only
+done < <(grep -v -e '"final_eval":true' -e '"periodic_eval":true' "$dir/metrics.jsonl" | opt_steps_of)  # training records only
 [ "$after_stop" -ge 1 ] || fail "no metric records after the resume"
 echo "PASS: stopped at $stopped_updates updates, resumed, finished at $finished_updates updates" \
   "and $finished_env_steps env steps; $after_stop records after the resume"
