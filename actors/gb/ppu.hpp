@@ -19,6 +19,17 @@
 //
 // STAT interrupts fire on the rising edge of the OR of the enabled conditions
 // (so one condition that stays true blocks the others: "STAT blocking").
+//
+// DMG STAT-write glitch: a write to STAT acts for one dot as if every
+// condition were enabled, then the written value takes over, so the write
+// itself raises the interrupt when a condition is true and the line was low
+// (Pan Docs "Spurious STAT interrupts"). The conditions it sees are HBlank,
+// VBlank and LY=LYC; the mode 2 condition only as the pulse at the start of
+// the line, not during the rest of the OAM scan (SameBoy Core/sm83_cpu.c
+// GB_CONFLICT_STAT_DMG writes 0xFF for one T-cycle while its mode 2 source is
+// already off; Gambatte's statChangeTriggersStatIrqDmg fires in mode 2/3
+// only for LY=LYC). With the LCD off the retained LY=LYC flag still raises
+// it unless its enable was already set (Gambatte, memory.cpp STAT write).
 #include <cstdint>
 
 #include "actors/gb/console.hpp"
@@ -196,7 +207,19 @@ DREAMER_HD_INLINE std::uint8_t ppu_read_stat(const Console& console) {
                                    (ppu.lcd_on ? ppu.mode : 0));
 }
 
+// True while a condition the STAT-write glitch sees is true: LY=LYC, VBlank,
+// or HBlank (from the mode 0 interrupt, 4 dots before STAT reads mode 0; the
+// first M-cycle of a line, which reads mode 0 and carries the mode 2 pulse,
+// counts too).
+DREAMER_HD_INLINE bool ppu_stat_write_glitch_condition(const PpuState& ppu) {
+  return ppu.lyc_match || ppu.mode == 0 || ppu.mode == 1 || ppu.phase == kPhaseHBlank;
+}
+
 DREAMER_HD_INLINE void ppu_write_stat(Console& console, std::uint8_t value) {
+  const PpuState& ppu = console.ppu;
+  const bool glitch = ppu.lcd_on ? ppu_stat_write_glitch_condition(ppu) && !ppu.stat_line
+                                 : ppu.lyc_match && (console.io[0x41] & 0x40) == 0;
+  if (glitch) console.interrupts.if_ |= kIntStat;
   console.io[0x41] = value & 0x78;
   ppu_update_stat(console);
 }

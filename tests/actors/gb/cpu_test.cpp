@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/gb/emulator.hpp"
+#include "states/gbasm/assembler.hpp"
 #include "tests/actors/gb/test_rom.hpp"
 
 namespace dreamer::gb {
@@ -147,6 +148,59 @@ TEST(CpuHalt, EiThenHaltWithAnInterruptPendingReturnsToTheHaltItself) {
   EXPECT_EQ(console->cpu.halted, 1);
   EXPECT_EQ(console->cpu.pc, 0x102);
   EXPECT_EQ(console->cpu.b, 0) << "INC B must wait for the next interrupt";
+}
+
+// The same rule end to end, with the real timer: the expected registers are
+// those of SameSuite interrupt/ei_delay_halt on hardware (the buffered
+// interrupt is handled once, HALT then waits for the timer, and the
+// instruction after HALT runs once, after the timer handler). With the
+// return address at HALT + 1, INC A would run before the timer handler
+// (E = $FF); with a plain HALT bug it would run twice (A = $0A).
+TEST(CpuHalt, EiThenHaltMicroRomWaitsInTheHaltAgainAfterTheBufferedInterrupt) {
+  const Rom rom(gbasm::assemble(R"(
+    org $0050               ; timer
+    dec c
+    reti
+    org $0058               ; serial: never requested by the hardware here
+    inc b
+    reti
+    org $0100
+    nop
+    jp start
+    logo
+    org $0150
+  start:
+    di
+    ld sp, $FFFE
+    xor a
+    ldh ($FF06), a          ; TMA
+    ldh ($FF05), a          ; TIMA: overflows 1024 M-cycles after TAC
+    ld a, $05
+    ldh ($FF07), a          ; TAC: on, one count per 4 M-cycles
+    ld b, $FF
+    ld c, $FF
+    ld e, $FF
+    ld a, $0C
+    ldh ($FFFF), a          ; IE = timer | serial
+    ld a, $08
+    ldh ($FF0F), a          ; IF = serial: buffered
+    ei
+    halt
+    inc a
+    ld e, c                 ; C as the code after HALT first sees it
+    di                      ; the next overflow is 1024 M-cycles away
+  .done:
+    jr .done
+  )",
+                                "ei_halt.asm"),
+                "EI HALT micro-ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  run_frame(*console, rom.view(), FrameSink{});
+  EXPECT_EQ(console->cpu.b, 0x00) << "the buffered serial interrupt is serviced once";
+  EXPECT_EQ(console->cpu.c, 0xFE) << "the timer interrupt is serviced once";
+  EXPECT_EQ(console->cpu.e, 0xFE) << "the HALT waited for the timer before INC A ran";
+  EXPECT_EQ(console->cpu.a, 0x09) << "INC A ran once (no HALT bug)";
 }
 
 TEST(CpuHalt, HaltedCpuWakesOnTheVBlankInterruptWithinOneFrame) {
