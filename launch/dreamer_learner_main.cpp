@@ -169,12 +169,13 @@ void add_options(CLI::App& app, CommandLine& line) {
 }
 
 // A resumed run keeps its config.json: a flag that would shape it is refused
-// rather than silently ignored. Empty when none was given.
+// rather than silently ignored. Empty when none was given. The evaluation
+// flags are this invocation's, not part of config.json (RunInvocation).
 std::string flag_beside_resume(const CommandLine& line) {
+  static const std::set<std::string> kAllowed = {"--resume", "--eval-episodes", "--eval-every", "--stop-at-success"};
   if (!line.named("--resume")) return "";
   for (const std::string& name : line.given)
-    if (name != "--resume" && name != "--eval-episodes" && name != "--eval-every" && name != "--stop-at-success")
-      return name;
+    if (kAllowed.count(name) == 0) return name;
   return "";
 }
 

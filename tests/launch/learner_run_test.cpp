@@ -200,6 +200,35 @@ TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
   EXPECT_FALSE(still_records.back().contains("final_eval"));
 }
 
+// The learning flags without a profile value reach config.json and the
+// settings line; the evaluation flags may join a --resume (they are not in
+// config.json), a learning flag may not.
+TEST_F(LearnerRun, LearningFlagsReachTheConfigAndOnlyEvaluationFlagsJoinAResume) {
+  ASSERT_EQ(learner("flags",
+                    "--total-env-steps 300 --gamma 0.95 --actor-entropy 0.001 --actor-lr 0.0002 "
+                    "--critic-lr 0.0003"),
+            0)
+      << err_;
+  EXPECT_NE(out_.find("learning rates 0.0001 (model) 0.0002 (actor) 0.0003 (critic), actor entropy 0.001, "
+                      "discount 0.95,"),
+            std::string::npos)
+      << out_;
+  const auto runs = run_dirs("flags");
+  ASSERT_EQ(runs.size(), 1u);
+  const auto train = nlohmann::json::parse(read_file_text(runs[0] / "config.json"))["config"]["model"]["train"];
+  EXPECT_DOUBLE_EQ(train["gamma"].get<double>(), 0.95);
+  EXPECT_DOUBLE_EQ(train["actor_entropy"].get<double>(), 0.001);
+  EXPECT_DOUBLE_EQ(train["actor_lr"].get<double>(), 0.0002);
+  EXPECT_DOUBLE_EQ(train["critic_lr"].get<double>(), 0.0003);
+
+  const std::string resume = kLearner + " --resume " + runs[0].string();
+  EXPECT_EQ(shell(resume + " --eval-episodes 2 --eval-every 4 --stop-at-success 0.5"), 0) << err_;
+  EXPECT_EQ(shell(resume + " --gamma 0.9"), 2);
+  EXPECT_EQ(err_,
+            "dreamer_learner: --gamma cannot be given with --resume (the run continues with its own "
+            "config.json)\n");
+}
+
 TEST_F(LearnerRun, NonFiniteUpdateWritesAFailureBundleWhoseReproFailsTheSameWay) {
   // The NaN reward reaches the world-model loss, its gradients and weights;
   // the update stops there (sampling the actor from NaN probabilities).
