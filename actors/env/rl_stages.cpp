@@ -1,6 +1,7 @@
 #include "actors/env/rl_stages.hpp"
 
 #include "common/error.hpp"
+#include "common/file_io.hpp"
 #include "common/json_fields.hpp"
 
 namespace dreamer {
@@ -63,6 +64,55 @@ StageList load_rl_stages(const std::filesystem::path& path) {
     list.stages.push_back(std::move(stage));
   }
   return list;
+}
+
+namespace {
+
+nlohmann::ordered_json abi_json(const TaskAbi& abi) {
+  return {{"action_codec_id", abi.action_codec_id},
+          {"frames_per_step", abi.schedule.frames_per_step},
+          {"release_after_frames", abi.schedule.release_after_frames},
+          {"stack_k", abi.stack_k},
+          {"downsample_h", abi.downsample_h},
+          {"downsample_w", abi.downsample_w},
+          {"shade_levels", abi.shade_levels},
+          {"dist_metric", abi.dist_metric}};
+}
+
+nlohmann::ordered_json stage_json(const StageEntry& stage) {
+  nlohmann::ordered_json entry = {{"id", stage.id},
+                                  {"name", stage.name},
+                                  {"status", stage.status},
+                                  {"start_state", stage.start_state},
+                                  {"goal_source_state", stage.goal_source_state},
+                                  {"goal_dir", stage.goal_dir},
+                                  {"max_steps", stage.max_steps}};
+  if (!stage.rom.empty()) entry["rom"] = stage.rom;
+  return entry;
+}
+
+}  // namespace
+
+void add_stage_entry(const std::filesystem::path& path, const StageEntry& stage, const TaskAbi& abi) {
+  const std::string source = path.string();
+  if (stage.id.empty()) throw Error(source + ": a stage needs an id");
+  if (stage.max_steps < 1) throw Error(source + ": stage '" + stage.id + "' needs max_steps >= 1");
+  nlohmann::ordered_json root;
+  if (std::filesystem::exists(path)) {
+    const StageList list = load_rl_stages(path);  // the whole file is valid before it is rewritten
+    for (const StageEntry& existing : list.stages)
+      if (existing.id == stage.id) throw Error(source + ": stage '" + stage.id + "' is already listed");
+    if (!(list.abi == abi))
+      throw Error(source + ": its abi (frames_per_step " + std::to_string(list.abi.schedule.frames_per_step) +
+                  ", release_after_frames " + std::to_string(list.abi.schedule.release_after_frames) +
+                  ") is not the new stage's (" + std::to_string(abi.schedule.frames_per_step) + ", " +
+                  std::to_string(abi.schedule.release_after_frames) + ")");
+    root = nlohmann::ordered_json::parse(read_file_text(path));
+  } else {
+    root = {{"abi", abi_json(abi)}, {"stages", nlohmann::ordered_json::array()}};
+  }
+  root["stages"].push_back(stage_json(stage));
+  write_file_atomic(path, root.dump(2) + "\n");
 }
 
 }  // namespace dreamer

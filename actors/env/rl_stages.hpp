@@ -59,4 +59,10 @@ struct StageList {
 // Throws dreamer::Error naming the file and field on any schema problem.
 StageList load_rl_stages(const std::filesystem::path& path);
 
+// Appends `stage` to the stage list at `path` (atomically, leaving the rest of
+// the file as it was), or creates the file with `abi` when there is none.
+// Throws dreamer::Error naming the file, changing nothing, when the file is
+// bad, already has the id, or declares another ABI than `abi`.
+void add_stage_entry(const std::filesystem::path& path, const StageEntry& stage, const TaskAbi& abi);
+
 }  // namespace dreamer

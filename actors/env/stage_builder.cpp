@@ -1,10 +1,8 @@
 #include "actors/env/stage_builder.hpp"
 
-#include "actors/env/goal_template.hpp"
+#include "actors/env/stage_capture.hpp"
 #include "actors/gb/rom.hpp"
 #include "actors/gb/snapshot.hpp"
-#include "common/run/run_meta.hpp"
-#include "common/sha256.hpp"
 
 namespace dreamer::env {
 namespace {
@@ -16,7 +14,7 @@ constexpr std::uint8_t kNoop = 0, kDown = 5, kRight = 7;
 gb::Console warmed_up(const gb::Rom& rom, const StepSchedule& schedule, int warmup_steps) {
   gb::Console console{};
   gb::power_on(console, rom.view());
-  for (int i = 0; i < warmup_steps; ++i) run_schedule(console, rom.view(), schedule, kNoop, nullptr, nullptr);
+  replay_actions(console, rom, schedule, std::vector<std::uint8_t>(static_cast<std::size_t>(warmup_steps), kNoop));
   return console;
 }
 
@@ -86,33 +84,15 @@ void build_static_screen_stage(const std::filesystem::path& rom_path, const std:
 void build_exit_room_stage(const std::filesystem::path& rom_path, const std::filesystem::path& stage_dir,
                            const StepSchedule& schedule, ExitRoomStart start) {
   const std::vector<std::uint8_t> path = exit_room_stage_path(start);
-  const int start_moves = exit_room_start_moves(start);
-  const std::vector<std::uint8_t> rom_bytes = gb::read_rom_file(rom_path);
-  const gb::Rom rom(rom_bytes, rom_path.string());
+  const std::size_t start_moves = static_cast<std::size_t>(exit_room_start_moves(start));
+  const gb::Rom rom = gb::load_rom(rom_path);
   std::filesystem::create_directories(stage_dir);
   gb::Console console = warmed_up(rom, schedule, 2);
-  for (int move = 0; move < static_cast<int>(path.size()); ++move) {
-    if (move == start_moves) gb::save_snapshot_file(console, rom, stage_dir / "start.state");
-    run_schedule(console, rom.view(), schedule, path[move], nullptr, nullptr);
-  }
-  const std::filesystem::path goal_source = stage_dir / "goal_source.state";
-  gb::save_snapshot_file(console, rom, goal_source);
-
-  // The goal is what the env observes from the goal source state.
-  std::vector<std::uint8_t> packed(packed2::kBytesPerFrame);
-  run_schedule(console, rom.view(), schedule, kNoop, packed.data(), nullptr);
-  GoalTemplate goal;
-  goal.shades.resize(packed2::kPixelsPerFrame);
-  packed2::unpack_frame(packed.data(), goal.shades.data());
-  goal.meta.abi.schedule = schedule;
-  goal.meta.tau = 0.05;
-  goal.meta.k_consecutive = 4;
-  goal.meta.rom_path = rom_path.filename().string();
-  goal.meta.rom_sha256 = sha256_hex(rom_bytes);
-  goal.meta.state_path = "goal_source.state";
-  goal.meta.state_sha256 = sha256_file_hex(goal_source);
-  goal.meta.created_at = utc_now_iso8601();
-  write_goal_template(stage_dir, goal);
+  replay_actions(console, rom, schedule, std::span(path).first(start_moves));
+  gb::save_snapshot_file(console, rom, stage_dir / "start.state");
+  replay_actions(console, rom, schedule, std::span(path).subspan(start_moves));
+  // The goal is what the env observes from the end of the path.
+  capture_goal(console, rom, schedule, stage_dir, {.rom_name = rom_path.filename().string()});
 }
 
 }  // namespace dreamer::env

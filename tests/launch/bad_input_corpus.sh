@@ -188,6 +188,37 @@ case_ 2 dreamer_make_stages
 case_ 2 dreamer_make_stages --roms adir --out out
 case_ 2 dreamer_make_stages --roms "$bin/../roms" --out out --frames-per-step 0
 case_ 2 dreamer_make_stages --roms "$bin/../roms" --out out --release-after-frames 30
+# dreamer_stage: states from another ROM, unreadable scripts, outputs that exist
+roms=$bin/../roms
+S=(--rom "$roms/exit_room.gb")
+case_ 2 dreamer_stage
+case_ 2 dreamer_stage state --rom bad.gb --out s.state
+case_ 2 dreamer_stage state --rom "$roms/town.gb" --from door_start.state --out s.state
+case_ 2 dreamer_stage state "${S[@]}" --from garbage.state --out s.state
+case_ 2 dreamer_stage state "${S[@]}" --from snap_cut.state --out s.state
+case_ 2 dreamer_stage state "${S[@]}" --script empty.jsonl --out s.state
+case_ 2 dreamer_stage state "${S[@]}" --script garbage.jsonl --out s.state
+case_ 2 dreamer_stage state "${S[@]}" --script no_such_script.txt --out s.state
+case_ 2 dreamer_stage state "${S[@]}" --out adir/keep.txt
+case_ 2 dreamer_stage state "${S[@]}" --out no_such_dir/s.state
+case_ 2 dreamer_stage state "${S[@]}" --frames-per-step 0 --out s.state
+case_ 2 dreamer_stage goal "${S[@]}" --state door_start.state --out goal_ok
+case_ 2 dreamer_stage goal "${S[@]}" --state door_start.state --out g --tau 2
+case_ 2 dreamer_stage goal "${S[@]}" --state door_start.state --out g --k 0
+case_ 2 dreamer_stage goal "${S[@]}" --state empty.state --out g
+case_ 2 dreamer_stage render "${S[@]}" --state door_start.state --out x.png --scale 0
+case_ 2 dreamer_stage render "${S[@]}" --state door_start.state --out adir/keep.txt
+A=(--root . --id a --name a --start-state door_start.state --goal-dir goal_ok --max-steps 8)
+case_ 2 dreamer_stage add --stages bad.json "${A[@]}"
+case_ 2 dreamer_stage add --stages base.json "${A[@]}"
+case_ 2 dreamer_stage add --stages new.json --root . --id a --name a --start-state none.state --goal-dir goal_ok \
+  --max-steps 8
+case_ 2 dreamer_stage add --stages new.json --root . --id a --name a --start-state door_start.state \
+  --goal-dir goal_meta_cut --max-steps 8
+case_ 2 dreamer_stage add --stages new.json --root . --id a --name a --start-state door_start.state \
+  --goal-dir goal_ok --max-steps 8 --frames-per-step 12
+case_ 2 dreamer_stage add --stages new.json --root . --id a --name a --start-state door_start.state \
+  --goal-dir goal_ok --max-steps 0
 # MPI worlds that do not fit the role layout
 if [ ${#mpirun[@]} -gt 0 ]; then
   launcher=("${mpirun[@]}" -np 3)

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "common/file_io.hpp"
 
 namespace dreamer {
 namespace {
@@ -55,6 +56,41 @@ TEST(RlStages, SchemaProblemsNameTheField) {
   wrong_frames.replace(wrong_frames.find("\"frames_per_step\": 24"), 21, "\"frames_per_step\": 0");
   expect_error_mentioning("{" + wrong_frames + R"(, "stages": []})", "frames_per_step");
   expect_error_mentioning("[1, 2", "invalid JSON");
+}
+
+TEST(RlStages, AddingAStageKeepsTheFileAndRefusesATakenIdOrAnotherAbi) {
+  const auto path = std::filesystem::temp_directory_path() / "dreamer_rl_stages_add_test.json";
+  std::filesystem::remove(path);
+  StageEntry stage{"first", "First", "ready", "states/a/start.state", "states/a/goal_source.state", "states/a", 64, ""};
+  add_stage_entry(path, stage, TaskAbi{});  // creates the file
+  stage.id = "second";
+  stage.rom = "game.gb";
+  add_stage_entry(path, stage, TaskAbi{});
+  const StageList list = load_rl_stages(path);
+  ASSERT_EQ(list.stages.size(), 2u);
+  EXPECT_EQ(list.stages[0].id, "first");
+  EXPECT_EQ(list.stages[0].rom, "");
+  EXPECT_EQ(list.stages[1].rom, "game.gb");
+  EXPECT_EQ(list.stages[1].max_steps, 64);
+
+  const std::string before = read_file_text(path);
+  const auto expect_refused = [&](const StageEntry& entry, const TaskAbi& abi, const std::string& words) {
+    try {
+      add_stage_entry(path, entry, abi);
+      ADD_FAILURE() << "expected: " << words;
+    } catch (const Error& error) {
+      EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(read_file_text(path), before) << "a refused stage changes nothing";
+  };
+  expect_refused(stage, TaskAbi{}, "stage 'second' is already listed");
+  stage.id = "third";
+  TaskAbi other;
+  other.schedule.frames_per_step = 12;
+  expect_refused(stage, other, "is not the new stage's (12, 8)");
+  stage.max_steps = 0;
+  expect_refused(stage, TaskAbi{}, "needs max_steps >= 1");
+  std::filesystem::remove(path);
 }
 
 }  // namespace

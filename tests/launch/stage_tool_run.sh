@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# dreamer_stage end to end, the way docs/stages.md tells a user to make a
+# stage: a start state from a button script, a goal folder from a trajectory
+# JSONL, the entry in a new rl_stages.json, PNGs to check. Made from
+# exit_room.gb along the project's own exit_room path, the user's tool must
+# give byte for byte the start state, goal source and goal template that
+# dreamer_make_stages built for the exit_room stage.
+#
+#   stage_tool_run.sh DREAMER_STAGE ROMS_DIR STAGES_DIR
+set -euo pipefail
+tool=$1 roms=$2 own=$3/rl_exit_room
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p states
+printf '# the first screen, then the room\nNOOP*2\n' >start.txt
+"$tool" state --rom "$roms/exit_room.gb" --script start.txt --out states/start.state
+cmp states/start.state "$own/start.state" || fail "the start state differs from the exit_room stage's"
+# The way out as a trajectory (dreamer_eval --trajectory's lines), episode 1
+# holding the path, episode 0 something else.
+{
+  echo '{"episode": 0, "step": 1, "action": 4}'
+  for step in $(seq 1 15); do
+    action=$([ "$step" -le 7 ] && echo 7 || echo 5)
+    echo "{\"episode\": 1, \"step\": $step, \"action\": $action, \"reward\": -0.01}"
+  done
+} >way_out.jsonl
+"$tool" goal --rom "$roms/exit_room.gb" --state states/start.state --script way_out.jsonl --episode 1 \
+  --out states/outside
+for file in goal_source.state goal_template.npy; do
+  cmp "states/outside/$file" "$own/$file" || fail "$file differs from the exit_room stage's"
+done
+grep -q '"rom_path": "exit_room.gb"' states/outside/goal_template.meta.json || fail "meta names no ROM"
+"$tool" add --stages states/rl_stages.json --id out --name "Leave the room" --start-state states/start.state \
+  --goal-dir states/outside --max-steps 128
+python3 - states/rl_stages.json <<'PY'
+import json, sys
+stages = json.load(open(sys.argv[1]))
+assert stages["abi"]["frames_per_step"] == 24, stages["abi"]
+[entry] = stages["stages"]
+assert entry == {"id": "out", "name": "Leave the room", "status": "ready", "start_state": "states/start.state",
+                 "goal_source_state": "states/outside/goal_source.state", "goal_dir": "states/outside",
+                 "max_steps": 128}, entry
+PY
+"$tool" render --rom "$roms/exit_room.gb" --state states/outside/goal_source.state --out goal.png
+"$tool" render --rom "$roms/exit_room.gb" --state states/start.state --out start.png --full --scale 1
+python3 - goal.png start.png <<'PY'
+import struct, sys
+for path, size in zip(sys.argv[1:], [(320, 288), (160, 144)]):
+    head = open(path, "rb").read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    assert struct.unpack(">II", head[16:24]) == size, (path, struct.unpack(">II", head[16:24]))
+PY
+echo "dreamer_stage made the exit_room stage byte for byte; rl_stages.json and PNGs written"
