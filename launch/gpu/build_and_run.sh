@@ -6,7 +6,7 @@
 #
 #   bash launch/gpu/build_and_run.sh STEP...
 #
-# Steps: build, cuda-tests, env-bench, learner-bench, learner-bench-fast,
+# Steps: build, cuda-tests, env-bench, env-bench-town, learner-bench, learner-bench-fast,
 # ncu-env, nccl-tests, multi-learner, gpu-loop (the one-GPU loop under the
 # copy audit), overlap (the one-process loop against actor and learner
 # alone), gate, capture (gpu-main baselines from the gate's runs, into
@@ -17,7 +17,7 @@
 # device returns few files), rewritten after each step.
 #
 # Knobs: DREAMER_EQUIVALENCE_ENVS/_STEPS (the *_CUDA equivalence test sizes), CUDA_TESTS_EXCLUDE (ctest -E),
-# ENV_BENCH_ENVS, ENV_BENCH_STEPS, LEARNERS, ACTORS, ACTOR_BACKEND, ENVS_PER_ACTOR, MULTI_ENV_STEPS,
+# ENV_BENCH_ENVS, ENV_BENCH_STEPS, TOWN_STAGE, TOWN_BENCH_ENVS, TOWN_BENCH_STEPS, LEARNERS, ACTORS, ACTOR_BACKEND, ENVS_PER_ACTOR, MULTI_ENV_STEPS,
 # BUILD_DIR (default build-cuda), CMAKE_EXTRA
 # (more configure arguments), BUILD_TARGETS (what the build step builds).
 set -uo pipefail
@@ -43,7 +43,7 @@ step_build() {
   cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_cmake;$PWD/.carry/cereal" \
     -DDREAMER_NCCL_ROOT="$nccl_root" -DDREAMER_SHARED_DIR="$PWD/.carry/shared" -DDREAMER_PYTHON=python3 ${CMAKE_EXTRA:-} &&
     cmake --build $build -j "$(nproc)" --target ${BUILD_TARGETS:-dreamer_learner dreamer_bench dreamer_gate \
-      dreamer_make_stages env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
+      dreamer_make_stages dreamer_stage env_cuda_equivalence_test replay_device_ring_test learner_gradient_allreduce_nccl_test \
       learner_graphs_test actor_worker_cuda_test common_cuda_activity_trace_test common_cuda_activity_trace_torch_test}
 }
 step_cuda_tests() {
@@ -56,6 +56,15 @@ step_env_bench() {
       --steps "${ENV_BENCH_STEPS:-30}" --rom "$rom" || return 1
     $bin/dreamer_bench env --backend cpu --threads "$(nproc)" --envs 1024,4096 --steps 5 --rom "$rom" || return 1
   done
+}
+# The town (issue 15's commercial-game load) as training sees it: a stage's
+# start state and per-env random buttons, CUDA consoles against all CPU cores.
+step_env_bench_town() {
+  local stage=${TOWN_STAGE:-town_cross_to_shop}
+  $bin/dreamer_bench env --backend cuda --envs "${TOWN_BENCH_ENVS:-256,1024,4096,16384}" \
+    --steps "${TOWN_BENCH_STEPS:-10}" --rom "$stage" | tee "$out/env_bench_town_cuda.json" || return 1
+  $bin/dreamer_bench env --backend cpu --threads "$(nproc)" --envs 256,1024,4096 --steps 5 --rom "$stage" |
+    tee "$out/env_bench_town_cpu.json"
 }
 # The plain eager update (fused Adam and CUDA graphs, the defaults, off).
 step_learner_bench() {

@@ -116,6 +116,20 @@ TEST_F(CudaEquivalence, ExitRoomTaskIsBitIdentical_CUDA) {
   expect_backends_agree(spec, "exit_room");
 }
 
+// The town (issue 15's commercial-game load) from its stages' start states:
+// random buttons walk, open doors, menus and text boxes, and reach goals.
+TEST_F(CudaEquivalence, TownStagesAreBitIdentical_CUDA) {
+  const std::filesystem::path stages = DREAMER_STAGES_DIR;
+  for (const char* stage : {"rl_town_talk_clerk", "rl_town_leave_house"}) {
+    TaskSpec spec;
+    spec.rom = std::filesystem::path(DREAMER_ROMS_DIR) / "town.gb";
+    spec.start_state = stages / stage / "start.state";
+    spec.goal_dir = stages / stage;
+    spec.max_steps = 128;
+    expect_backends_agree(spec, stage);
+  }
+}
+
 TEST_F(CudaEquivalence, ProjectMicroRomsAreBitIdentical_CUDA) {
   for (const char* rom : {"micro_timer_ppu.gb", "micro_mbc.gb", "micro_input.gb", "static_screen.gb"}) {
     TaskSpec spec;
