@@ -6,9 +6,13 @@
 # give byte for byte the start state, goal source and goal template that
 # dreamer_make_stages built for the exit_room stage.
 #
-#   stage_tool_run.sh DREAMER_STAGE ROMS_DIR STAGES_DIR
+# With SHARED_DIR, it also makes a stage from a PyBoy 2.6.1 save (version 15,
+# the predecessor's format) of a cartridge shaped like Pokemon Red's, as
+# docs/stages.md walks a user through with their own game.
+#
+#   stage_tool_run.sh DREAMER_STAGE ROMS_DIR STAGES_DIR [SHARED_DIR]
 set -euo pipefail
-tool=$1 roms=$2 own=$3/rl_exit_room
+tool=$1 roms=$2 own=$3/rl_exit_room shared=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -53,3 +57,24 @@ for path, size in zip(sys.argv[1:], [(320, 288), (160, 144)]):
     assert struct.unpack(">II", head[16:24]) == size, (path, struct.unpack(">II", head[16:24]))
 PY
 echo "dreamer_stage made the exit_room stage byte for byte; rl_stages.json and PNGs written"
+
+pyboy=$shared/pyboy_states
+if [ -z "$shared" ] || [ ! -f "$pyboy/pyboy261.mbc3ram.state" ]; then
+  echo "SKIPPED the PyBoy part: no ../shared/pyboy_states here"
+  exit 0
+fi
+game=$pyboy/mbc3ram_patched.gb
+echo 'NOOP*30' >settle.txt
+"$tool" state --rom "$game" --from "$pyboy/pyboy261.mbc3ram.state" --script settle.txt --out states/pyboy_start.state
+"$tool" goal --rom "$game" --state states/pyboy_start.state --script settle.txt --out states/pyboy_goal
+"$tool" add --stages states/rl_stages.json --id from_pyboy --name "From a PyBoy save" \
+  --start-state states/pyboy_start.state --goal-dir states/pyboy_goal --max-steps 64
+"$tool" render --rom "$game" --state states/pyboy_start.state --out pyboy.png
+python3 -c 'import json, sys; assert [s["id"] for s in json.load(open(sys.argv[1]))["stages"]] == ["out", "from_pyboy"]' \
+  states/rl_stages.json
+# The PyBoy save does not fit another game's cartridge: one line, nothing written.
+if "$tool" state --rom "$roms/exit_room.gb" --from "$pyboy/pyboy261.mbc3ram.state" --out other.state 2>err.txt; then
+  fail "a PyBoy state of an MBC3 cartridge was taken for exit_room.gb"
+fi
+[ "$(wc -l <err.txt)" -eq 1 ] && [ ! -e other.state ] || fail "the refusal was not one line, or left a file"
+echo "dreamer_stage made a stage from a PyBoy 2.6.1 save: $(cat err.txt)"

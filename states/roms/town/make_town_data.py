@@ -4,6 +4,7 @@ and maps drawn below: the project's own graphics, no data from elsewhere.
 
     python3 make_town_data.py           rewrites the .inc files beside this script
     python3 make_town_data.py --check   exit 1 (one line) if a committed file differs
+    python3 make_town_data.py --render-areas DIR   each area's map as DIR/town_area_<area>.png
 
 Output (assembler source for dreamer_gbasm, included by town.asm):
   town_tiles.inc    bank 1: BG tiles, font and sprite tiles, RLE-compressed
@@ -18,7 +19,9 @@ c = 0 ends the stream; 1..127: c literal bytes follow; 128..255: the next
 byte repeated (c - 128) + 2 times.
 """
 import os
+import struct
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHADES = {'.': 0, '-': 1, '+': 2, '#': 3}
@@ -444,7 +447,32 @@ def build():
             'town_maps.inc': '\n'.join(maps) + '\n', 'town_music.inc': '\n'.join(music) + '\n'}
 
 
+def write_png(path, rows):
+    """An 8-bit gray PNG of rows of shades (0 white .. 3 black)."""
+    raw = b''.join(b'\x00' + bytes(255 - 85 * shade for shade in row) for row in rows)
+
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+    header = struct.pack('>IIBBBBB', len(rows[0]), len(rows), 8, 0, 0, 0, 0)
+    with open(path, 'wb') as out:
+        out.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(raw, 9)) +
+                  chunk(b'IEND', b''))
+
+
+def render_areas(folder):
+    """Each area's whole block map, drawn from the blocks the ROM is built from
+    (docs/roms.md shows them): town_area_<label>.png, one pixel a GB pixel."""
+    pictures = {name: picture for name, _, picture in BLOCKS}
+    for label, _, _, rows in AREAS:
+        image = [[SHADES[pictures[LEGEND[rows[y // 16][x // 16]]][y % 16][x % 16]] for x in range(16 * len(rows[0]))]
+                 for y in range(16 * len(rows))]
+        write_png(os.path.join(folder, 'town_area_%s.png' % label), image)
+
+
 def main():
+    if sys.argv[1:2] == ['--render-areas'] and len(sys.argv) == 3:
+        render_areas(sys.argv[2])
+        return 0
     check = sys.argv[1:] == ['--check']
     stale = []
     for name, text in build().items():
