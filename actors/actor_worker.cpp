@@ -14,8 +14,6 @@
 #if defined(DREAMER_HAS_CUDA)
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
-
-#include "replay/cuda/device_replay_service.hpp"
 #endif
 
 namespace dreamer::actors {
@@ -25,9 +23,9 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-replay::ChunkHeader chunk_header(const ActorWorkerOptions& options) {
+ChunkHeader chunk_header(const ActorWorkerOptions& options) {
   DREAMER_ASSERT(options.commit_stride >= 1, "ActorWorkerOptions::commit_stride is required (the run's replay value)");
-  replay::ChunkHeader header;
+  ChunkHeader header;
   header.actor = options.actor_index;
   header.first_stream = options.actor_index * options.num_envs;
   header.num_streams = options.num_envs;
@@ -113,9 +111,9 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
 
 ActorWorker::~ActorWorker() = default;
 
-const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
+const TrajectoryChunk& ActorWorker::collect_chunk() {
   if (device_) {
-    FrameTarget frames{{}, packed2::kBytesPerFrame};
+    ChunkFrameSlots frames{{}, packed2::kBytesPerFrame};
     for (int t = 0; t < options_.commit_stride; ++t)
       frames.tick_base.push_back(device_->frames[t].data_ptr<std::uint8_t>());
     run_device_ticks(frames, true);
@@ -126,31 +124,12 @@ const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
   return chunk_;
 }
 
-#if defined(DREAMER_HAS_CUDA)
-replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplayService& replay,
-                                                      std::chrono::nanoseconds timeout) {
-  DREAMER_ASSERT(device_ != nullptr, "collect_chunk_into() needs the CUDA backend");
-  std::uint64_t first_step = 0;
-  const replay::LimiterStatus status = replay.begin_insert(options_.actor_index, timeout, first_step);
-  if (status != replay::LimiterStatus::kOk) return status;
-  // Stream s's slots lie capacity frames after stream s-1's.
-  const replay::cuda::DeviceReplayRing& ring = replay.ring();
-  FrameTarget frames{{}, static_cast<std::size_t>(ring.host_ring().capacity()) * packed2::kBytesPerFrame};
-  for (int t = 0; t < options_.commit_stride; ++t) {
-    frames.tick_base.push_back(
-        ring.slot_pointer(chunk_.header().first_stream, first_step + static_cast<std::uint64_t>(t)));
-  }
+const TrajectoryChunk& ActorWorker::collect_chunk(const ChunkFrameSlots& frames) {
+  DREAMER_ASSERT(device_ != nullptr, "collect_chunk(frames) needs the CUDA backend");
   run_device_ticks(frames, false);
-  replay.write_fields(options_.actor_index, first_step, chunk_.view());
-  replay.publish(options_.actor_index);
   finish_chunk();
-  return replay::LimiterStatus::kOk;
+  return chunk_;
 }
-#else
-replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplayService&, std::chrono::nanoseconds) {
-  throw Error("collect_chunk_into() needs a build with DREAMER_ENABLE_CUDA");
-}
-#endif
 
 void ActorWorker::run_host_ticks() {
   const int n = options_.num_envs;
@@ -184,7 +163,7 @@ void ActorWorker::run_host_ticks() {
   }
 }
 
-void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) {
+void ActorWorker::run_device_ticks(const ChunkFrameSlots& frames, bool copy_frames) {
   using Staging = DeviceStaging;
   const Staging::StreamScope on_actor_stream(*device_);
   const int n = options_.num_envs;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/packed2.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "replay/replay_ring.hpp"
-#include "replay/trajectory_chunk.hpp"
 
 namespace dreamer::replay::testing {
 
