@@ -92,7 +92,6 @@ struct ActorWorker::DeviceStaging {
 ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& model, const ActorWorkerOptions& options)
     : options_(options),
       chunk_(chunk_header(options)),
-      actions_(static_cast<std::size_t>(options.num_envs), 0),
       dist_(static_cast<std::size_t>(options.commit_stride) * static_cast<std::size_t>(options.num_envs)),
       episodes_(options.num_envs, task.goal_params().max_steps) {
   const bool cuda = options.backend == env::Backend::kCuda;
@@ -105,6 +104,7 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
                                       : torch::Device(torch::kCPU);
     player_ = std::make_unique<learner::Player>(model, options.num_envs, device, options.seed);
   }
+  if (!cuda) host_step_.emplace(*env_, player_.get(), options.greedy, options.constant_action);
   env_steps_ = options.initial_env_steps;
   report_started_ = now_seconds();
 }
@@ -142,24 +142,10 @@ void ActorWorker::run_host_ticks() {
     out.is_first = chunk_.is_first(t);
     out.dist = dist_.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
     out.episode_id = chunk_.episode_id(t);
-    if (!started_) {
-      env_->reset(nullptr, out);
-      started_ = true;
-    } else {
-      env_->step(actions_.data(), out);
-    }
+    const std::span<const std::uint8_t> applied = host_step_->tick(out);
     // Row t carries the action that led to obs_t; none at an episode start.
     std::uint8_t* action_row = chunk_.action(t);
-    for (int e = 0; e < n; ++e) action_row[e] = chunk_.is_first(t)[e] != 0 ? 0 : actions_[e];
-
-    if (options_.constant_action) {
-      std::fill(actions_.begin(), actions_.end(), *options_.constant_action);
-    } else {
-      const torch::Tensor obs = torch::from_blob(chunk_.observation(t, 0), {n, 72, 20}, torch::kUInt8);
-      const torch::Tensor is_first = torch::from_blob(chunk_.is_first(t), {n}, torch::kUInt8);
-      const torch::Tensor actions = player_->act(obs, is_first, options_.greedy).to(torch::kUInt8).contiguous();
-      std::copy_n(actions.data_ptr<std::uint8_t>(), n, actions_.begin());
-    }
+    for (int e = 0; e < n; ++e) action_row[e] = chunk_.is_first(t)[e] != 0 ? 0 : applied[e];
   }
 }
 

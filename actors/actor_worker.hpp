@@ -7,6 +7,9 @@
 //            chunk row t <- obs_t, a_{t-1} (0 at is_first), r_t, flags_t, episode id
 //            a_t <- Player(obs_t, is_first_t)            (or a constant action)
 //
+// With the CPU backend a tick is the env+player step that evaluations run
+// too (env_player_step.hpp).
+//
 // Episode ends (terminated or truncated) go through an EpisodeWindow
 // (actors/episode_window.hpp) into each report as episode outcomes, which
 // the gate pools over every actor into the record's episode metrics
@@ -41,6 +44,7 @@
 
 #include "actors/env/batched_env.hpp"
 #include "actors/env/task.hpp"
+#include "actors/env_player_step.hpp"
 #include "actors/episode_window.hpp"
 #include "common/trajectory/trajectory_chunk.hpp"
 #include "learner/dreamer_options.hpp"
@@ -115,11 +119,11 @@ class ActorWorker {
   ActorWorkerOptions options_;
   std::unique_ptr<env::BatchedEnv> env_;
   std::unique_ptr<learner::Player> player_;
+  std::optional<EnvPlayerStep> host_step_;  // CPU backend only
   TrajectoryChunk chunk_;
-  std::vector<std::uint8_t> actions_;      // CPU: a_{t-1} per env, applied by the next step
   std::vector<float> dist_;                // [commit_stride, num_envs] goal distances of the chunk
   std::unique_ptr<DeviceStaging> device_;  // CUDA backend only
-  bool started_ = false;
+  bool started_ = false;                   // CUDA backend: the envs were reset
   std::int64_t env_steps_ = 0;
 
   // Tallies since the last report.
