@@ -14,8 +14,6 @@
 #if defined(DREAMER_HAS_CUDA)
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
-
-#include "replay/cuda/device_replay_service.hpp"
 #endif
 
 namespace dreamer::actors {
@@ -25,9 +23,9 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-replay::ChunkHeader chunk_header(const ActorWorkerOptions& options) {
+ChunkHeader chunk_header(const ActorWorkerOptions& options) {
   DREAMER_ASSERT(options.commit_stride >= 1, "ActorWorkerOptions::commit_stride is required (the run's replay value)");
-  replay::ChunkHeader header;
+  ChunkHeader header;
   header.actor = options.actor_index;
   header.first_stream = options.actor_index * options.num_envs;
   header.num_streams = options.num_envs;
@@ -94,7 +92,6 @@ struct ActorWorker::DeviceStaging {
 ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& model, const ActorWorkerOptions& options)
     : options_(options),
       chunk_(chunk_header(options)),
-      actions_(static_cast<std::size_t>(options.num_envs), 0),
       dist_(static_cast<std::size_t>(options.commit_stride) * static_cast<std::size_t>(options.num_envs)),
       episodes_(options.num_envs, task.goal_params().max_steps) {
   const bool cuda = options.backend == env::Backend::kCuda;
@@ -107,15 +104,16 @@ ActorWorker::ActorWorker(const env::Task& task, const learner::ModelOptions& mod
                                       : torch::Device(torch::kCPU);
     player_ = std::make_unique<learner::Player>(model, options.num_envs, device, options.seed);
   }
+  if (!cuda) host_step_.emplace(*env_, player_.get(), options.greedy, options.constant_action);
   env_steps_ = options.initial_env_steps;
   report_started_ = now_seconds();
 }
 
 ActorWorker::~ActorWorker() = default;
 
-const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
+const TrajectoryChunk& ActorWorker::collect_chunk() {
   if (device_) {
-    FrameTarget frames{{}, packed2::kBytesPerFrame};
+    ChunkFrameSlots frames{{}, packed2::kBytesPerFrame};
     for (int t = 0; t < options_.commit_stride; ++t)
       frames.tick_base.push_back(device_->frames[t].data_ptr<std::uint8_t>());
     run_device_ticks(frames, true);
@@ -126,31 +124,12 @@ const replay::TrajectoryChunk& ActorWorker::collect_chunk() {
   return chunk_;
 }
 
-#if defined(DREAMER_HAS_CUDA)
-replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplayService& replay,
-                                                      std::chrono::nanoseconds timeout) {
-  DREAMER_ASSERT(device_ != nullptr, "collect_chunk_into() needs the CUDA backend");
-  std::uint64_t first_step = 0;
-  const replay::LimiterStatus status = replay.begin_insert(options_.actor_index, timeout, first_step);
-  if (status != replay::LimiterStatus::kOk) return status;
-  // Stream s's slots lie capacity frames after stream s-1's.
-  const replay::cuda::DeviceReplayRing& ring = replay.ring();
-  FrameTarget frames{{}, static_cast<std::size_t>(ring.host_ring().capacity()) * packed2::kBytesPerFrame};
-  for (int t = 0; t < options_.commit_stride; ++t) {
-    frames.tick_base.push_back(
-        ring.slot_pointer(chunk_.header().first_stream, first_step + static_cast<std::uint64_t>(t)));
-  }
+const TrajectoryChunk& ActorWorker::collect_chunk(const ChunkFrameSlots& frames) {
+  DREAMER_ASSERT(device_ != nullptr, "collect_chunk(frames) needs the CUDA backend");
   run_device_ticks(frames, false);
-  replay.write_fields(options_.actor_index, first_step, chunk_.view());
-  replay.publish(options_.actor_index);
   finish_chunk();
-  return replay::LimiterStatus::kOk;
+  return chunk_;
 }
-#else
-replay::LimiterStatus ActorWorker::collect_chunk_into(replay::cuda::DeviceReplayService&, std::chrono::nanoseconds) {
-  throw Error("collect_chunk_into() needs a build with DREAMER_ENABLE_CUDA");
-}
-#endif
 
 void ActorWorker::run_host_ticks() {
   const int n = options_.num_envs;
@@ -163,28 +142,14 @@ void ActorWorker::run_host_ticks() {
     out.is_first = chunk_.is_first(t);
     out.dist = dist_.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
     out.episode_id = chunk_.episode_id(t);
-    if (!started_) {
-      env_->reset(nullptr, out);
-      started_ = true;
-    } else {
-      env_->step(actions_.data(), out);
-    }
+    const std::span<const std::uint8_t> applied = host_step_->tick(out);
     // Row t carries the action that led to obs_t; none at an episode start.
     std::uint8_t* action_row = chunk_.action(t);
-    for (int e = 0; e < n; ++e) action_row[e] = chunk_.is_first(t)[e] != 0 ? 0 : actions_[e];
-
-    if (options_.constant_action) {
-      std::fill(actions_.begin(), actions_.end(), *options_.constant_action);
-    } else {
-      const torch::Tensor obs = torch::from_blob(chunk_.observation(t, 0), {n, 72, 20}, torch::kUInt8);
-      const torch::Tensor is_first = torch::from_blob(chunk_.is_first(t), {n}, torch::kUInt8);
-      const torch::Tensor actions = player_->act(obs, is_first, options_.greedy).to(torch::kUInt8).contiguous();
-      std::copy_n(actions.data_ptr<std::uint8_t>(), n, actions_.begin());
-    }
+    for (int e = 0; e < n; ++e) action_row[e] = chunk_.is_first(t)[e] != 0 ? 0 : applied[e];
   }
 }
 
-void ActorWorker::run_device_ticks(const FrameTarget& frames, bool copy_frames) {
+void ActorWorker::run_device_ticks(const ChunkFrameSlots& frames, bool copy_frames) {
   using Staging = DeviceStaging;
   const Staging::StreamScope on_actor_stream(*device_);
   const int n = options_.num_envs;

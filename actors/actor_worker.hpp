@@ -7,6 +7,9 @@
 //            chunk row t <- obs_t, a_{t-1} (0 at is_first), r_t, flags_t, episode id
 //            a_t <- Player(obs_t, is_first_t)            (or a constant action)
 //
+// With the CPU backend a tick is the env+player step that evaluations run
+// too (env_player_step.hpp).
+//
 // Episode ends (terminated or truncated) go through an EpisodeWindow
 // (actors/episode_window.hpp) into each report as episode outcomes, which
 // the gate pools over every actor into the record's episode metrics
@@ -17,10 +20,14 @@
 //   CUDA  the env and the Player run on one GPU; per tick the env writes its
 //         frames and fields into device memory, the Player reads them there
 //         and hands its actions back on the device. collect_chunk() then
-//         copies the chunk to the host once (MPI actors); collect_chunk_into()
-//         has the env write its frames straight into device replay slots and
-//         copies only the chunk's small fields (about 20 bytes per env step)
-//         to the host, once per chunk.
+//         copies the chunk to the host once (MPI actors); given the device
+//         replay ring's slots for the chunk, it has the env write its frames
+//         straight into them and copies only the chunk's small fields (about
+//         20 bytes per env step) to the host, once per chunk.
+//
+// The actor knows nothing of replay: it fills chunks (common/trajectory/),
+// and its caller hands them on, taking the rate limiter's permit first where
+// the frames go straight into the ring (launch/in_process_roles.cpp).
 //
 // With the CUDA backend the Player's work runs on a stream of the actor's own,
 // so that a learner may train on the same GPU from another thread.
@@ -29,7 +36,6 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -38,16 +44,13 @@
 
 #include "actors/env/batched_env.hpp"
 #include "actors/env/task.hpp"
+#include "actors/env_player_step.hpp"
 #include "actors/episode_window.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "learner/dreamer_options.hpp"
-#include "replay/rate_limiter.hpp"
-#include "replay/trajectory_chunk.hpp"
 
 namespace dreamer::learner {
 class Player;
-}
-namespace dreamer::replay::cuda {
-class DeviceReplayService;
 }
 
 namespace dreamer::actors {
@@ -80,12 +83,10 @@ class ActorWorker {
 
   // Runs commit_stride ticks and returns the filled chunk (valid until the
   // next call).
-  const replay::TrajectoryChunk& collect_chunk();
-  // CUDA backend: reserves this actor's next chunk in `replay` (waiting up to
-  // `timeout` for the rate limiter), runs commit_stride ticks with the frames
-  // written straight into the chunk's device slots, writes the fields and
-  // publishes. kTimedOut/kClosed: nothing was stepped.
-  replay::LimiterStatus collect_chunk_into(replay::cuda::DeviceReplayService& replay, std::chrono::nanoseconds timeout);
+  const TrajectoryChunk& collect_chunk();
+  // CUDA backend: the same with the frames written to `frames` on the GPU
+  // instead of the chunk, which carries every other field.
+  const TrajectoryChunk& collect_chunk(const ChunkFrameSlots& frames);
 
   // New Player weights from the learner (player_parameters() order). Their
   // producer's work must be complete (on the CPU, or a synchronized GPU
@@ -101,21 +102,16 @@ class ActorWorker {
   // Episode and throughput metrics since the last call; resets the tallies.
   nlohmann::json take_report();
   std::int64_t env_steps() const { return env_steps_; }
+  int actor_index() const { return options_.actor_index; }
 
  private:
   struct DeviceStaging;
-  // Where tick t's frames go (device memory): env e's frame at
-  // tick_base[t] + e * env_stride.
-  struct FrameTarget {
-    std::vector<std::uint8_t*> tick_base;
-    std::size_t env_stride = 0;
-  };
 
   // CPU backend: commit_stride ticks into the host chunk.
   void run_host_ticks();
   // CUDA backend: commit_stride ticks into device memory, then the chunk's
   // fields (and, with copy_frames, its frames) to the host chunk.
-  void run_device_ticks(const FrameTarget& frames, bool copy_frames);
+  void run_device_ticks(const ChunkFrameSlots& frames, bool copy_frames);
   // Records the chunk's rows in episodes_ (dist_ holds each row's distances).
   void tally_episodes();
   void finish_chunk();
@@ -123,11 +119,11 @@ class ActorWorker {
   ActorWorkerOptions options_;
   std::unique_ptr<env::BatchedEnv> env_;
   std::unique_ptr<learner::Player> player_;
-  replay::TrajectoryChunk chunk_;
-  std::vector<std::uint8_t> actions_;      // CPU: a_{t-1} per env, applied by the next step
+  std::optional<EnvPlayerStep> host_step_;  // CPU backend only
+  TrajectoryChunk chunk_;
   std::vector<float> dist_;                // [commit_stride, num_envs] goal distances of the chunk
   std::unique_ptr<DeviceStaging> device_;  // CUDA backend only
-  bool started_ = false;
+  bool started_ = false;                   // CUDA backend: the envs were reset
   std::int64_t env_steps_ = 0;
 
   // Tallies since the last report.

@@ -263,10 +263,10 @@ nlohmann::json time_end_to_end(const learner::DreamerOptions& options, const tor
   replay_options.error_buffer = 1e18;
   replay_options.validate();
   replay::ReplayService service(replay_options);
-  replay::ChunkHeader header;
+  ChunkHeader header;
   header.num_streams = replay_options.num_streams;
   header.steps = replay_options.commit_stride;
-  replay::TrajectoryChunk chunk(header);
+  TrajectoryChunk chunk(header);
   std::mt19937 random(5);
   for (int t = 0; t < header.steps; ++t)
     for (int e = 0; e < header.num_streams; ++e)
@@ -378,7 +378,7 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
   options.train_ratio = 1e9;  // the limiter never holds either side back here
   options.error_buffer = 1e18;
   options.validate();
-  replay::ChunkHeader header;
+  ChunkHeader header;
   header.num_streams = options.num_streams;
   header.steps = options.commit_stride;
   replay::SampleBatch batch(options.batch_size, options.seq_len);
@@ -390,7 +390,7 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
     std::size_t payload = 0;
     std::vector<std::uint8_t> buffer;  // reused, as by the replay rank of a run
     for (int i = 0; i < chunks; ++i) {
-      service.insert(replay::TrajectoryChunkView::decode(receive_bytes(buffer, 1, kChunk)), std::chrono::seconds(10));
+      service.insert(TrajectoryChunkView::decode(receive_bytes(buffer, 1, kChunk)), std::chrono::seconds(10));
       payload += static_cast<std::size_t>(header.steps) * header.num_streams * 1440;
     }
     const double insert_seconds = seconds_since(start);
@@ -405,7 +405,7 @@ nlohmann::json bench_replay_mpi(int chunks, int samples) {
     result["latencies_ms"] = receive_json(1, kReport);
     return result;
   }
-  replay::TrajectoryChunk chunk(header);
+  TrajectoryChunk chunk(header);
   std::mt19937 random(3);
   for (int t = 0; t < header.steps; ++t)
     for (int s = 0; s < header.num_streams; ++s)

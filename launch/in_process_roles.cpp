@@ -41,7 +41,7 @@ class HostReplay final : public InProcessReplay {
   replay::ReplayService service_;
   replay::SampleBatch batch_;
   torch::Tensor no_observations_;
-  const replay::TrajectoryChunk* pending_ = nullptr;  // collected, not yet admitted
+  const TrajectoryChunk* pending_ = nullptr;  // collected, not yet admitted
 };
 
 #if defined(DREAMER_HAS_CUDA)
@@ -57,8 +57,17 @@ class DeviceReplay final : public InProcessReplay {
         batch_(options.batch_size, options.seq_len, /*with_observations=*/false),
         observations_(torch::empty({options.batch_size, options.seq_len, 1440},
                                    torch::TensorOptions().dtype(torch::kUInt8).device(device))) {}
+  // The limiter's permit comes first: the env then writes the chunk's
+  // frames straight into its ring slots.
   replay::LimiterStatus insert_next_chunk(actors::ActorWorker& actor, std::chrono::nanoseconds timeout) override {
-    return actor.collect_chunk_into(service_, timeout);
+    const int group = actor.actor_index();
+    std::uint64_t first_step = 0;
+    const replay::LimiterStatus status = service_.begin_insert(group, timeout, first_step);
+    if (status != replay::LimiterStatus::kOk) return status;
+    const TrajectoryChunk& chunk = actor.collect_chunk(service_.frame_slots(group, first_step));
+    service_.write_fields(group, first_step, chunk.view());
+    service_.publish(group);
+    return status;
   }
   replay::LimiterStatus sample(std::chrono::nanoseconds timeout) override {
     return service_.sample(batch_, observations_.data_ptr<std::uint8_t>(), timeout);

@@ -1,11 +1,8 @@
 // One role per rank (see training_run.hpp and role_messages.hpp).
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <deque>
 #include <optional>
 #include <thread>
 
@@ -24,13 +21,12 @@
 #include "launch/update_cadence.hpp"
 #include "launch/wall_budget.hpp"
 #include "learner/learner_worker.hpp"
+#include "replay/replay_protocol.hpp"
+#include "replay/replay_server.hpp"
 #include "replay/replay_service.hpp"
 
 namespace dreamer {
 namespace {
-
-constexpr std::int32_t kStatusOk = 0;
-constexpr std::int32_t kStatusClosed = 1;
 
 void idle() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
 
@@ -95,66 +91,23 @@ RunOutcome run_gate(const RunConfig& config, const RunDirectory& run, const Role
   return outcome;
 }
 
-RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const RoleLayout& layout,
-                      replay::ReplayService& replay) {
-  const std::filesystem::path dump = run.replay_h5();
-  replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
-  // One receive buffer per actor, reused: an actor sends its next chunk only
-  // after the ack, so its buffer is free again whenever a chunk from it waits.
-  std::vector<std::vector<std::uint8_t>> chunk_buffers(static_cast<std::size_t>(layout.actors()));
-  std::deque<std::pair<int, replay::TrajectoryChunkView>> chunks;  // sender rank, received chunk in its buffer
-  std::deque<int> asks;
+RunOutcome run_replay(const RunDirectory& run, const RoleLayout& layout, replay::ReplayService& replay) {
+  MpiReplayTransport transport;
+  replay::ReplayServer server(replay, transport);
   const int clients = layout.actors() + layout.learners();
   int done = 0;
-  bool stopping = false;
   auto last_report = std::chrono::steady_clock::now();
-  std::vector<std::uint8_t> reply(4 + batch.size_bytes());
-
   while (done < clients) {
-    bool worked = false;
+    // Closed, the server answers every waiting and later request "closed".
     if (message_waiting(0, kStop)) {
       receive_int(0, kStop);
-      stopping = true;
+      replay.close();
     }
-    if (stop_requested()) stopping = true;
-    int sender = 0;
-    while (message_waiting(MPI_ANY_SOURCE, kChunk, &sender)) {
-      DREAMER_ASSERT(
-          std::none_of(chunks.begin(), chunks.end(), [sender](const auto& chunk) { return chunk.first == sender; }),
-          "an actor sent a chunk before the ack of its last one");
-      std::vector<std::uint8_t>& buffer = chunk_buffers[static_cast<std::size_t>(layout.actor_index(sender))];
-      chunks.emplace_back(sender, replay::TrajectoryChunkView::decode(receive_bytes(buffer, sender, kChunk)));
-      worked = true;
-    }
-    while (message_waiting(MPI_ANY_SOURCE, kSampleAsk)) {
-      int from = 0;
-      receive_int(MPI_ANY_SOURCE, kSampleAsk, &from);
-      asks.push_back(from);
-      worked = true;
-    }
+    if (stop_requested()) replay.close();
+    bool worked = server.step();
     while (message_waiting(MPI_ANY_SOURCE, kDone)) {
       receive_json(MPI_ANY_SOURCE, kDone);
       ++done;
-      worked = true;
-    }
-    if (stopping) {
-      for (const auto& [from, chunk] : chunks) send_int(kStatusClosed, from, kChunkAck);
-      for (const int from : asks) send_bytes({reinterpret_cast<const std::uint8_t*>(&kStatusClosed), 4}, from, kSample);
-      chunks.clear();
-      asks.clear();
-    }
-    // Serve in arrival order, each side as far as the rate limiter allows.
-    while (!chunks.empty() &&
-           replay.insert(chunks.front().second, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kOk) {
-      send_int(kStatusOk, chunks.front().first, kChunkAck);
-      chunks.pop_front();
-      worked = true;
-    }
-    while (!asks.empty() && replay.sample(batch, std::chrono::nanoseconds(0)) == replay::LimiterStatus::kOk) {
-      std::memcpy(reply.data(), &kStatusOk, 4);
-      std::memcpy(reply.data() + 4, batch.data(), batch.size_bytes());
-      send_bytes(reply, asks.front(), kSample);
-      asks.pop_front();
       worked = true;
     }
     if (std::chrono::steady_clock::now() - last_report > std::chrono::milliseconds(500)) {
@@ -166,7 +119,7 @@ RunOutcome run_replay(const RunConfig& config, const RunDirectory& run, const Ro
     if (!worked) idle();
   }
   replay.close();
-  replay.dump(dump);
+  replay.dump(run.replay_h5());
   nlohmann::json final_report = replay.metrics();
   final_report["role"] = "replay";
   send_json(final_report, 0, kReport);
@@ -196,7 +149,7 @@ RunOutcome run_actor(const RunConfig& config, const RoleLayout& layout, int rank
     while (message_waiting(learner0, kWeights)) weights = receive_bytes(learner0, kWeights);
     if (weights.size() > sizeof(std::int64_t)) actor.load_flat_weights(weights);
     send_bytes(actor.collect_chunk().encode(), layout.replay_rank(), kChunk);
-    if (receive_int(layout.replay_rank(), kChunkAck) == kStatusClosed) break;
+    if (replay::decode_chunk_ack(receive_bytes(layout.replay_rank(), kChunkAck)) == replay::ReplyStatus::kClosed) break;
     if (std::chrono::steady_clock::now() - last_report > std::chrono::milliseconds(500)) {
       nlohmann::json report = actor.take_report();
       report["role"] = "actor";
@@ -259,7 +212,7 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
                        MPI_Comm learners, learner::LearnerWorker& learner, const RunInvocation& invocation) {
   const int index = layout.learner_index(rank);
   replay::SampleBatch batch(config.replay.batch_size, config.replay.seq_len);
-  std::vector<std::uint8_t> reply(4 + batch.size_bytes());
+  std::vector<std::uint8_t> answer;  // reused from sample to sample
   std::optional<WeightSender> weights;
   UpdateCadence::Sinks sinks;
   if (index == 0) {
@@ -288,14 +241,9 @@ RunOutcome run_learner(const RunConfig& config, const RunDirectory& run, const R
     if (cadence.reached_target()) stopped = true;  // the lead's evaluations; the all-reduce tells the rest
     std::int32_t stop = stopped ? 1 : 0;
     if (!stop) {
-      send_int(0, layout.replay_rank(), kSampleAsk);
-      const std::span<const std::uint8_t> bytes = receive_bytes(reply, layout.replay_rank(), kSample);
-      std::int32_t status = kStatusClosed;
-      std::memcpy(&status, bytes.data(), 4);
-      if (status == kStatusOk) {
-        DREAMER_ASSERT(bytes.size() == reply.size(), "sampled batch has the wrong size");
-        std::memcpy(batch.data(), bytes.data() + 4, batch.size_bytes());
-      } else {
+      send_bytes(replay::encode_sample_ask(), layout.replay_rank(), kSampleAsk);
+      if (replay::decode_sample(receive_bytes(answer, layout.replay_rank(), kSample), batch) ==
+          replay::ReplyStatus::kClosed) {
         stop = 1;
         stopped = true;
       }
@@ -352,7 +300,7 @@ RunOutcome run_mpi_roles(const RunConfig& config, const RunDirectory& run, const
       outcome = run_gate(config, run, layout, actor_env_steps_before * layout.actors());
       break;
     case Role::kReplay:
-      outcome = run_replay(config, run, layout, *replay);
+      outcome = run_replay(run, layout, *replay);
       break;
     case Role::kActor:
       outcome = run_actor(config, layout, rank, actor_env_steps_before);

@@ -7,10 +7,10 @@
 #include <thread>
 
 #include "actors/env/batched_env.hpp"
+#include "actors/env_player_step.hpp"
 #include "common/config_json.hpp"
 #include "common/file_io.hpp"
 #include "common/hdf5/hdf5_check.hpp"
-#include "common/packed2.hpp"
 #include "common/run/metrics_log.hpp"
 #include "common/sha256.hpp"
 #include "launch/run_setup.hpp"
@@ -70,26 +70,21 @@ learner::Player make_player(const LoadedPolicy& policy, int envs, std::uint64_t 
   return player;
 }
 
-// Envs whose episode has ended keep stepping (they restart) until the last
-// episode ends, but are no longer recorded.
+// The actor's env+player step. Envs whose episode has ended keep stepping
+// (they restart) until the last episode ends, but are no longer recorded.
 Evaluation run_episodes(const env::Task& task, learner::Player& player, bool greedy, int env_threads) {
   const int n = static_cast<int>(player.num_envs());
   auto environment = env::make_batched_env(task, {env::Backend::kCpu, n, env_threads, 0});
   env::HostBatch batch(n);
-  environment->reset(nullptr, batch.view());
+  actors::EnvPlayerStep env_player(*environment, &player, greedy, std::nullopt);
+  env_player.tick(batch.view());  // the first observations and actions
   Evaluation evaluation;
   evaluation.episodes.resize(static_cast<std::size_t>(n));
   evaluation.outcomes.resize(static_cast<std::size_t>(n));
-  std::vector<std::uint8_t> actions(static_cast<std::size_t>(n), 0);
   std::vector<bool> ended(static_cast<std::size_t>(n), false);
   int running = n;
   while (running > 0) {
-    const torch::Tensor obs =
-        torch::from_blob(batch.observation.data(), {n, packed2::kHeight, packed2::kBytesPerRow}, torch::kUInt8);
-    const torch::Tensor is_first = torch::from_blob(batch.is_first.data(), {n}, torch::kUInt8);
-    const torch::Tensor chosen = player.act(obs, is_first, greedy).to(torch::kCPU, torch::kUInt8).contiguous();
-    std::copy_n(chosen.data_ptr<std::uint8_t>(), n, actions.begin());
-    environment->step(actions.data(), batch.view());
+    const std::span<const std::uint8_t> actions = env_player.tick(batch.view());
     for (int e = 0; e < n; ++e) {
       const auto index = static_cast<std::size_t>(e);
       if (ended[index]) continue;

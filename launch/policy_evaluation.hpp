@@ -4,8 +4,9 @@
 //
 //   checkpoint (file or checkpoints/ folder) --> config JSON --> task, model sizes
 //             --> world_model + actor weights --> Player (encoder, RSSM, actor)
-//   N CPU envs, one episode each, stepped together until every episode has
-//   terminated (goal reached) or been truncated (the task's max_steps)
+//   N CPU envs, one episode each, stepped together (the actor's env+player
+//   step, actors/env_player_step.hpp) until every episode has terminated
+//   (goal reached) or been truncated (the task's max_steps)
 //
 // Every episode starts at the same step, and the evaluation waits for the
 // last one, so its rates carry none of the bias of a training window.

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/error.hpp"
 #include "common/mpi/mpi_check.hpp"
 
 namespace dreamer {
@@ -56,6 +57,33 @@ std::int32_t receive_int(int source, RoleTag tag, int* from) {
   DREAMER_CHECK_MPI(MPI_Recv(&value, 4, MPI_BYTE, source, tag, MPI_COMM_WORLD, &status));
   if (from != nullptr) *from = status.MPI_SOURCE;
   return value;
+}
+
+RoleTag role_tag(replay::ReplayMessage kind) {
+  switch (kind) {
+    case replay::ReplayMessage::kChunk:
+      return kChunk;
+    case replay::ReplayMessage::kChunkAck:
+      return kChunkAck;
+    case replay::ReplayMessage::kSampleAsk:
+      return kSampleAsk;
+    case replay::ReplayMessage::kSample:
+      return kSample;
+  }
+  DREAMER_ASSERT(false, "unknown replay message");
+  return kChunk;
+}
+
+std::optional<replay::ReplayTransport::Received> MpiReplayTransport::receive(replay::ReplayMessage kind) {
+  const RoleTag tag = role_tag(kind);
+  int sender = 0;
+  if (!message_waiting(MPI_ANY_SOURCE, tag, &sender)) return std::nullopt;
+  std::vector<std::uint8_t>& buffer = kind == replay::ReplayMessage::kChunk ? chunk_buffers_[sender] : ask_buffer_;
+  return Received{sender, receive_bytes(buffer, sender, tag)};
+}
+
+void MpiReplayTransport::send(int client, replay::ReplayMessage kind, std::span<const std::uint8_t> bytes) {
+  send_bytes(bytes, client, role_tag(kind));
 }
 
 }  // namespace dreamer

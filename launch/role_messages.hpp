@@ -2,10 +2,10 @@
 // The messages between role ranks (MPI point-to-point on MPI_COMM_WORLD):
 //
 //   tag          from -> to              payload
-//   kChunk       actor -> replay         TrajectoryChunk::encode() bytes
-//   kChunkAck    replay -> actor         int32 status (0 ok, 1 closed)
-//   kSampleAsk   learner -> replay       int32 0
-//   kSample      replay -> learner       int32 status, then (if ok) the SampleBatch block
+//   kChunk       actor -> replay         the replay protocol's messages
+//   kChunkAck    replay -> actor           (replay/replay_protocol.hpp)
+//   kSampleAsk   learner -> replay
+//   kSample      replay -> learner
 //   kWeights     learner 0 -> actors     int64 version, then float32 weights, flattened
 //   kReport      any -> gate             JSON text (a metric record, "role" names the sender)
 //   kStop        gate -> all             int32 0: stop now
@@ -17,8 +17,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include "replay/replay_protocol.hpp"
 
 namespace dreamer {
 
@@ -50,5 +54,20 @@ nlohmann::json receive_json(int source, RoleTag tag, int* from = nullptr);
 
 void send_int(std::int32_t value, int destination, RoleTag tag);
 std::int32_t receive_int(int source, RoleTag tag, int* from = nullptr);
+
+// The tag that carries a replay protocol message.
+RoleTag role_tag(replay::ReplayMessage kind);
+
+// The replay server's side of the replay protocol: clients are ranks. Each
+// rank's chunks arrive in a buffer of its own, reused from chunk to chunk.
+class MpiReplayTransport final : public replay::ReplayTransport {
+ public:
+  std::optional<Received> receive(replay::ReplayMessage kind) override;
+  void send(int client, replay::ReplayMessage kind, std::span<const std::uint8_t> bytes) override;
+
+ private:
+  std::map<int, std::vector<std::uint8_t>> chunk_buffers_;  // by sender rank
+  std::vector<std::uint8_t> ask_buffer_;
+};
 
 }  // namespace dreamer

@@ -20,13 +20,13 @@
 #include <filesystem>
 #include <mutex>
 
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "replay/rate_limiter.hpp"
 #include "replay/replay_metrics.hpp"
 #include "replay/replay_options.hpp"
 #include "replay/replay_ring.hpp"
 #include "replay/sample_batch.hpp"
 #include "replay/sequence_sampler.hpp"
-#include "replay/trajectory_chunk.hpp"
 
 namespace dreamer::replay {
 

@@ -4,6 +4,7 @@
 
 #include "common/cuda_check.hpp"
 #include "common/error.hpp"
+#include "common/packed2.hpp"
 #include "replay/replay_dump.hpp"
 #include "replay/replay_service.hpp"
 
@@ -25,6 +26,15 @@ LimiterStatus DeviceReplayService::begin_insert(int group, std::chrono::nanoseco
   const LimiterStatus status = limiter_.acquire_insert(chunk_env_steps(options_), timeout);
   if (status == LimiterStatus::kOk) first_step = ring_.host_ring().begin_chunk(group);
   return status;
+}
+
+ChunkFrameSlots DeviceReplayService::frame_slots(int group, std::uint64_t first_step) const {
+  // Stream s's slots lie capacity frames after stream s-1's.
+  ChunkFrameSlots slots{{}, static_cast<std::size_t>(ring_.host_ring().capacity()) * packed2::kBytesPerFrame};
+  const int first_stream = group * options_.streams_per_group();
+  for (int t = 0; t < options_.commit_stride; ++t)
+    slots.tick_base.push_back(ring_.slot_pointer(first_stream, first_step + static_cast<std::uint64_t>(t)));
+  return slots;
 }
 
 void DeviceReplayService::write_fields(int group, std::uint64_t first_step, const TrajectoryChunkView& chunk) {

@@ -7,8 +7,8 @@
 //
 //   begin_insert(group)   acquire_insert (limiter) + begin_chunk: the chunk's
 //                         slots are now off limits to samplers
-//   ... the actor's env writes frame t of stream s to
-//       slot_pointer(s, first_step + t) on the GPU ...
+//   ... the actor's env writes its frames to frame_slots(group, first_step)
+//       on the GPU: frame t of stream s to slot_pointer(s, first_step + t) ...
 //   write_fields(...)     the chunk's host fields (action, reward, flags, ids)
 //   publish(group)        publish_chunk + complete_insert; the caller must
 //                         have finished the frames' device writes before
@@ -24,12 +24,12 @@
 #include <filesystem>
 #include <mutex>
 
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "replay/cuda/device_replay_ring.hpp"
 #include "replay/rate_limiter.hpp"
 #include "replay/replay_metrics.hpp"
 #include "replay/replay_options.hpp"
 #include "replay/sample_batch.hpp"
-#include "replay/trajectory_chunk.hpp"
 
 namespace dreamer::replay::cuda {
 
@@ -42,6 +42,8 @@ class DeviceReplayService {
   // Reserves commit_stride steps of `group`'s streams. On kOk, `first_step`
   // is the logical step of the chunk's first row.
   LimiterStatus begin_insert(int group, std::chrono::nanoseconds timeout, std::uint64_t& first_step);
+  // The ring slots of the frames of `group`'s chunk begun at `first_step`.
+  ChunkFrameSlots frame_slots(int group, std::uint64_t first_step) const;
   // The non-observation fields of the chunk begun at `first_step`, from
   // `chunk` (its header must name `group`'s streams; its observations are
   // ignored).

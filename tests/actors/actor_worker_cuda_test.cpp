@@ -44,9 +44,9 @@ ActorWorkerOptions options(env::Backend backend) {
 }
 
 // The chunk's bytes after its header (frames and every field).
-std::vector<std::uint8_t> body(const replay::TrajectoryChunk& chunk) {
+std::vector<std::uint8_t> body(const TrajectoryChunk& chunk) {
   const std::span<const std::uint8_t> bytes = chunk.encode();
-  return {bytes.begin() + replay::kChunkHeaderBytes, bytes.end()};
+  return {bytes.begin() + kChunkHeaderBytes, bytes.end()};
 }
 
 TEST(ActorWorkerCuda, HostChunksEqualTheCpuActorsByteForByte_CUDA) {
@@ -84,8 +84,12 @@ TEST(ActorWorkerCuda, ChunksThroughTheDeviceRingEqualTheCpuActors_CUDA) {
   const replay::RingColumns columns = service.ring().host_ring().columns();
   std::vector<std::uint8_t> frame(packed2::kBytesPerFrame);
   for (int chunk = 0; chunk < 5; ++chunk) {
-    const replay::TrajectoryChunk& expected = cpu.collect_chunk();
-    ASSERT_EQ(gpu.collect_chunk_into(service, std::chrono::seconds(1)), replay::LimiterStatus::kOk);
+    const TrajectoryChunk& expected = cpu.collect_chunk();
+    // What launch/'s in-process device replay does per chunk.
+    std::uint64_t first_step = 0;
+    ASSERT_EQ(service.begin_insert(0, std::chrono::seconds(1), first_step), replay::LimiterStatus::kOk);
+    service.write_fields(0, first_step, gpu.collect_chunk(service.frame_slots(0, first_step)).view());
+    service.publish(0);
     for (int t = 0; t < kStride; ++t) {
       const std::uint64_t step = static_cast<std::uint64_t>(chunk * kStride + t);
       for (int e = 0; e < kEnvs; ++e) {

@@ -1,11 +1,11 @@
 // Trajectory chunks as they arrive from an actor rank
-// (replay/trajectory_chunk.hpp): the decoder checks the header and sizes,
+// (common/trajectory/trajectory_chunk.hpp): the decoder checks the header and sizes,
 // then every field is read.
 #include <cstring>
 #include <numeric>
 #include <vector>
 
-#include "replay/trajectory_chunk.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "tests/fuzz/fuzz_entry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > 0) std::memcpy(aligned.data(), data, size);
   return dreamer::fuzz::run_loader(
       reinterpret_cast<const std::uint8_t*>(aligned.data()), size, [](std::span<const std::uint8_t> bytes) {
-        const dreamer::replay::TrajectoryChunkView chunk = dreamer::replay::TrajectoryChunkView::decode(bytes);
-        const dreamer::replay::ChunkHeader& header = chunk.header();
+        const dreamer::TrajectoryChunkView chunk = dreamer::TrajectoryChunkView::decode(bytes);
+        const dreamer::ChunkHeader& header = chunk.header();
         unsigned sum = 0;
         for (int t = 0; t < header.steps; ++t) {
           const std::uint8_t* frame = chunk.observation(t, 0);

@@ -15,9 +15,9 @@
 #include "actors/gb/snapshot.hpp"
 #include "common/config_json.hpp"
 #include "common/file_io.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "launch/run_config.hpp"
 #include "replay/replay_dump.hpp"
-#include "replay/trajectory_chunk.hpp"
 #include "tests/fuzz/own_rom.hpp"
 #ifdef DREAMER_FUZZ_CHECKPOINT
 #include "tests/fuzz/checkpoint_seed.hpp"
@@ -32,10 +32,10 @@ int main(int argc, char** argv) {
   const std::filesystem::path folder = argv[1];
   std::filesystem::create_directories(folder / "chunk");
   std::filesystem::create_directories(folder / "snapshot");
-  dreamer::replay::ChunkHeader header;
+  dreamer::ChunkHeader header;
   header.num_streams = 2;
   header.steps = 2;
-  const dreamer::replay::TrajectoryChunk chunk(header);
+  const dreamer::TrajectoryChunk chunk(header);
   const auto bytes = chunk.encode();
   dreamer::write_file_atomic(folder / "chunk" / "chunk.bin", std::string(bytes.begin(), bytes.end()));
   const dreamer::gb::Rom& rom = dreamer::fuzz::own_rom();

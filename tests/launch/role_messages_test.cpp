@@ -10,7 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/mpi/mpi_session.hpp"
-#include "replay/trajectory_chunk.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 
 namespace dreamer {
 namespace {
@@ -21,12 +21,12 @@ int world_rank() {
   return rank;
 }
 
-replay::TrajectoryChunk numbered_chunk(int steps, int streams, std::int64_t chunk_index) {
-  replay::ChunkHeader header;
+TrajectoryChunk numbered_chunk(int steps, int streams, std::int64_t chunk_index) {
+  ChunkHeader header;
   header.num_streams = streams;
   header.steps = steps;
   header.chunk_index = chunk_index;
-  replay::TrajectoryChunk chunk(header);
+  TrajectoryChunk chunk(header);
   chunk.observation(steps - 1, streams - 1)[1439] = static_cast<std::uint8_t>(chunk_index);
   chunk.episode_id(steps - 1)[streams - 1] = 1000 + chunk_index;
   return chunk;
@@ -45,11 +45,11 @@ TEST(RoleMessages, ChunksArriveInOneReusedBufferAndDecodeInPlace) {
       const std::span<std::uint8_t> bytes = receive_bytes(buffer, MPI_ANY_SOURCE, kChunk, &from);
       EXPECT_EQ(from, 1);
       EXPECT_EQ(bytes.data(), buffer.data());
-      EXPECT_EQ(bytes.size(), replay::ChunkLayout(shapes[i][0], shapes[i][1]).size_bytes);
+      EXPECT_EQ(bytes.size(), ChunkLayout(shapes[i][0], shapes[i][1]).size_bytes);
       if (i == 0) first_data = buffer.data();
       EXPECT_EQ(buffer.data(), first_data) << "the buffer was reallocated for message " << i;
-      const replay::TrajectoryChunkView chunk = replay::TrajectoryChunkView::decode(bytes);
-      EXPECT_EQ(chunk.observation(0, 0), buffer.data() + replay::kChunkHeaderBytes);
+      const TrajectoryChunkView chunk = TrajectoryChunkView::decode(bytes);
+      EXPECT_EQ(chunk.observation(0, 0), buffer.data() + kChunkHeaderBytes);
       EXPECT_EQ(chunk.header().chunk_index, i);
       EXPECT_EQ(chunk.observation(shapes[i][0] - 1, shapes[i][1] - 1)[1439], i);
       EXPECT_EQ(chunk.episode_id(shapes[i][0] - 1)[shapes[i][1] - 1], 1000 + i);
@@ -65,7 +65,7 @@ TEST(RoleMessages, AForeignMessageOnTheChunkTagGivesOneClearError) {
     std::vector<std::uint8_t> buffer;
     const std::span<std::uint8_t> bytes = receive_bytes(buffer, 1, kChunk);
     try {
-      replay::TrajectoryChunkView::decode(bytes);
+      TrajectoryChunkView::decode(bytes);
       ADD_FAILURE() << "a JSON report decoded as a chunk";
     } catch (const Error& error) {
       EXPECT_NE(std::string(error.what()).find("not a trajectory chunk"), std::string::npos) << error.what();

@@ -21,34 +21,20 @@ namespace {
 // fields through a host chunk. Returns the limiter's answer.
 LimiterStatus insert_chunk(DeviceReplayService& service, int group) {
   const ReplayOptions& options = service.options();
-  const int streams = options.streams_per_group();
   std::uint64_t first = 0;
   const LimiterStatus status = service.begin_insert(group, std::chrono::nanoseconds(0), first);
   if (status != LimiterStatus::kOk) return status;
-  ChunkHeader header;
-  header.actor = group;
-  header.first_stream = group * streams;
-  header.num_streams = streams;
-  header.steps = options.commit_stride;
-  TrajectoryChunk chunk(header);
-  std::vector<std::uint8_t> frame(ReplayRing::kObservationBytes);
-  for (int t = 0; t < header.steps; ++t) {
-    for (int i = 0; i < streams; ++i) {
-      const int stream = header.first_stream + i;
-      const std::uint64_t step = first + static_cast<std::uint64_t>(t);
-      testing::fill_observation(stream, step, frame.data());
-      DREAMER_CHECK_CUDA(
-          cudaMemcpy(service.ring().slot_pointer(stream, step), frame.data(), frame.size(), cudaMemcpyHostToDevice));
-      const StepFields fields = testing::make_fields(stream, step);
-      chunk.action(t)[i] = fields.action;
-      chunk.reward(t)[i] = fields.reward;
-      chunk.is_first(t)[i] = fields.is_first ? 1 : 0;
-      chunk.is_terminal(t)[i] = fields.is_terminal ? 1 : 0;
-      chunk.is_truncated(t)[i] = fields.is_truncated ? 1 : 0;
-      chunk.episode_id(t)[i] = fields.episode_id;
+  // A group's chunks start every commit_stride steps.
+  const TrajectoryChunk chunk = testing::filled_chunk(options, group, static_cast<int>(first / options.commit_stride));
+  const TrajectoryChunkView view = chunk.view();
+  for (int t = 0; t < options.commit_stride; ++t) {
+    for (int i = 0; i < options.streams_per_group(); ++i) {
+      const int stream = view.header().first_stream + i;
+      DREAMER_CHECK_CUDA(cudaMemcpy(service.ring().slot_pointer(stream, first + static_cast<std::uint64_t>(t)),
+                                    view.observation(t, i), ReplayRing::kObservationBytes, cudaMemcpyHostToDevice));
     }
   }
-  service.write_fields(group, first, chunk.view());
+  service.write_fields(group, first, view);
   service.publish(group);
   return LimiterStatus::kOk;
 }

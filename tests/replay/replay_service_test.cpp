@@ -11,37 +11,11 @@
 namespace dreamer::replay {
 namespace {
 
-// Group 1's chunk `chunk_index`, filled with the deterministic test steps.
-TrajectoryChunk test_chunk(const ReplayOptions& options, int chunk_index) {
-  ChunkHeader header;
-  header.actor = 1;
-  header.first_stream = options.streams_per_group();
-  header.num_streams = options.streams_per_group();
-  header.steps = options.commit_stride;
-  header.chunk_index = chunk_index;
-  TrajectoryChunk chunk(header);
-  for (int t = 0; t < header.steps; ++t) {
-    const auto step = static_cast<std::uint64_t>(chunk_index * header.steps + t);
-    for (int s = 0; s < header.num_streams; ++s) {
-      const int stream = header.first_stream + s;
-      const StepFields fields = testing::make_fields(stream, step);
-      testing::fill_observation(stream, step, chunk.observation(t, s));
-      chunk.action(t)[s] = fields.action;
-      chunk.reward(t)[s] = fields.reward;
-      chunk.is_first(t)[s] = fields.is_first ? 1 : 0;
-      chunk.is_terminal(t)[s] = fields.is_terminal ? 1 : 0;
-      chunk.is_truncated(t)[s] = fields.is_truncated ? 1 : 0;
-      chunk.episode_id(t)[s] = fields.episode_id;
-    }
-  }
-  return chunk;
-}
-
 TEST(ReplayService, InsertOfAReceivedMessageStoresEveryFieldOfEveryStep) {
   const ReplayOptions options = testing::small_ring_options();
   ReplayService service(options);
   for (int chunk_index = 0; chunk_index < 3; ++chunk_index) {
-    const TrajectoryChunk chunk = test_chunk(options, chunk_index);
+    const TrajectoryChunk chunk = testing::filled_chunk(options, 1, chunk_index);
     const std::vector<std::uint8_t> received(chunk.encode().begin(), chunk.encode().end());
     ASSERT_EQ(service.insert(TrajectoryChunkView::decode(received), std::chrono::seconds(1)), LimiterStatus::kOk);
   }
@@ -68,7 +42,7 @@ TEST(ReplayService, InsertOfAReceivedMessageStoresEveryFieldOfEveryStep) {
 TEST(ReplayService, InsertRefusesAChunkThatDoesNotMatchItsWriterGroup) {
   const ReplayOptions options = testing::small_ring_options();
   ReplayService service(options);
-  TrajectoryChunk chunk = test_chunk(options, 0);
+  TrajectoryChunk chunk = testing::filled_chunk(options, 1, 0);
   chunk.header().first_stream = 0;  // group 1 owns streams 2 and 3
   EXPECT_THROW(service.insert(chunk.view(), std::chrono::seconds(1)), Error);
   EXPECT_EQ(service.ring().fence(1).committed_steps(), 0u);

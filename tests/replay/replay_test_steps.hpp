@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/packed2.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 #include "replay/replay_ring.hpp"
 
 namespace dreamer::replay::testing {
@@ -74,6 +75,33 @@ inline void write_chunks(ReplayRing& ring, int group, int chunks) {
     }
     ring.publish_chunk(group);
   }
+}
+
+// `group`'s chunk `chunk_index` of the test steps (the group's first chunk
+// is its ring's steps 0 .. commit_stride - 1).
+inline TrajectoryChunk filled_chunk(const ReplayOptions& options, int group, int chunk_index) {
+  ChunkHeader header;
+  header.actor = group;
+  header.first_stream = group * options.streams_per_group();
+  header.num_streams = options.streams_per_group();
+  header.steps = options.commit_stride;
+  header.chunk_index = chunk_index;
+  TrajectoryChunk chunk(header);
+  for (int t = 0; t < header.steps; ++t) {
+    const auto step = static_cast<std::uint64_t>(chunk_index * header.steps + t);
+    for (int s = 0; s < header.num_streams; ++s) {
+      const int stream = header.first_stream + s;
+      const StepFields fields = make_fields(stream, step);
+      fill_observation(stream, step, chunk.observation(t, s));
+      chunk.action(t)[s] = fields.action;
+      chunk.reward(t)[s] = fields.reward;
+      chunk.is_first(t)[s] = fields.is_first ? 1 : 0;
+      chunk.is_terminal(t)[s] = fields.is_terminal ? 1 : 0;
+      chunk.is_truncated(t)[s] = fields.is_truncated ? 1 : 0;
+      chunk.episode_id(t)[s] = fields.episode_id;
+    }
+  }
+  return chunk;
 }
 
 }  // namespace dreamer::replay::testing

@@ -93,7 +93,7 @@ case "$variant" in
       grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build_dir/fuzz_$target.log" | tr '\n' ' '
       echo
     done
-    suites=(common_test common_packed2_test env_stage_spec_test env_batched_env_test env_goal_task_test episode_window_test gates_test)
+    suites=(common_test common_packed2_test common_trajectory_chunk_test env_stage_spec_test env_batched_env_test env_goal_task_test episode_window_test gates_test)
     cmake --build "$build_dir" -j "$jobs" --target replay_tests "${suites[@]}"
     ctest --test-dir "$build_dir" -j "$jobs" --output-on-failure -L replay
     for suite in "${suites[@]}"; do

@@ -1,11 +1,11 @@
-#include "replay/trajectory_chunk.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 
 #include <cstring>
 #include <string>
 
 #include "common/error.hpp"
 
-namespace dreamer::replay {
+namespace dreamer {
 namespace {
 
 std::size_t align8(std::size_t offset) { return (offset + 7) / 8 * 8; }
@@ -60,4 +60,4 @@ TrajectoryChunk::TrajectoryChunk(const ChunkHeader& header)
   std::memcpy(bytes_.data() + kChunkHeaderAt, &header, sizeof header);
 }
 
-}  // namespace dreamer::replay
+}  // namespace dreamer

@@ -1,4 +1,4 @@
-#include "replay/trajectory_chunk.hpp"
+#include "common/trajectory/trajectory_chunk.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "common/error.hpp"
 
-namespace dreamer::replay {
+namespace dreamer {
 namespace {
 
 // 2 steps x 3 streams = 6 rows. Offsets worked out by hand from the layout in
@@ -185,4 +185,4 @@ TEST(TrajectoryChunk, ConstructionRefusesAnEmptyShape) {
 }
 
 }  // namespace
-}  // namespace dreamer::replay
+}  // namespace dreamer

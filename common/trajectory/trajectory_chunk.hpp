@@ -21,6 +21,13 @@
 // TrajectoryChunkView reads one in place (a chunk's view(), or a received
 // message checked by TrajectoryChunkView::decode).
 //
+// A CUDA actor may write a chunk's frames to device memory instead
+// (ChunkFrameSlots: the device replay ring's slots); the chunk then carries
+// every other field.
+//
+// The chunk is the data contract between actors/ (which fill it) and replay/
+// (which stores it), so it belongs to neither.
+//
 // Thread-safety: none; a chunk belongs to one thread at a time. A view is
 // valid while the bytes it reads stay alive and unchanged.
 #include <cstddef>
@@ -31,7 +38,7 @@
 
 #include "common/packed2.hpp"
 
-namespace dreamer::replay {
+namespace dreamer {
 
 inline constexpr std::uint32_t kChunkMagic = 0x43545244;  // "DRTC" in little-endian bytes
 inline constexpr std::uint32_t kChunkFormatVersion = 2;   // 1: cereal header behind a length prefix
@@ -58,6 +65,13 @@ struct ChunkLayout {
   int num_streams = 0;
   std::size_t observation = 0, action = 0, is_first = 0, is_terminal = 0, is_truncated = 0, reward = 0, episode_id = 0;
   std::size_t size_bytes = 0;  // the whole wire form, header included
+};
+
+// Device addresses for a chunk's frames: env e's frame of tick t at
+// tick_base[t] + e * env_stride.
+struct ChunkFrameSlots {
+  std::vector<std::uint8_t*> tick_base;
+  std::size_t env_stride = 0;
 };
 
 class TrajectoryChunkView {
@@ -129,4 +143,4 @@ class TrajectoryChunk {
   std::vector<std::uint8_t> bytes_;
 };
 
-}  // namespace dreamer::replay
+}  // namespace dreamer
