@@ -173,7 +173,17 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
       console.io[0x26] = (value & 0x80) != 0 ? static_cast<std::uint8_t>(0x80 | (console.io[0x26] & 0x0F)) : 0;
       return;
     case 0x40:
+      ppu_note_mode3_write(console, bus.sink, reg, value);
       ppu_write_lcdc(console, value);
+      return;
+    case 0x42:
+    case 0x43:
+    case 0x47:
+    case 0x48:
+    case 0x49:
+    case 0x4B:
+      ppu_note_mode3_write(console, bus.sink, reg, value);
+      console.io[reg] = value;
       return;
     case 0x41:
       ppu_write_stat(console, value);

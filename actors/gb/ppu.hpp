@@ -6,6 +6,8 @@
 //
 //   0   4          80  84                 84+L            456
 //   |   | mode 2   |   | mode 3 (render)   | mode 0        | next line
+//   (a line with PPU register writes during mode 3 is drawn again by the
+//   pixel FIFO when mode 3 ends: ppu_fifo.hpp)
 //   LY changes; STAT reads mode 0 with LY==LYC clear; mode 2 interrupt
 //                  VRAM reads blocked from dot 80
 //
@@ -33,6 +35,7 @@
 #include <cstdint>
 
 #include "actors/gb/console.hpp"
+#include "actors/gb/ppu_fifo.hpp"
 #include "actors/gb/ppu_render.hpp"
 
 namespace dreamer::gb {
@@ -48,6 +51,8 @@ enum PpuPhase : std::uint8_t {
   kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
   kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
 };
+
+static_assert(kPhaseLineEnd == kPhaseLineEndAfterDrawing, "ppu_fifo.hpp names this phase");
 
 // pulse_mode: a mode whose interrupt condition fires now although STAT does
 // not read that mode yet (mode 2 at line 144, mode 0 four dots early).
@@ -93,10 +98,6 @@ DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, bool 
     if (penalty > 3) length += penalty - 3;
   }
   return length;
-}
-
-DREAMER_HD_INLINE bool sink_wants_line(const FrameSink* sink, int ly) {
-  return sink != nullptr && (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
 }
 
 DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink) {
@@ -151,6 +152,8 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         std::uint8_t objects[kMaxObjectsPerLine];
         const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
         ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
+        ppu.m3_write_count = 0;
+        ppu.m3_window_line = ppu.window_line;
         if (sink_wants_line(sink, ppu.ly)) {
           ppu_render_line(console, ppu.ly, window_visible, objects, object_count, *sink);
         }
@@ -193,6 +196,10 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.next_event = kDotsPerLine;
         break;
       default:
+        if (ppu.m3_write_count != 0) {
+          if (sink_wants_line(sink, ppu.ly)) ppu_fifo_render_line(console, *sink);
+          ppu.m3_write_count = 0;
+        }
         ppu.line_dot -= kDotsPerLine;
         ++ppu.line;
         ppu_start_line(console, sink);
@@ -239,6 +246,7 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
   console.io[0x40] = value;
   if (was_on && !now_on) {
     ppu.lcd_on = 0;
+    ppu.m3_write_count = 0;
     ppu.ly = 0;
     ppu.mode = 0;
     ppu.oam_locked = 0;
