@@ -124,8 +124,9 @@ struct PpuWrite {
   std::uint8_t value;
 };
 
-// Writes logged per line; later ones in the same line are dropped.
-inline constexpr int kMode3WriteLog = 16;
+// Writes logged per line: one every 2 M-cycles (LDH (C),A) for all of mode 3
+// and the first dots of HBlank; later ones in the same line are dropped.
+inline constexpr int kMode3WriteLog = 40;
 
 struct PpuState {
   std::uint32_t line_dot;     // dot within the current line, 0..455
@@ -225,6 +226,6 @@ struct Console {
 
 static_assert(std::is_trivially_copyable<Console>::value, "Console must be memcpy-able");
 static_assert(std::is_standard_layout<Console>::value, "Console layout must be fixed");
-static_assert(sizeof(Console) == 50080, "Console layout changed: bump kConsoleVersion and this size");
+static_assert(sizeof(Console) == 50176, "Console layout changed: bump kConsoleVersion and this size");
 
 }  // namespace dreamer::gb

@@ -197,7 +197,7 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         break;
       default:
         if (ppu.m3_write_count != 0) {
-          if (sink_wants_line(sink, ppu.ly)) ppu_fifo_render_line(console, *sink);
+          if (sink != nullptr) ppu_fifo_render_line(console, *sink);
           ppu.m3_write_count = 0;
         }
         ppu.line_dot -= kDotsPerLine;

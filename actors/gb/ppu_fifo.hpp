@@ -4,12 +4,15 @@
 // lands at the pixel the hardware was fetching or shifting out at that dot.
 //
 // Lines without such writes keep the whole-line renderer (ppu_render.hpp),
-// which runs when mode 3 begins. A write during mode 3 of a line the
-// FrameSink wants is logged (ppu_note_mode3_write, with the registers as
-// mode 3 began); when mode 3 ends, ppu_fifo_render_line replays the line dot
+// which runs when mode 3 begins. A write during mode 3 of any line of a
+// frame being rendered is logged (ppu_note_mode3_write, with the registers as
+// mode 3 began); at the end of the line, ppu_fifo_render_line replays it dot
 // by dot from those registers, applying each logged write at its dot, and
-// overwrites the line. PPU timing (mode 3 length, STAT) is not affected: it
-// stays with ppu.hpp, and what is drawn never changes the emulated state.
+// overwrites the line if the FrameSink wants it. PPU timing (mode 3 length,
+// STAT) is not affected: it stays with ppu.hpp. The replay only feeds the
+// picture: it sets the window line counter (which only the renderers read),
+// and it runs on every line of a rendered frame, so a frame drawn for the
+// observation and one drawn in full agree on every line they share.
 //
 // The model (Pan Docs "Pixel FIFO"; SameBoy Core/display.c and the DMG
 // write-conflict table in Core/sm83_cpu.c, read for the facts):
@@ -35,8 +38,8 @@
 // - Write timing on the DMG, relative to the dot the core's CPU write
 //   happens at (line_dot after the M-cycle's tick): SCX, SCY land one dot
 //   early; BGP/OBP0/OBP1 read old | new two dots early, then new one dot
-//   early; LCDC reads old | (new & 1) two dots early (and clearing LCDC.1
-//   then takes effect at once if the first pixel is next), then new.
+//   early; LCDC reads old | (new & 1) two dots early (and clearing LCDC.0 or
+//   LCDC.1 then takes effect at once if the first pixel is next), then new.
 //   WX lands on the dot.
 #include <cstdint>
 
@@ -63,7 +66,10 @@ DREAMER_HD_NOINLINE void ppu_note_mode3_write(Console& console, const FrameSink*
   // pixels: the line is redrawn at the end of the line, not of mode 3).
   const bool drawing = ppu.mode == 3 || (ppu.mode == 0 && ppu.phase == kPhaseLineEndAfterDrawing &&
                                          ppu.line < kScreenHeight && ppu.line_dot < ppu.mode3_end + 8);
-  if (!drawing || !ppu.lcd_on || !sink_wants_line(sink, ppu.ly)) return;
+  // Every line of a rendered frame is logged, not only the ones drawn, so
+  // that the window line counter follows the replay on all of them.
+  const bool renders = sink != nullptr && (sink->full_frame != nullptr || sink->observation != nullptr);
+  if (!drawing || !ppu.lcd_on || !renders) return;
   if (reg == 0x40 && (value & 0x80) == 0) return;  // LCD off: the line is not finished
   if (ppu.m3_write_count == 0) {
     // PpuState::m3_regs order (a local table: the CUDA build reads no host arrays).
@@ -169,7 +175,9 @@ DREAMER_HD_NOINLINE void fifo_apply_writes(PpuFifo& f) {
     if (two_stage && f.write_phase == 0) {
       if (write.reg == 0x40) {
         std::uint8_t early = static_cast<std::uint8_t>(f.lcdc | (write.value & 0x01));
-        if (f.pos == 0 && (f.lcdc & 0x02) != 0 && (write.value & 0x02) == 0) early &= 0xFD;
+        // Turning the background or objects off is early too when the
+        // line's first pixel is next out.
+        if (f.pos == 0) early &= static_cast<std::uint8_t>(~(f.lcdc & ~write.value & 0x03));
         fifo_set_lcdc(f, early);
       } else {
         *reg = static_cast<std::uint8_t>(*reg | write.value);
@@ -389,9 +397,12 @@ DREAMER_HD_NOINLINE void fifo_objects(PpuFifo& f) {
   f.during_object_fetch = false;
 }
 
-// Redraws line ppu.ly from the logged writes (see the top of this file).
-DREAMER_HD_NOINLINE void ppu_fifo_render_line(const Console& console, const FrameSink& sink) {
-  const PpuState& ppu = console.ppu;
+// Replays line ppu.ly from the logged writes (see the top of this file),
+// draws it if the sink wants it, and sets the window line counter from the
+// window starts the replay saw (none, one, or more if the window was turned
+// off and on again).
+DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink& sink) {
+  PpuState& ppu = console.ppu;
   PpuFifo f;
   f.console = &console;
   f.lcdc = ppu.m3_regs[0];
@@ -460,7 +471,8 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(const Console& console, const Fram
     if (f.pos == kScreenWidth) break;
     fifo_pass_dot(f);
   }
-  ppu_emit_line(f.shade, f.ly, sink);
+  ppu.window_line = static_cast<std::uint8_t>(f.window_y + 1);
+  if (sink_wants_line(&sink, f.ly)) ppu_emit_line(f.shade, f.ly, sink);
 }
 
 }  // namespace dreamer::gb

@@ -273,11 +273,20 @@ TEST(MooneyeEmulatorOnly, EveryMbc1Mbc1mMbc2AndMbc5CartridgeRomPasses) {
 // others are explained in docs/emulator_conformance.md). ROMs with no DMG
 // reference are reported, not scored.
 // ---------------------------------------------------------------------------
-const std::vector<std::string> kMealybugPassingToday = {
-    "m2_win_en_toggle",        "m3_lcdc_bg_map_change",       "m3_lcdc_obj_en_change",
-    "m3_lcdc_obj_size_change", "m3_lcdc_obj_size_change_scx", "m3_lcdc_win_map_change",
-    "m3_obp0_change",          "m3_scx_high_5_bits",          "m3_scx_low_3_bits",
-    "m3_wx_4_change",          "m3_wx_4_change_sprites",      "m3_wx_5_change"};
+const std::vector<std::string> kMealybugPassingToday = {"m2_win_en_toggle",
+                                                        "m3_lcdc_bg_map_change",
+                                                        "m3_lcdc_obj_en_change",
+                                                        "m3_lcdc_obj_size_change",
+                                                        "m3_lcdc_obj_size_change_scx",
+                                                        "m3_lcdc_win_en_change_multiple",
+                                                        "m3_lcdc_win_map_change",
+                                                        "m3_obp0_change",
+                                                        "m3_scx_high_5_bits",
+                                                        "m3_scx_low_3_bits",
+                                                        "m3_wx_4_change",
+                                                        "m3_wx_4_change_sprites",
+                                                        "m3_wx_5_change",
+                                                        "m3_wx_6_change"};
 
 TEST(Mealybug, TheRomsThatMatchTheirDmgReferenceKeepMatching) {
   SKIP_WITHOUT_ROMS();
