@@ -13,6 +13,18 @@
 //
 // The mode 0 STAT interrupt fires 4 dots before STAT reads mode 0. Line 0
 // after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan).
+//
+// Line 0 of a frame (after line 153) and line 144 differ by one M-cycle:
+// line 0's mode 2 interrupt fires at dot 4, with STAT's mode 2, not at
+// dot 0; on line 144 VBlank and the mode 2 interrupt fire at dot 0, but STAT
+// reads mode 1 and the mode 1 interrupt fires at dot 4. Sources: SameBoy
+// Core/display.c ("The OAM STAT interrupt occurs 1 T-cycle before STAT
+// actually changes, except on line 0"); Mealybug Tearoom's STAT handler
+// takes one M-cycle less on LY = 0 (JR NZ,+0) so that its mode-3 writes land
+// on the same pixels of line 0 as of the other lines on hardware; mooneye
+// intr_1_2_timing-GS pins the mode 1 -> line 0 mode 2 interval and
+// vblank_stat_intr-GS VBlank = the line-144 mode 2 interrupt; the mGBA
+// lockstep test pins the VBlank interrupt at dot 0.
 // L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
 // 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
@@ -50,6 +62,7 @@ enum PpuPhase : std::uint8_t {
   kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (4 dots before STAT reads mode 0)
   kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
   kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
+  kPhaseVBlank = 7,     // next event: STAT reads mode 1, mode 1 interrupt (line 144, dot 4)
 };
 
 static_assert(kPhaseLineEnd == kPhaseLineEndAfterDrawing, "ppu_fifo.hpp names this phase");
@@ -118,18 +131,22 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   ppu_update_lyc(console);
   if (ppu.line < kScreenHeight) {
     // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
-    // but the mode 2 interrupt fires already.
+    // but the mode 2 interrupt fires already, except on line 0, where it
+    // fires with mode 2 one M-cycle later (see the top of this file).
     ppu.mode = 0;
     ppu.lyc_match = 0;
     ppu.oam_locked = 1;
     ppu.phase = kPhaseMode2;
     ppu.next_event = 4;
     if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
-    ppu_update_stat(console, 2);
+    ppu_update_stat(console, ppu.line == 0 ? -1 : 2);
   } else if (ppu.line == kScreenHeight) {
-    ppu.mode = 1;
+    // VBlank and the line-144 mode 2 interrupt fire now; STAT reads mode 1,
+    // and the mode 1 interrupt fires, one M-cycle later (kPhaseVBlank).
     console.interrupts.if_ |= kIntVBlank;
     ppu.frame_done = 1;
+    ppu.phase = kPhaseVBlank;
+    ppu.next_event = 4;
     ppu_update_stat(console, 2);
   } else {
     if (ppu.line == kLinesPerFrame - 1) {
@@ -187,6 +204,12 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.phase = kPhaseLineEnd;
         ppu.next_event = kDotsPerLine;
         ppu_update_stat(console);
+        break;
+      case kPhaseVBlank:
+        ppu.mode = 1;
+        ppu_update_stat(console);
+        ppu.phase = kPhaseLineEnd;
+        ppu.next_event = kDotsPerLine;
         break;
       case kPhaseLine153:
         ppu.ly = 0;
