@@ -39,7 +39,8 @@
 //   happens at (line_dot after the M-cycle's tick): SCX, SCY land one dot
 //   early; BGP/OBP0/OBP1 read old | new two dots early, then new one dot
 //   early; LCDC reads old | (new & 1) two dots early (and clearing LCDC.0 or
-//   LCDC.1 then takes effect at once if the first pixel is next), then new.
+//   LCDC.1 then takes effect at once if the first pixel is next, clearing
+//   LCDC.1 during an object fetch too), then new.
 //   WX lands on the dot.
 #include <cstdint>
 
@@ -176,8 +177,11 @@ DREAMER_HD_NOINLINE void fifo_apply_writes(PpuFifo& f) {
       if (write.reg == 0x40) {
         std::uint8_t early = static_cast<std::uint8_t>(f.lcdc | (write.value & 0x01));
         // Turning the background or objects off is early too when the
-        // line's first pixel is next out.
-        if (f.pos == 0) early &= static_cast<std::uint8_t>(~(f.lcdc & ~write.value & 0x03));
+        // line's first pixel is next out, and turning objects off is early
+        // (aborting it) during an object fetch.
+        const std::uint8_t turned_off = static_cast<std::uint8_t>(f.lcdc & ~write.value);
+        if (f.pos == 0) early &= static_cast<std::uint8_t>(~(turned_off & 0x03));
+        if (f.during_object_fetch) early &= static_cast<std::uint8_t>(~(turned_off & 0x02));
         fifo_set_lcdc(f, early);
       } else {
         *reg = static_cast<std::uint8_t>(*reg | write.value);
