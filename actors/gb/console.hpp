@@ -148,7 +148,8 @@ struct PpuState {
   // registers as mode 3 began, the window line it began with, the writes.
   std::uint8_t m3_write_count;
   std::uint8_t m3_window_line;
-  std::uint8_t m3_regs[8];  // LCDC, SCY, SCX, BGP, OBP0, OBP1, WX, unused
+  std::uint8_t m3_regs[7];  // LCDC, SCY, SCX, BGP, OBP0, OBP1, WX
+  std::uint8_t m3_closed;   // the line was replayed early (VRAM/OAM about to change): log no more
   PpuWrite m3_writes[kMode3WriteLog];
 };
 

@@ -170,6 +170,7 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
         ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
         ppu.m3_write_count = 0;
+        ppu.m3_closed = 0;
         ppu.m3_window_line = ppu.window_line;
         if (sink_wants_line(sink, ppu.ly)) {
           ppu_render_line(console, ppu.ly, window_visible, objects, object_count, *sink);
@@ -219,10 +220,7 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.next_event = kDotsPerLine;
         break;
       default:
-        if (ppu.m3_write_count != 0) {
-          if (sink != nullptr) ppu_fifo_render_line(console, *sink);
-          ppu.m3_write_count = 0;
-        }
+        if (ppu.m3_write_count != 0) ppu_fifo_flush(console, sink);
         ppu.line_dot -= kDotsPerLine;
         ++ppu.line;
         ppu_start_line(console, sink);

@@ -6,9 +6,11 @@
 // Lines without such writes keep the whole-line renderer (ppu_render.hpp),
 // which runs when mode 3 begins. A write during mode 3 of any line of a
 // frame being rendered is logged (ppu_note_mode3_write, with the registers as
-// mode 3 began); at the end of the line, ppu_fifo_render_line replays it dot
-// by dot from those registers, applying each logged write at its dot, and
-// overwrites the line if the FrameSink wants it. PPU timing (mode 3 length,
+// mode 3 began); at the end of the line (or earlier in its HBlank, just
+// before the CPU or OAM DMA writes VRAM or OAM: ppu_fifo_flush),
+// ppu_fifo_render_line replays it dot by dot from those registers, applying
+// each logged write at its dot, and overwrites the line if the FrameSink
+// wants it. PPU timing (mode 3 length,
 // STAT) is not affected: it stays with ppu.hpp. The replay only feeds the
 // picture: it sets the window line counter (which only the renderers read),
 // and it runs on every line of a rendered frame, so a frame drawn for the
@@ -59,7 +61,7 @@ DREAMER_HD_INLINE bool sink_wants_line(const FrameSink* sink, int ly) {
   return sink != nullptr && (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
 }
 
-// Called before a write to one of kMode3Registers is applied.
+// Called before a write to LCDC, SCY, SCX, BGP, OBP0, OBP1 or WX is applied.
 DREAMER_HD_NOINLINE void ppu_note_mode3_write(Console& console, const FrameSink* sink, std::uint8_t reg,
                                               std::uint8_t value) {
   PpuState& ppu = console.ppu;
@@ -70,7 +72,7 @@ DREAMER_HD_NOINLINE void ppu_note_mode3_write(Console& console, const FrameSink*
   // Every line of a rendered frame is logged, not only the ones drawn, so
   // that the window line counter follows the replay on all of them.
   const bool renders = sink != nullptr && (sink->full_frame != nullptr || sink->observation != nullptr);
-  if (!drawing || !ppu.lcd_on || !renders) return;
+  if (!drawing || !ppu.lcd_on || !renders || ppu.m3_closed) return;
   if (reg == 0x40 && (value & 0x80) == 0) return;  // LCD off: the line is not finished
   if (ppu.m3_write_count == 0) {
     // PpuState::m3_regs order (a local table: the CUDA build reads no host arrays).
@@ -477,6 +479,15 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink&
   }
   ppu.window_line = static_cast<std::uint8_t>(f.window_y + 1);
   if (sink_wants_line(&sink, f.ly)) ppu_emit_line(f.shade, f.ly, sink);
+}
+
+// Replays the logged line now (call when m3_write_count != 0): at the end
+// of the line, or in its HBlank before the CPU or OAM DMA changes VRAM or
+// OAM, which the replay reads as they were while the line was drawn.
+DREAMER_HD_NOINLINE void ppu_fifo_flush(Console& console, const FrameSink* sink) {
+  if (sink != nullptr) ppu_fifo_render_line(console, *sink);
+  console.ppu.m3_write_count = 0;
+  console.ppu.m3_closed = 1;
 }
 
 }  // namespace dreamer::gb
