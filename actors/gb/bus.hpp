@@ -35,7 +35,10 @@ DREAMER_HD_INLINE void tick(Bus& bus) {
   timer_tick(console);
   console.ppu.line_dot += 4;
   if (console.ppu.line_dot >= console.ppu.next_event) ppu_event(console, bus.sink);
-  if ((console.dma.active | console.dma.pending_delay) != 0) dma_tick(console, bus.rom);
+  if ((console.dma.active | console.dma.pending_delay) != 0) {
+    if (console.ppu.m3_write_count != 0 && console.ppu.mode != 3) ppu_fifo_flush(console, bus.sink);
+    dma_tick(console, bus.rom);
+  }
   if (console.serial.bits_left != 0) serial_tick(console, divider_before, console.timer.divider);
   if (bus.rom.has_rtc) rtc_advance(console.cart, 1);
   ++console.counters.cycles;
@@ -173,7 +176,17 @@ DREAMER_HD_NOINLINE void io_write(Bus& bus, std::uint8_t reg, std::uint8_t value
       console.io[0x26] = (value & 0x80) != 0 ? static_cast<std::uint8_t>(0x80 | (console.io[0x26] & 0x0F)) : 0;
       return;
     case 0x40:
+      ppu_note_mode3_write(console, bus.sink, reg, value);
       ppu_write_lcdc(console, value);
+      return;
+    case 0x42:
+    case 0x43:
+    case 0x47:
+    case 0x48:
+    case 0x49:
+    case 0x4B:
+      ppu_note_mode3_write(console, bus.sink, reg, value);
+      console.io[reg] = value;
       return;
     case 0x41:
       ppu_write_stat(console, value);
@@ -240,13 +253,19 @@ DREAMER_HD_NOINLINE void bus_write_slow(Bus& bus, std::uint16_t address, std::ui
   if (address < 0x8000) {
     mbc_write_register(console, bus.rom, address, value);
   } else if (address < 0xA000) {
-    if (!vram_write_blocked(console)) console.vram[address & 0x1FFF] = value;
+    if (!vram_write_blocked(console)) {
+      if (console.ppu.m3_write_count != 0) ppu_fifo_flush(console, bus.sink);
+      console.vram[address & 0x1FFF] = value;
+    }
   } else if (address < 0xC000) {
     mbc_write_ram(console, bus.rom, address, value);
   } else if (address < 0xFE00) {
     console.wram[address & 0x1FFF] = value;
   } else if (address < 0xFEA0) {
-    if (!oam_write_blocked(console)) console.oam[address - 0xFE00] = value;
+    if (!oam_write_blocked(console)) {
+      if (console.ppu.m3_write_count != 0) ppu_fifo_flush(console, bus.sink);
+      console.oam[address - 0xFE00] = value;
+    }
   } else if (address < 0xFF00) {
     return;
   } else if (address < 0xFF80) {

@@ -27,7 +27,7 @@
 namespace dreamer::gb {
 
 inline constexpr std::uint32_t kConsoleMagic = 0x43424744u;  // "DGBC" little-endian
-inline constexpr std::uint32_t kConsoleVersion = 1;
+inline constexpr std::uint32_t kConsoleVersion = 2;
 
 inline constexpr int kScreenWidth = 160;
 inline constexpr int kScreenHeight = 144;
@@ -117,6 +117,17 @@ struct TimerState {
   std::uint8_t pad[2];
 };
 
+// One PPU register write made during mode 3 of a rendered line (ppu_fifo.hpp).
+struct PpuWrite {
+  std::uint16_t dot;  // line_dot when the CPU wrote it
+  std::uint8_t reg;   // IO register index (0x40 LCDC ... 0x4B WX)
+  std::uint8_t value;
+};
+
+// Writes logged per line: one every 2 M-cycles (LDH (C),A) for all of mode 3
+// and the first dots of HBlank; later ones in the same line are dropped.
+inline constexpr int kMode3WriteLog = 40;
+
 struct PpuState {
   std::uint32_t line_dot;     // dot within the current line, 0..455
   std::uint32_t next_event;   // line_dot at which ppu_event runs next
@@ -133,6 +144,13 @@ struct PpuState {
   std::uint8_t frame_done;   // set when the frame boundary is reached
   std::uint8_t oam_locked;   // CPU OAM accesses blocked (OAM scan, drawing)
   std::uint8_t vram_locked;  // CPU VRAM accesses blocked (drawing)
+  // Mode-3 write log of the current line (only lines a FrameSink wants):
+  // registers as mode 3 began, the window line it began with, the writes.
+  std::uint8_t m3_write_count;
+  std::uint8_t m3_window_line;
+  std::uint8_t m3_regs[7];  // LCDC, SCY, SCX, BGP, OBP0, OBP1, WX
+  std::uint8_t m3_closed;   // the line was replayed early (VRAM/OAM about to change): log no more
+  PpuWrite m3_writes[kMode3WriteLog];
 };
 
 struct DmaState {
@@ -209,6 +227,6 @@ struct Console {
 
 static_assert(std::is_trivially_copyable<Console>::value, "Console must be memcpy-able");
 static_assert(std::is_standard_layout<Console>::value, "Console layout must be fixed");
-static_assert(sizeof(Console) == 50000, "Console layout changed: bump kConsoleVersion and this size");
+static_assert(sizeof(Console) == 50176, "Console layout changed: bump kConsoleVersion and this size");
 
 }  // namespace dreamer::gb

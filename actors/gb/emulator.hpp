@@ -89,6 +89,35 @@ DREAMER_HD_NOINLINE void power_on(Console& console, const RomView& rom,
   mbc_reset(console, rom);
 }
 
+// Puts into VRAM what the DMG boot ROM leaves there, which power_on (no boot
+// ROM run) does not: the cartridge's Nintendo logo (header 0x104-0x133, each
+// 4-bit row doubled in width and height, colour 1) as tiles 1-24, the (R)
+// mark as tile 0x19, and the map rows that showed them (0x9904-0x990F tiles
+// 1-12, 0x9910 the (R), 0x9924-0x992F tiles 13-24). Some test ROMs use those
+// tiles (Mealybug Tearoom draws its markers with the (R)). The console's
+// other state is left as it is. Pan Docs "Power Up Sequence" / the logo.
+DREAMER_HD_NOINLINE void load_boot_logo(Console& console, const RomView& rom) {
+  int row = 0;
+  for (int i = 0; i < 48; ++i) {
+    const std::uint8_t byte = rom.data[0x104 + i];
+    for (int half = 0; half < 2; ++half) {
+      const int nibble = half == 0 ? byte >> 4 : byte & 0x0F;
+      std::uint8_t wide = 0;
+      for (int bit = 0; bit < 4; ++bit) {
+        if ((nibble & (8 >> bit)) != 0) wide |= static_cast<std::uint8_t>(0xC0 >> (2 * bit));
+      }
+      for (int repeat = 0; repeat < 2; ++repeat, ++row) console.vram[0x10 + 2 * row] = wide;
+    }
+  }
+  const std::uint8_t registered[8] = {0x3C, 0x42, 0xB9, 0xA5, 0xB9, 0xA5, 0x42, 0x3C};
+  for (int r = 0; r < 8; ++r) console.vram[0x190 + 2 * r] = registered[r];
+  for (int tile = 1; tile <= 12; ++tile) {
+    console.vram[0x1903 + tile] = static_cast<std::uint8_t>(tile);
+    console.vram[0x1923 + tile] = static_cast<std::uint8_t>(tile + 12);
+  }
+  console.vram[0x1910] = 0x19;
+}
+
 // Jumps over idle M-cycles of a halted CPU up to the M-cycle before the next
 // event; the caller's next cpu_step then runs that M-cycle exactly.
 DREAMER_HD_NOINLINE void halt_fast_forward(Bus& bus) {

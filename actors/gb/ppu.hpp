@@ -6,11 +6,25 @@
 //
 //   0   4          80  84                 84+L            456
 //   |   | mode 2   |   | mode 3 (render)   | mode 0        | next line
+//   (a line with PPU register writes during mode 3 is drawn again by the
+//   pixel FIFO when mode 3 ends: ppu_fifo.hpp)
 //   LY changes; STAT reads mode 0 with LY==LYC clear; mode 2 interrupt
 //                  VRAM reads blocked from dot 80
 //
 // The mode 0 STAT interrupt fires 4 dots before STAT reads mode 0. Line 0
 // after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan).
+//
+// Line 0 of a frame (after line 153) and line 144 differ by one M-cycle:
+// line 0's mode 2 interrupt fires at dot 4, with STAT's mode 2, not at
+// dot 0; on line 144 VBlank and the mode 2 interrupt fire at dot 0, but STAT
+// reads mode 1 and the mode 1 interrupt fires at dot 4. Sources: SameBoy
+// Core/display.c ("The OAM STAT interrupt occurs 1 T-cycle before STAT
+// actually changes, except on line 0"); Mealybug Tearoom's STAT handler
+// takes one M-cycle less on LY = 0 (JR NZ,+0) so that its mode-3 writes land
+// on the same pixels of line 0 as of the other lines on hardware; mooneye
+// intr_1_2_timing-GS pins the mode 1 -> line 0 mode 2 interval and
+// vblank_stat_intr-GS VBlank = the line-144 mode 2 interrupt; the mGBA
+// lockstep test pins the VBlank interrupt at dot 0.
 // L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
 // 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
@@ -33,6 +47,7 @@
 #include <cstdint>
 
 #include "actors/gb/console.hpp"
+#include "actors/gb/ppu_fifo.hpp"
 #include "actors/gb/ppu_render.hpp"
 
 namespace dreamer::gb {
@@ -47,7 +62,10 @@ enum PpuPhase : std::uint8_t {
   kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (4 dots before STAT reads mode 0)
   kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
   kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
+  kPhaseVBlank = 7,     // next event: STAT reads mode 1, mode 1 interrupt (line 144, dot 4)
 };
+
+static_assert(kPhaseLineEnd == kPhaseLineEndAfterDrawing, "ppu_fifo.hpp names this phase");
 
 // pulse_mode: a mode whose interrupt condition fires now although STAT does
 // not read that mode yet (mode 2 at line 144, mode 0 four dots early).
@@ -95,10 +113,6 @@ DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, bool 
   return length;
 }
 
-DREAMER_HD_INLINE bool sink_wants_line(const FrameSink* sink, int ly) {
-  return sink != nullptr && (sink->full_frame != nullptr || (sink->observation != nullptr && (ly & 1) == 0));
-}
-
 DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink) {
   PpuState& ppu = console.ppu;
   if (ppu.line == kLinesPerFrame) {
@@ -117,18 +131,22 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   ppu_update_lyc(console);
   if (ppu.line < kScreenHeight) {
     // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
-    // but the mode 2 interrupt fires already.
+    // but the mode 2 interrupt fires already, except on line 0, where it
+    // fires with mode 2 one M-cycle later (see the top of this file).
     ppu.mode = 0;
     ppu.lyc_match = 0;
     ppu.oam_locked = 1;
     ppu.phase = kPhaseMode2;
     ppu.next_event = 4;
     if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
-    ppu_update_stat(console, 2);
+    ppu_update_stat(console, ppu.line == 0 ? -1 : 2);
   } else if (ppu.line == kScreenHeight) {
-    ppu.mode = 1;
+    // VBlank and the line-144 mode 2 interrupt fire now; STAT reads mode 1,
+    // and the mode 1 interrupt fires, one M-cycle later (kPhaseVBlank).
     console.interrupts.if_ |= kIntVBlank;
     ppu.frame_done = 1;
+    ppu.phase = kPhaseVBlank;
+    ppu.next_event = 4;
     ppu_update_stat(console, 2);
   } else {
     if (ppu.line == kLinesPerFrame - 1) {
@@ -151,6 +169,9 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         std::uint8_t objects[kMaxObjectsPerLine];
         const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
         ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
+        ppu.m3_write_count = 0;
+        ppu.m3_closed = 0;
+        ppu.m3_window_line = ppu.window_line;
         if (sink_wants_line(sink, ppu.ly)) {
           ppu_render_line(console, ppu.ly, window_visible, objects, object_count, *sink);
         }
@@ -185,6 +206,12 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.next_event = kDotsPerLine;
         ppu_update_stat(console);
         break;
+      case kPhaseVBlank:
+        ppu.mode = 1;
+        ppu_update_stat(console);
+        ppu.phase = kPhaseLineEnd;
+        ppu.next_event = kDotsPerLine;
+        break;
       case kPhaseLine153:
         ppu.ly = 0;
         ppu_update_lyc(console);
@@ -193,6 +220,7 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         ppu.next_event = kDotsPerLine;
         break;
       default:
+        if (ppu.m3_write_count != 0) ppu_fifo_flush(console, sink);
         ppu.line_dot -= kDotsPerLine;
         ++ppu.line;
         ppu_start_line(console, sink);
@@ -239,6 +267,7 @@ DREAMER_HD_NOINLINE void ppu_write_lcdc(Console& console, std::uint8_t value) {
   console.io[0x40] = value;
   if (was_on && !now_on) {
     ppu.lcd_on = 0;
+    ppu.m3_write_count = 0;
     ppu.ly = 0;
     ppu.mode = 0;
     ppu.oam_locked = 0;

@@ -3,7 +3,8 @@
 // shades 0 (white) .. 3 (black) after the BGP/OBP0/OBP1 palettes.
 //
 // The PPU (ppu.hpp) calls it when the line enters mode 3, so register writes
-// made between lines (and before mode 3 of a line) are honoured. Only lines a
+// made between lines (and before mode 3 of a line) are honoured; a line with
+// writes during mode 3 is drawn again by the pixel FIFO (ppu_fifo.hpp). Only lines a
 // FrameSink asks for are rendered: all 144 for a full frame, the even ones
 // for the 72x80 observation grid.
 //
@@ -19,15 +20,21 @@ namespace dreamer::gb {
 
 inline constexpr int kMaxObjectsPerLine = 10;
 
-// Indices of the objects on line ly, in OAM order. Returns how many (<= 10).
-DREAMER_HD_NOINLINE int ppu_select_objects(const Console& console, int ly, std::uint8_t* indices) {
-  const int height = (console.io[0x40] & 0x04) != 0 ? 16 : 8;
+// Indices of the objects on line ly (8x16 objects if tall), in OAM order.
+// Returns how many (<= 10).
+DREAMER_HD_NOINLINE int ppu_select_objects_sized(const Console& console, int ly, bool tall, std::uint8_t* indices) {
+  const int height = tall ? 16 : 8;
   int count = 0;
   for (int i = 0; i < 40 && count < kMaxObjectsPerLine; ++i) {
     const int top = console.oam[4 * i] - 16;
     if (ly >= top && ly < top + height) indices[count++] = static_cast<std::uint8_t>(i);
   }
   return count;
+}
+
+// The same with the object size LCDC selects now.
+DREAMER_HD_INLINE int ppu_select_objects(const Console& console, int ly, std::uint8_t* indices) {
+  return ppu_select_objects_sized(console, ly, (console.io[0x40] & 0x04) != 0, indices);
 }
 
 DREAMER_HD_INLINE std::uint8_t ppu_tile_pixel(const Console& console, std::uint32_t tile_row_address, int column) {
@@ -60,6 +67,22 @@ DREAMER_HD_INLINE void ppu_fetch_tiles(const Console& console, std::uint8_t lcdc
     for (int column = map_x & 7; column < 8 && x < x_end; ++column, ++x, ++map_x) {
       const int bit = 7 - column;
       color[x] = static_cast<std::uint8_t>(((low >> bit) & 1u) | (((high >> bit) & 1u) << 1));
+    }
+  }
+}
+
+// Writes the 160 shades of line ly to the sink (only even columns are read
+// when no full frame is wanted).
+DREAMER_HD_INLINE void ppu_emit_line(const std::uint8_t* shade, int ly, const FrameSink& sink) {
+  if (sink.full_frame != nullptr) {
+    std::uint8_t* row = sink.full_frame + ly * kScreenWidth;
+    for (int x = 0; x < kScreenWidth; ++x) row[x] = shade[x];
+  }
+  if (sink.observation != nullptr && (ly & 1) == 0) {
+    std::uint8_t* row = sink.observation + (ly / 2) * packed2::kBytesPerRow;
+    for (int b = 0; b < packed2::kBytesPerRow; ++b) {
+      const std::uint8_t* p = shade + 8 * b;
+      row[b] = packed2::pack_four(p[0], p[2], p[4], p[6]);
     }
   }
 }
@@ -142,17 +165,7 @@ DREAMER_HD_NOINLINE void ppu_render_line(const Console& console, int ly, bool wi
     }
   }
 
-  if (sink.full_frame != nullptr) {
-    std::uint8_t* row = sink.full_frame + ly * kScreenWidth;
-    for (int x = 0; x < kScreenWidth; ++x) row[x] = shade[x];
-  }
-  if (sink.observation != nullptr && (ly & 1) == 0) {
-    std::uint8_t* row = sink.observation + (ly / 2) * packed2::kBytesPerRow;
-    for (int b = 0; b < packed2::kBytesPerRow; ++b) {
-      const std::uint8_t* p = shade + 8 * b;
-      row[b] = packed2::pack_four(p[0], p[2], p[4], p[6]);
-    }
-  }
+  ppu_emit_line(shade, ly, sink);
 }
 
 // Fills line ly of the sink with white (LCD off or line not drawn).

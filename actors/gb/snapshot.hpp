@@ -22,7 +22,7 @@
 
 namespace dreamer::gb {
 
-inline constexpr std::uint32_t kSnapshotVersion = 2;
+inline constexpr std::uint32_t kSnapshotVersion = 3;
 inline constexpr std::size_t kSnapshotHeaderSize = 48;
 
 // `rom` is the image `console` runs.

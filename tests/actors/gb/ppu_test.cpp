@@ -1,8 +1,10 @@
 // LY/LYC/STAT timing (456 dots per line, 154 lines), the DMG STAT-write
-// glitch, and the observation grid: packed2 pixels equal the top-left pixel
-// of each 2x2 block of the full frame.
+// glitch, the observation grid (packed2 pixels equal the top-left pixel of
+// each 2x2 block of the full frame), the mode-3 pixel FIFO replay and the
+// boot ROM's VRAM.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "actors/gb/emulator.hpp"
 #include "common/packed2.hpp"
 #include "states/gbasm/assembler.hpp"
+#include "states/gbasm/cartridge_header.hpp"
 #include "tests/actors/gb/stat_write_glitch_rom.hpp"
 #include "tests/actors/gb/test_rom.hpp"
 
@@ -164,6 +167,151 @@ TEST(Ppu, ObservationIsTheTopLeftPixelOfEachTwoByTwoBlock) {
     }
   }
   EXPECT_EQ(distinct, 0xF) << "the pattern should use all four shades";
+}
+
+// A scene that uses what both renderers draw: background with fine scroll,
+// the window, and objects (one partly off the left edge, overlapping ones,
+// one behind the background, OBP1).
+void set_up_scene(Console& console) {
+  for (int i = 0; i < 0x800; ++i) console.vram[i] = static_cast<std::uint8_t>(i * 37 + 11);
+  for (int i = 0; i < 1024; ++i) {
+    console.vram[0x1800 + i] = static_cast<std::uint8_t>(i % 7);
+    console.vram[0x1C00 + i] = static_cast<std::uint8_t>(8 + i % 5);
+  }
+  const std::uint8_t objects[][4] = {{30, 4, 20, 0x00},  {40, 50, 21, 0x10}, {44, 54, 22, 0x20},
+                                     {60, 90, 23, 0x80}, {70, 90, 24, 0x40}, {100, 160, 25, 0x00}};
+  for (int k = 0; k < 6; ++k) {
+    for (int b = 0; b < 4; ++b) console.oam[4 * k + b] = objects[k][b];
+  }
+  console.io[0x40] = 0xE3;  // LCD, window (map 9C00), BG/window tiles 8800, objects, BG
+  console.io[0x42] = 5;     // SCY
+  console.io[0x43] = 3;     // SCX
+  console.io[0x47] = 0xE4;
+  console.io[0x48] = 0xD2;
+  console.io[0x49] = 0x1B;
+  console.io[0x4A] = 40;  // WY
+  console.io[0x4B] = 60;  // WX
+}
+
+std::vector<std::uint8_t> second_full_frame(const std::vector<std::uint8_t>& program) {
+  const Rom rom = test::make_rom(program);
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  set_up_scene(*console);
+  std::vector<std::uint8_t> full(kScreenWidth * kScreenHeight, 9);
+  FrameSink sink{full.data(), nullptr};
+  run_frame(*console, rom.view(), sink);
+  run_frame(*console, rom.view(), sink);
+  return full;
+}
+
+// A ROM that keeps writing BGP's own value, during mode 3 too, has every
+// line replayed by the pixel FIFO: it must draw what the whole-line renderer
+// draws.
+TEST(PpuFifo, ReplayingLinesWithoutChangesDrawsWhatTheWholeLineRendererDraws) {
+  const std::vector<std::uint8_t> still = second_full_frame({0x18, 0xFE});  // JR -2
+  // loop: LD A,E4; LDH (47),A; JR loop
+  const std::vector<std::uint8_t> rewriting = second_full_frame({0x3E, 0xE4, 0xE0, 0x47, 0x18, 0xFA});
+  int differing = 0;
+  for (std::size_t i = 0; i < still.size(); ++i) differing += still[i] != rewriting[i] ? 1 : 0;
+  EXPECT_EQ(differing, 0);
+  int shades = 0;
+  for (const std::uint8_t shade : still) shades |= 1 << shade;
+  EXPECT_EQ(shades, 0xF) << "the scene should use all four shades";
+}
+
+// Mid-line writes that change the picture: BGP and WX flip on every line
+// (the window sometimes starts, sometimes not, so the window line counter
+// depends on the replay). The observation drawn alone equals the full frame
+// drawn alone, pixel for pixel on the observation grid, and the writes do
+// show.
+TEST(PpuFifo, ObservationAloneMatchesTheFullFrameWithMidLineWrites) {
+  // loop: LD A,1B; LDH (47),A; LD A,07; LDH (4B),A; LD A,E4; LDH (47),A;
+  //       LD A,3C; LDH (4B),A; JR loop
+  const Rom rom = test::make_rom(
+      {0x3E, 0x1B, 0xE0, 0x47, 0x3E, 0x07, 0xE0, 0x4B, 0x3E, 0xE4, 0xE0, 0x47, 0x3E, 0x3C, 0xE0, 0x4B, 0x18, 0xEE});
+  auto full_console = std::make_unique<Console>();
+  auto observation_console = std::make_unique<Console>();
+  for (Console* console : {full_console.get(), observation_console.get()}) {
+    power_on(*console, rom.view());
+    set_up_scene(*console);
+  }
+  std::vector<std::uint8_t> full(kScreenWidth * kScreenHeight, 9);
+  std::vector<std::uint8_t> observation(packed2::kBytesPerFrame, 0);
+  for (int frame = 0; frame < 3; ++frame) {
+    run_frame(*full_console, rom.view(), FrameSink{full.data(), nullptr});
+    run_frame(*observation_console, rom.view(), FrameSink{nullptr, observation.data()});
+  }
+  for (int y = 0; y < packed2::kHeight; ++y) {
+    for (int x = 0; x < packed2::kWidth; ++x) {
+      const std::uint8_t packed = packed2::unpack_one(observation[y * packed2::kBytesPerRow + x / 4], x % 4);
+      ASSERT_EQ(packed, full[(2 * y) * kScreenWidth + 2 * x]) << "at " << x << "," << y;
+    }
+  }
+  const std::vector<std::uint8_t> still = second_full_frame({0x18, 0xFE});
+  int differing = 0;
+  for (std::size_t i = 0; i < still.size(); ++i) differing += still[i] != full[i] ? 1 : 0;
+  EXPECT_GT(differing, 1000) << "the mid-line writes should change the picture";
+}
+
+// Line 10 of the full frame after a BGP write in its mode 3 (so that the
+// line is replayed), with or without a BG tile rewritten in its HBlank.
+std::vector<std::uint8_t> line_ten(bool rewrite_tiles_in_hblank) {
+  const Rom rom = test::make_rom({0x18, 0xFE});
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  set_up_scene(*console);
+  std::vector<std::uint8_t> full(kScreenWidth * kScreenHeight, 9);
+  const FrameSink sink{full.data(), nullptr};
+  Bus bus{*console, rom.view(), &sink};
+  while (!(console->ppu.line == 10 && console->ppu.mode == 3)) tick(bus);
+  for (int i = 0; i < 10; ++i) tick(bus);
+  bus_write(bus, 0xFF47, 0xE4);  // BGP's own value: logged, changes nothing
+  while (console->ppu.mode == 3) tick(bus);
+  if (rewrite_tiles_in_hblank) {
+    for (std::uint16_t address = 0x9000; address < 0x9070; ++address) bus_write(bus, address, 0xFF);
+  }
+  while (console->ppu.line == 10) tick(bus);
+  return std::vector<std::uint8_t>(full.begin() + 10 * kScreenWidth, full.begin() + 11 * kScreenWidth);
+}
+
+// The replay reads VRAM as it was while the line was drawn: tiles the CPU
+// rewrites in that line's HBlank (allowed there) do not show on it.
+TEST(PpuFifo, TilesRewrittenInTheLinesHBlankDoNotShowOnTheReplayedLine) {
+  const std::vector<std::uint8_t> plain = line_ten(false);
+  EXPECT_EQ(line_ten(true), plain);
+  int shades = 0;
+  for (const std::uint8_t shade : plain) shades |= 1 << shade;
+  EXPECT_NE(shades, 1 << 3) << "the line should not be all black already";
+}
+
+// What the DMG boot ROM leaves in VRAM (Pan Docs "Power Up Sequence").
+TEST(BootLogo, VramHoldsTheLogoTilesTheRegisteredMarkAndTheirMap) {
+  std::vector<std::uint8_t> bytes = test::make_rom_bytes({0x18, 0xFE});
+  const std::array<std::uint8_t, 48>& logo = gbasm::nintendo_logo();
+  for (int i = 0; i < 48; ++i) bytes[0x104 + i] = logo[i];
+  const Rom rom(bytes, "logo ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  load_boot_logo(*console, rom.view());
+  // Logo byte 0 is CE: its high nibble 1100 doubles to F0 on tile 1's rows 0
+  // and 1, its low nibble 1110 to FC on rows 2 and 3 (colour 1: low plane).
+  EXPECT_EQ(logo[0], 0xCE);
+  const std::uint8_t* tile1 = &console->vram[0x10];
+  EXPECT_EQ(tile1[0], 0xF0);
+  EXPECT_EQ(tile1[2], 0xF0);
+  EXPECT_EQ(tile1[4], 0xFC);
+  EXPECT_EQ(tile1[6], 0xFC);
+  EXPECT_EQ(tile1[1], 0x00);
+  const std::uint8_t registered[8] = {0x3C, 0x42, 0xB9, 0xA5, 0xB9, 0xA5, 0x42, 0x3C};
+  for (int row = 0; row < 8; ++row) EXPECT_EQ(console->vram[0x190 + 2 * row], registered[row]) << row;
+  EXPECT_EQ(console->vram[0x1904], 1);
+  EXPECT_EQ(console->vram[0x190F], 12);
+  EXPECT_EQ(console->vram[0x1910], 0x19);
+  EXPECT_EQ(console->vram[0x1924], 13);
+  EXPECT_EQ(console->vram[0x192F], 24);
+  EXPECT_EQ(console->vram[0x1903], 0);
+  EXPECT_EQ(console->vram[0x1930], 0);
 }
 
 }  // namespace
