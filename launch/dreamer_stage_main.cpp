@@ -87,18 +87,21 @@ std::string from_where(const Replay& replay, std::size_t steps) {
   return std::to_string(steps) + " steps from " + (replay.state.empty() ? "power-on" : replay.state);
 }
 
-// An output file may be replaced only with --force; its folder must exist.
-void check_output_file(const char* flag, const fs::path& path, bool force) {
+// Every output (a file or the goal folder) goes into a folder that exists.
+void require_parent_folder(const fs::path& path) {
   const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  if (!fs::is_directory(folder)) throw Error(std::string(flag) + ": folder '" + folder.string() + "' does not exist");
-  if (fs::is_directory(path)) throw Error(std::string(flag) + ": '" + path.string() + "' is a folder");
-  if (fs::exists(path) && !force)
-    throw Error(std::string(flag) + ": '" + path.string() + "' exists (--force replaces it)");
+  if (!fs::is_directory(folder)) throw Error("--out: folder '" + folder.string() + "' does not exist");
+}
+
+// An output file may be replaced only with --force.
+void check_output_file(const fs::path& path, bool force) {
+  require_parent_folder(path);
+  if (fs::is_directory(path)) throw Error("--out: '" + path.string() + "' is a folder");
+  if (fs::exists(path) && !force) throw Error("--out: '" + path.string() + "' exists (--force replaces it)");
 }
 
 void check_goal_folder(const fs::path& dir, bool force) {
-  const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
-  if (!fs::is_directory(parent)) throw Error("--out: folder '" + parent.string() + "' does not exist");
+  require_parent_folder(dir);
   if (fs::exists(dir) && !fs::is_directory(dir)) throw Error("--out: '" + dir.string() + "' is not a folder");
   for (const char* name : {"goal_template.npy", "goal_template.meta.json", "goal_source.state"})
     if (fs::exists(dir / name) && !force)
@@ -106,7 +109,7 @@ void check_goal_folder(const fs::path& dir, bool force) {
 }
 
 int run_state(const Replay& replay, const std::string& out, bool force) {
-  check_output_file("--out", out, force);
+  check_output_file(out, force);
   const Loaded loaded = load_and_replay(replay);
   gb::save_snapshot_file(loaded.console, loaded.rom, out);
   std::printf("dreamer_stage: wrote %s (%s)\n", out.c_str(), from_where(replay, loaded.steps).c_str());
@@ -127,7 +130,7 @@ int run_goal(const Replay& replay, const std::string& out, const env::GoalCaptur
 
 int run_render(const Replay& replay, const std::string& out, bool full, int scale, bool force) {
   if (scale < 1 || scale > 16) throw Error("--scale: must be 1-16");
-  check_output_file("--out", out, force);
+  check_output_file(out, force);
   const Loaded loaded = load_and_replay(replay);
   const env::StateView view = env::view_state(loaded.console, loaded.rom, replay.schedule);
   const Image image = full ? image_from_shades(view.full_frame.data(), gb::kScreenWidth, gb::kScreenHeight, scale)

@@ -78,7 +78,7 @@ float distance_after(const std::string& id, const std::vector<std::uint8_t>& mov
   gb::Console console = gb::load_start_state_file(spec.goal_dir / "goal_source.state", rom);
   replay_actions(console, rom, spec.schedule, moves);
   const StateView view = view_state(console, rom, spec.schedule);
-  std::vector<std::uint8_t> packed(packed2::kBytesPerFrame), goal(packed2::kBytesPerFrame);
+  std::vector<std::uint8_t> packed(packed2::kBytesPerFrame);
   packed2::pack_frame(view.shades.data(), packed.data());
   return goal_distance(task.view(), packed.data());
 }
