@@ -62,7 +62,7 @@ step_env_bench() {
 step_env_bench_town() {
   local stage=${TOWN_STAGE:-town_cross_to_shop}
   $bin/dreamer_bench env --backend cuda --envs "${TOWN_BENCH_ENVS:-256,1024,4096,16384}" \
-    --steps "${TOWN_BENCH_STEPS:-10}" --rom "$stage" | tee "$out/env_bench_town_cuda.json" || return 1
+    --steps "${TOWN_BENCH_STEPS:-2}" --rom "$stage" | tee "$out/env_bench_town_cuda.json" || return 1
   $bin/dreamer_bench env --backend cpu --threads "$(nproc)" --envs 256,1024,4096 --steps 5 --rom "$stage" |
     tee "$out/env_bench_town_cpu.json"
 }
