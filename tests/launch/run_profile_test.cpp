@@ -66,6 +66,9 @@ TEST(RunProfile, TheCpuProfileEndsOnItsEnvStepBudgetAlone) {
   EXPECT_EQ(config.max_seconds, 0.0);  // deterministic from run to run
   EXPECT_EQ(config.task.stage, "exit_room_turn");
   EXPECT_EQ(cpu_profile().eval_episodes, 16);
+  // The tiny model's world model at 30x the preset's rate (run_profile.cpp).
+  EXPECT_EQ(config.model.train.model_lr, 3e-3);
+  EXPECT_NE(config.model.train.model_lr, learner::DreamerOptions::preset("tiny").train.model_lr);
 }
 
 TEST(RunProfile, NamedFlagsKeepTheCommandLinesValues) {
@@ -93,7 +96,7 @@ TEST(RunProfile, NamedFlagsKeepTheCommandLinesValues) {
   EXPECT_EQ(config.task.stage, "exit_room_near");
 }
 
-TEST(RunProfile, ANamedPresetBringsItsOwnBatchAndSequenceLength) {
+TEST(RunProfile, ANamedPresetBringsItsOwnBatchSequenceLengthAndLearningRate) {
   RunConfig line;
   line.preset = "large";
   const RunConfig config = profiled(cpu_profile(), {"--preset"}, line);
@@ -102,6 +105,7 @@ TEST(RunProfile, ANamedPresetBringsItsOwnBatchAndSequenceLength) {
   EXPECT_EQ(config.model.model.deter, large.model.deter);
   EXPECT_EQ(config.model.train.batch_size, large.train.batch_size);
   EXPECT_EQ(config.model.train.seq_len, large.train.seq_len);
+  EXPECT_EQ(config.model.train.model_lr, large.train.model_lr);
 }
 
 TEST(RunProfile, StandingStillRunsTheStaticScreenUnlessAStageIsNamed) {
@@ -155,6 +159,10 @@ void expect_gate_runs_profile(const char* gate, const RunProfile& profile, bool 
   EXPECT_EQ(number("--total-env-steps"), static_cast<double>(profile.total_env_steps)) << gate;
   EXPECT_EQ(flag_value(command, "--max-seconds").value_or("0") == "0" ? 0.0 : number("--max-seconds"),
             profile.max_seconds)
+      << gate;
+  const double preset_lr = learner::DreamerOptions::preset(profile.preset).train.model_lr;
+  EXPECT_EQ(flag_value(command, "--model-lr") ? number("--model-lr") : preset_lr,
+            profile.model_lr > 0.0 ? profile.model_lr : preset_lr)
       << gate;
   if (names_batch) {
     EXPECT_EQ(number("--batch-size"), profile.batch_size) << gate;
