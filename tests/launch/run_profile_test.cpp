@@ -66,9 +66,13 @@ TEST(RunProfile, TheCpuProfileEndsOnItsEnvStepBudgetAlone) {
   EXPECT_EQ(config.max_seconds, 0.0);  // deterministic from run to run
   EXPECT_EQ(config.task.stage, "exit_room_turn");
   EXPECT_EQ(cpu_profile().eval_episodes, 16);
-  // The tiny model's world model at 30x the preset's rate (run_profile.cpp).
+  // The tiny model's world model at 30x the preset's rate, its actor at 10x
+  // the preset's entropy bonus (run_profile.cpp).
+  const learner::DreamerOptions tiny = learner::DreamerOptions::preset("tiny");
   EXPECT_EQ(config.model.train.model_lr, 3e-3);
-  EXPECT_NE(config.model.train.model_lr, learner::DreamerOptions::preset("tiny").train.model_lr);
+  EXPECT_NE(config.model.train.model_lr, tiny.train.model_lr);
+  EXPECT_EQ(config.model.train.actor_entropy, 3e-3);
+  EXPECT_NE(config.model.train.actor_entropy, tiny.train.actor_entropy);
 }
 
 TEST(RunProfile, NamedFlagsKeepTheCommandLinesValues) {
@@ -106,6 +110,7 @@ TEST(RunProfile, ANamedPresetBringsItsOwnBatchSequenceLengthAndLearningRate) {
   EXPECT_EQ(config.model.train.batch_size, large.train.batch_size);
   EXPECT_EQ(config.model.train.seq_len, large.train.seq_len);
   EXPECT_EQ(config.model.train.model_lr, large.train.model_lr);
+  EXPECT_EQ(config.model.train.actor_entropy, large.train.actor_entropy);
 }
 
 TEST(RunProfile, StandingStillRunsTheStaticScreenUnlessAStageIsNamed) {
@@ -160,9 +165,15 @@ void expect_gate_runs_profile(const char* gate, const RunProfile& profile, bool 
   EXPECT_EQ(flag_value(command, "--max-seconds").value_or("0") == "0" ? 0.0 : number("--max-seconds"),
             profile.max_seconds)
       << gate;
-  const double preset_lr = learner::DreamerOptions::preset(profile.preset).train.model_lr;
-  EXPECT_EQ(flag_value(command, "--model-lr") ? number("--model-lr") : preset_lr,
-            profile.model_lr > 0.0 ? profile.model_lr : preset_lr)
+  const learner::TrainOptions preset_train = learner::DreamerOptions::preset(profile.preset).train;
+  const auto named_or = [&](const char* flag, double preset_value) {
+    return flag_value(command, flag) ? number(flag) : preset_value;
+  };
+  EXPECT_EQ(named_or("--model-lr", preset_train.model_lr),
+            profile.model_lr > 0.0 ? profile.model_lr : preset_train.model_lr)
+      << gate;
+  EXPECT_EQ(named_or("--actor-entropy", preset_train.actor_entropy),
+            profile.actor_entropy > 0.0 ? profile.actor_entropy : preset_train.actor_entropy)
       << gate;
   if (names_batch) {
     EXPECT_EQ(number("--batch-size"), profile.batch_size) << gate;
