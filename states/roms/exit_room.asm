@@ -21,6 +21,10 @@
 ;   room walls: columns 4..15, rows 4..13; floor: columns 5..14, rows 5..12
 ;   start: (5, 5); door: (12, 13); outside player: (9, 5)
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK
 
 TILE_VOID   equ 0
 TILE_FLOOR  equ 1
@@ -55,9 +59,6 @@ hOutside   equ $FF88   ; 1 once the player went through the door
 
   org $0134               ; cartridge title (up to 15 bytes)
   db "EXIT ROOM"
-CART_TYPE equ CART_ROM_ONLY
-STACK_TOP equ $FFFE
-IE_START  equ IE_VBLANK
 include "rom_start.inc"  ; header, then start: with the LCD off
 
   ld hl, VRAM_TILES

@@ -11,6 +11,9 @@
 ;   - sets SCX to the number of held buttons times 8, SCY to 0.
 ; The counts shown depend on exact CPU and interrupt timing.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc reads.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
 
 hVBlank   equ $FF80
 hPressed  equ $FF81
@@ -25,8 +28,6 @@ ROW_MIX     equ MAP_9800 + 12 * 32 + 2
 
   org $0134               ; cartridge title (up to 15 bytes)
   db "MICRO INPUT"
-CART_TYPE equ CART_ROM_ONLY
-STACK_TOP equ $FFFE
 include "rom_start.inc"  ; header, then start: with the LCD off
 
 include "copy_tiles.inc"

@@ -14,6 +14,10 @@
 ; Every 32 frames (in VBlank) it selects the next bank (1, 2, 3, 1, ...) and
 ; copies that bank's palette byte ($4014) into BGP.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_MBC1
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK
 
 hVBlank equ $FF80
 hFrame  equ $FF81
@@ -26,9 +30,6 @@ MBC1_ROM_BANK equ $2000
 
   org $0134               ; cartridge title (up to 15 bytes)
   db "MICRO MBC1"
-CART_TYPE equ CART_MBC1
-STACK_TOP equ $FFFE
-IE_START  equ IE_VBLANK
 include "rom_start.inc"  ; header, then start: with the LCD off
 
   ; tile 0: blank

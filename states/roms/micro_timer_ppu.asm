@@ -14,6 +14,10 @@
 ; Picture: a map of four striped tiles ((x + y) & 3) that shows every SCX/SCY
 ; and palette change. The main loop only HALTs.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK | IE_STAT | IE_TIMER
 
 hFrame equ $FF80
 
@@ -26,9 +30,6 @@ hFrame equ $FF80
 
   org $0134               ; cartridge title (up to 15 bytes)
   db "MICRO TIMER PPU"
-CART_TYPE equ CART_ROM_ONLY
-STACK_TOP equ $FFFE
-IE_START  equ IE_VBLANK | IE_STAT | IE_TIMER
 include "rom_start.inc"  ; header, then start: with the LCD off
 
 include "copy_tiles.inc"

@@ -3,15 +3,16 @@
 ; the LCD on, then sleeps in HALT, woken only by VBlank; input is ignored, so
 ; every frame is identical.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK
 
   org $0040               ; VBlank vector
   reti
 
   org $0134               ; cartridge title (up to 15 bytes)
   db "STATIC SCREEN"
-CART_TYPE equ CART_ROM_ONLY
-STACK_TOP equ $FFFE
-IE_START  equ IE_VBLANK
 include "rom_start.inc"  ; header, then start: with the LCD off
 
   ld hl, VRAM_TILES

@@ -38,6 +38,8 @@
 ;   $C210 + 16 n: actor n (NPCs), same layout
 ;   $FF9E frame counter (VBlank count)
 include "hardware.inc"
+; The cartridge type rom_start.inc reads (and STACK_TOP, in the WRAM map below).
+CART_TYPE equ CART_MBC1
 
 MBC1_ROM_BANK equ $2000
 TILES_BANK    equ 1
@@ -178,7 +180,6 @@ hFrame      equ $FF9E
 
   org $0134               ; cartridge title (up to 15 bytes)
   db "DREAMER TOWN"
-CART_TYPE equ CART_MBC1
 include "rom_start.inc"  ; header, then start: with the LCD off
   ld hl, $C000
   ld bc, STACK_TOP - $100 - $C000 ; all WRAM below the stack's page
