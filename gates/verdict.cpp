@@ -1,12 +1,11 @@
 #include "gates/verdict.hpp"
 
 #include <array>
-#include <chrono>
 #include <cmath>
-#include <ctime>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/run/run_meta.hpp"
 
 namespace dreamer::gates {
 namespace {
@@ -93,15 +92,6 @@ nlohmann::ordered_json Verdict::to_json() const {
   out["summary"] = summary();
   out["rules"] = std::move(rules_json);
   return out;
-}
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
 }
 
 Verdict make_verdict(std::string gate, std::vector<RuleResult> rules) {

@@ -56,9 +56,6 @@ struct Verdict {
   nlohmann::ordered_json to_json() const;
 };
 
-// Current UTC time as "yyyy-mm-ddTHH:MM:SSZ".
-std::string utc_now_iso8601();
-
 Verdict make_verdict(std::string gate, std::vector<RuleResult> rules);
 
 // verdict.json through common/file_io's write_file_atomic.

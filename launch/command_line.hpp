@@ -6,9 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <optional>
 #include <string>
 
+#include "common/error.hpp"
 #include "launch/run_config.hpp"
 
 namespace dreamer {
@@ -38,6 +40,22 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** arg
     return 2;
   }
   return std::nullopt;
+}
+
+// Runs a parsed command, `body` returning main's exit status, and turns what
+// it throws into one line "<program>: <what>": a dreamer::Error (bad input: a
+// ROM, a stage, a file) exits 2, any other exception 1.
+template <class Body>
+int run_command(const char* program, Body&& body) {
+  try {
+    return body();
+  } catch (const Error& error) {
+    std::fprintf(stderr, "%s: %s\n", program, error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s: %s\n", program, error.what());
+    return 1;
+  }
 }
 
 }  // namespace dreamer

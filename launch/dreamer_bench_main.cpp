@@ -27,7 +27,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -497,7 +496,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_bench")) return *status;
-  try {
+  return dreamer::run_command("dreamer_bench", [&] {
     nlohmann::json result;
     if (env->parsed()) result = dreamer::bench_env(env_args);
     if (learner->parsed()) {
@@ -518,12 +517,6 @@ int main(int argc, char** argv) {
       file << result.dump() << '\n';
       if (!file.flush()) throw dreamer::Error("cannot append to '" + jsonl + "'");
     }
-  } catch (const dreamer::Error& error) {  // bad input: a ROM, a stage, an output file
-    std::fprintf(stderr, "dreamer_bench: %s\n", error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "dreamer_bench: %s\n", error.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

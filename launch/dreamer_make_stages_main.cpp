@@ -4,12 +4,7 @@
 //   dreamer_make_stages --roms build/roms --out build/states
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-#include <exception>
-
 #include "actors/env/stage_builder.hpp"
-#include "common/error.hpp"
-
 #include "launch/command_line.hpp"
 
 int main(int argc, char** argv) {
@@ -26,7 +21,7 @@ int main(int argc, char** argv) {
   app.add_option("--release-after-frames", schedule.release_after_frames, "Frames the button is held")
       ->capture_default_str();
   if (const auto status = dreamer::parse_command_line(app, argc, argv, "dreamer_make_stages")) return *status;
-  try {
+  return dreamer::run_command("dreamer_make_stages", [&] {
     schedule.validate();  // before any stage folder is written
     const std::filesystem::path roms(roms_dir), out(out_dir);
     dreamer::env::build_static_screen_stage(roms / "static_screen.gb", out / "rl_static_screen", schedule);
@@ -37,12 +32,6 @@ int main(int argc, char** argv) {
                                         dreamer::env::ExitRoomStart::kDoor);
     dreamer::env::build_exit_room_stage(roms / "exit_room.gb", out / "rl_exit_room_turn", schedule,
                                         dreamer::env::ExitRoomStart::kTurn);
-  } catch (const dreamer::Error& error) {  // a missing or bad ROM
-    std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "dreamer_make_stages: %s\n", error.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -13,7 +13,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -215,18 +214,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   if (const auto status = parse_command_line(app, argc, argv, "dreamer_stage")) return *status;
-  try {
+  return run_command("dreamer_stage", [&] {
     if (state->parsed()) return run_state(replay, out, force);
     if (goal->parsed()) return run_goal(replay, out, capture, force);
     if (render->parsed()) return run_render(replay, out, full, scale, force);
     const fs::path list(stages_file);
     const fs::path list_root = root.empty() ? fs::absolute(list).parent_path().parent_path() : fs::path(root);
     return run_add(list, list_root, entry, add_schedule);
-  } catch (const Error& error) {  // bad input: one line, nothing written
-    std::fprintf(stderr, "dreamer_stage: %s\n", error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "dreamer_stage: %s\n", error.what());
-    return 1;
-  }
+  });
 }

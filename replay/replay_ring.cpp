@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "replay/step_columns.hpp"
 
 namespace dreamer::replay {
 namespace {
@@ -24,27 +25,10 @@ ReplayRing::ReplayRing(const ReplayOptions& options, ObservationHome observation
     offset = HostBlock::align_up(offset + bytes, kColumnAlignment);
     return at;
   };
-  const std::size_t observations_at =
-      reserve(observation_home_ == ObservationHome::kHost ? rows * kObservationBytes : 0);
-  const std::size_t action_at = reserve(rows);
-  const std::size_t reward_at = reserve(rows * sizeof(float));
-  const std::size_t is_first_at = reserve(rows);
-  const std::size_t is_terminal_at = reserve(rows);
-  const std::size_t is_truncated_at = reserve(rows);
-  const std::size_t continues_at = reserve(rows * sizeof(float));
-  const std::size_t episode_id_at = reserve(rows * sizeof(std::int64_t));
-  const std::size_t stamp_at = reserve(rows * sizeof(std::uint64_t));
+  const bool host_observations = observation_home_ == ObservationHome::kHost;
+  const StepColumns at = StepColumns::reserve(rows, host_observations ? kObservationBytes : 0, reserve);
   block_ = HostBlock(offset);
-  std::uint8_t* base = block_.data();
-  if (observation_home_ == ObservationHome::kHost) columns_.observations = base + observations_at;
-  columns_.action = base + action_at;
-  columns_.reward = reinterpret_cast<float*>(base + reward_at);
-  columns_.is_first = base + is_first_at;
-  columns_.is_terminal = base + is_terminal_at;
-  columns_.is_truncated = base + is_truncated_at;
-  columns_.continues = reinterpret_cast<float*>(base + continues_at);
-  columns_.episode_id = reinterpret_cast<std::int64_t*>(base + episode_id_at);
-  columns_.stamp = reinterpret_cast<std::uint64_t*>(base + stamp_at);
+  at.place(block_.data(), host_observations, columns_);
   std::fill(columns_.stamp, columns_.stamp + rows, kNeverWritten);
 
   fences_.reserve(static_cast<std::size_t>(options_.writer_groups));

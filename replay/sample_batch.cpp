@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/packed2.hpp"
+#include "replay/step_columns.hpp"
 
 namespace dreamer::replay {
 namespace {
@@ -20,30 +21,14 @@ SampleBatch::SampleBatch(int batch_size, int seq_len, bool with_observations) {
     offset = HostBlock::align_up(offset + bytes, kFieldAlignment);
     return at;
   };
-  const std::size_t observations_at = reserve(with_observations ? rows * packed2::kBytesPerFrame : 0);
-  const std::size_t action_at = reserve(rows);
-  const std::size_t reward_at = reserve(rows * sizeof(float));
-  const std::size_t is_first_at = reserve(rows);
-  const std::size_t is_terminal_at = reserve(rows);
-  const std::size_t is_truncated_at = reserve(rows);
-  const std::size_t continues_at = reserve(rows * sizeof(float));
-  const std::size_t episode_id_at = reserve(rows * sizeof(std::int64_t));
-  const std::size_t stamp_at = reserve(rows * sizeof(std::uint64_t));
+  const StepColumns at = StepColumns::reserve(rows, with_observations ? packed2::kBytesPerFrame : 0, reserve);
   const std::size_t stream_at = reserve(sequences * sizeof(std::int32_t));
   const std::size_t start_step_at = reserve(sequences * sizeof(std::uint64_t));
   block_ = HostBlock(offset);
   std::uint8_t* base = block_.data();
   view_.batch_size = batch_size;
   view_.seq_len = seq_len;
-  if (with_observations) view_.observations = base + observations_at;
-  view_.action = base + action_at;
-  view_.reward = reinterpret_cast<float*>(base + reward_at);
-  view_.is_first = base + is_first_at;
-  view_.is_terminal = base + is_terminal_at;
-  view_.is_truncated = base + is_truncated_at;
-  view_.continues = reinterpret_cast<float*>(base + continues_at);
-  view_.episode_id = reinterpret_cast<std::int64_t*>(base + episode_id_at);
-  view_.stamp = reinterpret_cast<std::uint64_t*>(base + stamp_at);
+  at.place(base, with_observations, view_);
   view_.stream = reinterpret_cast<std::int32_t*>(base + stream_at);
   view_.start_step = reinterpret_cast<std::uint64_t*>(base + start_step_at);
 }

@@ -32,14 +32,7 @@ GoalMeta load_goal_meta(const std::filesystem::path& meta_path) {
   meta.schema_version = json_field<int>(root, "schema_version", source);
   if (meta.schema_version != 1)
     throw Error(source + ": schema_version " + std::to_string(meta.schema_version) + " is not supported (expected 1)");
-  meta.abi.action_codec_id = json_field<std::string>(root, "action_codec_id", source);
-  meta.abi.schedule.frames_per_step = json_field<int>(root, "frames_per_step", source);
-  meta.abi.schedule.release_after_frames = json_field<int>(root, "release_after_frames", source);
-  meta.abi.stack_k = json_field<int>(root, "stack_k", source);
-  meta.abi.downsample_h = json_field<int>(root, "downsample_h", source);
-  meta.abi.downsample_w = json_field<int>(root, "downsample_w", source);
-  meta.abi.shade_levels = json_field<int>(root, "shade_levels", source);
-  meta.abi.dist_metric = json_field<std::string>(root, "dist_metric", source);
+  meta.abi = read_task_abi(root, source);
   meta.tau = json_field<double>(root, "tau", source);
   meta.k_consecutive = json_field<int>(root, "k_consecutive", source);
   meta.pipeline_version = json_field<int>(root, "pipeline_version", source);

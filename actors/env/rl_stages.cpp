@@ -19,6 +19,19 @@ void TaskAbi::validate() const {
     throw ConfigError("dist_metric", "unknown metric '" + dist_metric + "' (known: l1_mean_norm)");
 }
 
+TaskAbi read_task_abi(const nlohmann::json& object, const std::string& source) {
+  TaskAbi abi;
+  abi.action_codec_id = json_field<std::string>(object, "action_codec_id", source);
+  abi.schedule.frames_per_step = json_field<int>(object, "frames_per_step", source);
+  abi.schedule.release_after_frames = json_field<int>(object, "release_after_frames", source);
+  abi.stack_k = json_field<int>(object, "stack_k", source);
+  abi.downsample_h = json_field<int>(object, "downsample_h", source);
+  abi.downsample_w = json_field<int>(object, "downsample_w", source);
+  abi.shade_levels = json_field<int>(object, "shade_levels", source);
+  abi.dist_metric = json_field<std::string>(object, "dist_metric", source);
+  return abi;
+}
+
 const StageEntry& StageList::find(const std::string& id) const {
   std::string known;
   for (const StageEntry& stage : stages) {
@@ -33,15 +46,7 @@ StageList load_rl_stages(const std::filesystem::path& path) {
   const nlohmann::json root = parse_json_file(source);
   StageList list;
   const auto abi = json_field<nlohmann::json>(root, "abi", source);
-  const std::string abi_source = source + " abi";
-  list.abi.action_codec_id = json_field<std::string>(abi, "action_codec_id", abi_source);
-  list.abi.schedule.frames_per_step = json_field<int>(abi, "frames_per_step", abi_source);
-  list.abi.schedule.release_after_frames = json_field<int>(abi, "release_after_frames", abi_source);
-  list.abi.stack_k = json_field<int>(abi, "stack_k", abi_source);
-  list.abi.downsample_h = json_field<int>(abi, "downsample_h", abi_source);
-  list.abi.downsample_w = json_field<int>(abi, "downsample_w", abi_source);
-  list.abi.shade_levels = json_field<int>(abi, "shade_levels", abi_source);
-  list.abi.dist_metric = json_field<std::string>(abi, "dist_metric", abi_source);
+  list.abi = read_task_abi(abi, source + " abi");
   try {
     list.abi.validate();
   } catch (const ConfigError& error) {

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "actors/env/step_schedule.hpp"
 
 namespace dreamer {
@@ -34,6 +36,11 @@ struct TaskAbi {
   void validate() const;
   bool operator==(const TaskAbi&) const = default;
 };
+
+// Reads the ABI's fields from `object` (rl_stages.json's "abi", or a goal
+// template's meta, which holds them at its top level) without validating
+// them; throws dreamer::Error naming `source` and a missing or mistyped field.
+TaskAbi read_task_abi(const nlohmann::json& object, const std::string& source);
 
 struct StageEntry {
   std::string id;

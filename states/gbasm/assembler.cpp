@@ -50,26 +50,33 @@ std::string hex(std::int64_t value, int digits) {
   return out.str();
 }
 
-// Text after ';' is a comment unless the ';' sits inside quotes.
-std::string strip_comment(std::string_view line) {
-  char quote = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quote != 0) {
-      if (c == '\\' && quote == '"') {
+// Calls `visit(i)` for each character of `text` outside string and character
+// literals, until it returns false; returns that index, or text.size().
+template <class Visit>
+std::size_t scan_unquoted(std::string_view text, Visit visit) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
         ++i;
-      } else if (c == quote) {
-        quote = 0;
+      } else if (c == '"') {
+        in_string = false;
       }
     } else if (c == '"') {
-      quote = c;
-    } else if (c == '\'' && i + 2 < line.size() && line[i + 2] == '\'') {
+      in_string = true;
+    } else if (c == '\'' && i + 2 < text.size() && text[i + 2] == '\'') {
       i += 2;
-    } else if (c == ';') {
-      return std::string(line.substr(0, i));
+    } else if (!visit(i)) {
+      return i;
     }
   }
-  return std::string(line);
+  return text.size();
+}
+
+// Text after ';' is a comment unless the ';' sits inside quotes.
+std::string strip_comment(std::string_view line) {
+  return std::string(line.substr(0, scan_unquoted(line, [&](std::size_t i) { return line[i] != ';'; })));
 }
 
 // Splits at commas outside quotes and brackets.
@@ -77,21 +84,10 @@ std::vector<std::string> split_operands(std::string_view text) {
   std::vector<std::string> parts;
   if (trimmed(text).empty()) return parts;
   int depth = 0;
-  char quote = 0;
   std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  scan_unquoted(text, [&](std::size_t i) {
     const char c = text[i];
-    if (quote != 0) {
-      if (c == '\\' && quote == '"') {
-        ++i;
-      } else if (c == quote) {
-        quote = 0;
-      }
-    } else if (c == '"') {
-      quote = c;
-    } else if (c == '\'' && i + 2 < text.size() && text[i + 2] == '\'') {
-      i += 2;
-    } else if (c == '(' || c == '[') {
+    if (c == '(' || c == '[') {
       ++depth;
     } else if (c == ')' || c == ']') {
       --depth;
@@ -99,7 +95,8 @@ std::vector<std::string> split_operands(std::string_view text) {
       parts.push_back(trimmed(text.substr(start, i - start)));
       start = i + 1;
     }
-  }
+    return true;
+  });
   parts.push_back(trimmed(text.substr(start)));
   for (const std::string& part : parts) {
     if (part.empty()) throw Error("empty operand");

@@ -2,6 +2,8 @@
 
 #include "common/error.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <string>
 
@@ -41,45 +43,38 @@ class Parser {
     return {op(lhs.value, rhs.value), lhs.resolved && rhs.resolved};
   }
 
-  ExpressionValue parse_or() {
-    ExpressionValue value = parse_xor();
-    while (accept("|")) value = combine(value, parse_xor(), [](std::int64_t a, std::int64_t b) { return a | b; });
-    return value;
-  }
-  ExpressionValue parse_xor() {
-    ExpressionValue value = parse_and();
-    while (accept("^")) value = combine(value, parse_and(), [](std::int64_t a, std::int64_t b) { return a ^ b; });
-    return value;
-  }
-  ExpressionValue parse_and() {
-    ExpressionValue value = parse_shift();
-    while (accept("&")) value = combine(value, parse_shift(), [](std::int64_t a, std::int64_t b) { return a & b; });
-    return value;
-  }
-  ExpressionValue parse_shift() {
-    ExpressionValue value = parse_sum();
+  struct BinaryOperator {
+    std::string_view token;
+    Binary apply;
+  };
+
+  // One left-associative level: next (op next)*, op one of `operators`.
+  template <std::size_t N>
+  ExpressionValue parse_level(ExpressionValue (Parser::*next)(), const std::array<BinaryOperator, N>& operators) {
+    ExpressionValue value = (this->*next)();
     for (;;) {
-      if (accept("<<")) {
-        value = combine(value, parse_sum(), [](std::int64_t a, std::int64_t b) { return a << (b & 63); });
-      } else if (accept(">>")) {
-        value = combine(value, parse_sum(), [](std::int64_t a, std::int64_t b) { return a >> (b & 63); });
-      } else {
-        return value;
-      }
+      const auto op = std::find_if(operators.begin(), operators.end(),
+                                   [&](const BinaryOperator& candidate) { return accept(candidate.token); });
+      if (op == operators.end()) return value;
+      value = combine(value, (this->*next)(), op->apply);
     }
   }
-  ExpressionValue parse_sum() {
-    ExpressionValue value = parse_product();
-    for (;;) {
-      if (accept("+")) {
-        value = combine(value, parse_product(), [](std::int64_t a, std::int64_t b) { return a + b; });
-      } else if (accept("-")) {
-        value = combine(value, parse_product(), [](std::int64_t a, std::int64_t b) { return a - b; });
-      } else {
-        return value;
-      }
-    }
-  }
+
+  // The levels above the product, loosest first, with C's precedence.
+  static constexpr std::array kOr{BinaryOperator{"|", [](std::int64_t a, std::int64_t b) { return a | b; }}};
+  static constexpr std::array kXor{BinaryOperator{"^", [](std::int64_t a, std::int64_t b) { return a ^ b; }}};
+  static constexpr std::array kAnd{BinaryOperator{"&", [](std::int64_t a, std::int64_t b) { return a & b; }}};
+  static constexpr std::array kShift{
+      BinaryOperator{"<<", [](std::int64_t a, std::int64_t b) { return a << (b & 63); }},
+      BinaryOperator{">>", [](std::int64_t a, std::int64_t b) { return a >> (b & 63); }}};
+  static constexpr std::array kSum{BinaryOperator{"+", [](std::int64_t a, std::int64_t b) { return a + b; }},
+                                   BinaryOperator{"-", [](std::int64_t a, std::int64_t b) { return a - b; }}};
+
+  ExpressionValue parse_or() { return parse_level(&Parser::parse_xor, kOr); }
+  ExpressionValue parse_xor() { return parse_level(&Parser::parse_and, kXor); }
+  ExpressionValue parse_and() { return parse_level(&Parser::parse_shift, kAnd); }
+  ExpressionValue parse_shift() { return parse_level(&Parser::parse_sum, kShift); }
+  ExpressionValue parse_sum() { return parse_level(&Parser::parse_product, kSum); }
   ExpressionValue parse_product() {
     ExpressionValue value = parse_unary();
     for (;;) {

@@ -21,6 +21,10 @@
 ;   room walls: columns 4..15, rows 4..13; floor: columns 5..14, rows 5..12
 ;   start: (5, 5); door: (12, 13); outside player: (9, 5)
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK
 
 TILE_VOID   equ 0
 TILE_FLOOR  equ 1
@@ -53,26 +57,9 @@ hOutside   equ $FF88   ; 1 once the player went through the door
   org $0040               ; VBlank vector
   jp vblank_handler
 
-  org $0100
-  nop
-  jp start
-  logo
+  org $0134               ; cartridge title (up to 15 bytes)
   db "EXIT ROOM"
-  org $0147
-  db CART_ROM_ONLY
-  org $0149
-  db $00, $01, $33, $00
-
-  org $0150
-start:
-  di
-  ld sp, $FFFE
-.wait_vblank:
-  ldh a, (rLY)
-  cp 144
-  jr c, .wait_vblank
-  xor a
-  ldh (rLCDC), a
+include "rom_start.inc"  ; header, then start: with the LCD off
 
   ld hl, VRAM_TILES
   ld de, tiles
@@ -115,20 +102,9 @@ start:
   call update_sprite
 
   ld a, LCDC_ON | LCDC_TILES_8000 | LCDC_OBJ_ON | LCDC_BG_ON
-  ldh (rLCDC), a
-  ld a, IE_VBLANK
-  ldh (rIE), a
-  xor a
-  ldh (rIF), a
-  ei
+include "lcd_on.inc"
 
-main_loop:
-  halt
-  ldh a, (hVBlank)
-  and a
-  jr z, main_loop
-  xor a
-  ldh (hVBlank), a
+include "vblank_wait.inc"
   call update_sprite
   ldh a, (hOutside)
   and a
@@ -228,12 +204,7 @@ go_outside:
   ldh (rLCDC), a
   jp update_sprite
 
-vblank_handler:
-  push af
-  ld a, 1
-  ldh (hVBlank), a
-  pop af
-  reti
+include "vblank_flag.inc"
 
 ; a = d-pad state, 1 = held: bit 0 right, 1 left, 2 up, 3 down. Uses b.
 read_dpad:
@@ -285,16 +256,7 @@ room_tile_at:
   ld a, (hl)
   ret
 
-; Copies bc bytes from de to hl.
-copy_bytes:
-  ld a, (de)
-  ld (hl+), a
-  inc de
-  dec bc
-  ld a, b
-  or c
-  jr nz, copy_bytes
-  ret
+include "copy_bytes.inc"
 
 ; Copies a 20 x 18 map from de into the 32-wide BG map at hl.
 copy_map:

@@ -11,6 +11,9 @@
 ;   - sets SCX to the number of held buttons times 8, SCY to 0.
 ; The counts shown depend on exact CPU and interrupt timing.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc reads.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
 
 hVBlank   equ $FF80
 hPressed  equ $FF81
@@ -23,36 +26,11 @@ ROW_MIX     equ MAP_9800 + 12 * 32 + 2
   org $0040
   jp vblank_handler
 
-  org $0100
-  nop
-  jp start
-  logo
+  org $0134               ; cartridge title (up to 15 bytes)
   db "MICRO INPUT"
-  org $0147
-  db CART_ROM_ONLY
-  org $0149
-  db $00, $01, $33, $00
+include "rom_start.inc"  ; header, then start: with the LCD off
 
-  org $0150
-start:
-  di
-  ld sp, $FFFE
-.wait_vblank:
-  ldh a, (rLY)
-  cp 144
-  jr c, .wait_vblank
-  xor a
-  ldh (rLCDC), a
-
-  ld hl, VRAM_TILES
-  ld de, tiles
-  ld b, tiles_end - tiles
-.copy_tiles:
-  ld a, (de)
-  ld (hl+), a
-  inc de
-  dec b
-  jr nz, .copy_tiles
+include "copy_tiles.inc"
 
   ld hl, MAP_9800         ; clear the map to tile 0
   ld bc, 32 * 32
@@ -175,37 +153,11 @@ draw_bits:
 ; a = held buttons, 1 bit each: 0 A, 1 B, 2 SELECT, 3 START, 4 RIGHT, 5 LEFT,
 ; 6 UP, 7 DOWN. Uses b.
 read_joypad:
-  ld a, P1_DPAD
-  ldh (rP1), a
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  cpl
-  and $0F
-  swap a
-  ld b, a
-  ld a, P1_BUTTONS
-  ldh (rP1), a
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  cpl
-  and $0F
-  or b
-  ld b, a
-  ld a, P1_NONE
-  ldh (rP1), a
+include "read_joypad.inc"
   ld a, b
   ret
 
-vblank_handler:
-  push af
-  ld a, 1
-  ldh (hVBlank), a
-  pop af
-  reti
+include "vblank_flag.inc"
 
 tiles:
   ; 0: blank (white)

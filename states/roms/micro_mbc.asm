@@ -14,6 +14,10 @@
 ; Every 32 frames (in VBlank) it selects the next bank (1, 2, 3, 1, ...) and
 ; copies that bank's palette byte ($4014) into BGP.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_MBC1
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK
 
 hVBlank equ $FF80
 hFrame  equ $FF81
@@ -24,26 +28,9 @@ MBC1_ROM_BANK equ $2000
   org $0040
   jp vblank_handler
 
-  org $0100
-  nop
-  jp start
-  logo
+  org $0134               ; cartridge title (up to 15 bytes)
   db "MICRO MBC1"
-  org $0147
-  db CART_MBC1
-  org $0149
-  db $00, $01, $33, $00
-
-  org $0150
-start:
-  di
-  ld sp, $FFFE
-.wait_vblank:
-  ldh a, (rLY)
-  cp 144
-  jr c, .wait_vblank
-  xor a
-  ldh (rLCDC), a
+include "rom_start.inc"  ; header, then start: with the LCD off
 
   ; tile 0: blank
   ld hl, VRAM_TILES
@@ -125,20 +112,9 @@ start:
   ld a, %11100100
   ldh (rBGP), a
   ld a, LCDC_ON | LCDC_TILES_8000 | LCDC_BG_ON
-  ldh (rLCDC), a
-  ld a, IE_VBLANK
-  ldh (rIE), a
-  xor a
-  ldh (rIF), a
-  ei
+include "lcd_on.inc"
 
-main_loop:
-  halt
-  ldh a, (hVBlank)
-  and a
-  jr z, main_loop
-  xor a
-  ldh (hVBlank), a
+include "vblank_wait.inc"
   ldh a, (hFrame)
   inc a
   ldh (hFrame), a
@@ -156,12 +132,7 @@ main_loop:
   ldh (rBGP), a
   jr main_loop
 
-vblank_handler:
-  push af
-  ld a, 1
-  ldh (hVBlank), a
-  pop af
-  reti
+include "vblank_flag.inc"
 
 bank_values:
   db 0, 1, 2, 3, 7, $FF

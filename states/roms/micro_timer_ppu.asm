@@ -14,6 +14,10 @@
 ; Picture: a map of four striped tiles ((x + y) & 3) that shows every SCX/SCY
 ; and palette change. The main loop only HALTs.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK | IE_STAT | IE_TIMER
 
 hFrame equ $FF80
 
@@ -24,36 +28,11 @@ hFrame equ $FF80
   org $0050
   jp timer_handler
 
-  org $0100
-  nop
-  jp start
-  logo
+  org $0134               ; cartridge title (up to 15 bytes)
   db "MICRO TIMER PPU"
-  org $0147
-  db CART_ROM_ONLY
-  org $0149
-  db $00, $01, $33, $00
+include "rom_start.inc"  ; header, then start: with the LCD off
 
-  org $0150
-start:
-  di
-  ld sp, $FFFE
-.wait_vblank:
-  ldh a, (rLY)
-  cp 144
-  jr c, .wait_vblank
-  xor a
-  ldh (rLCDC), a
-
-  ld hl, VRAM_TILES
-  ld de, tiles
-  ld b, tiles_end - tiles
-.copy_tiles:
-  ld a, (de)
-  ld (hl+), a
-  inc de
-  dec b
-  jr nz, .copy_tiles
+include "copy_tiles.inc"
 
   ; map[y][x] = (x + y) & 3 over the whole 32 x 32 map
   ld hl, MAP_9800
@@ -89,12 +68,7 @@ start:
   ld a, %101              ; timer on, 262144 Hz
   ldh (rTAC), a
   ld a, LCDC_ON | LCDC_TILES_8000 | LCDC_BG_ON
-  ldh (rLCDC), a
-  ld a, IE_VBLANK | IE_STAT | IE_TIMER
-  ldh (rIE), a
-  xor a
-  ldh (rIF), a
-  ei
+include "lcd_on.inc"
 forever:
   halt
   jr forever

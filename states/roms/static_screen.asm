@@ -3,30 +3,17 @@
 ; the LCD on, then sleeps in HALT, woken only by VBlank; input is ignored, so
 ; every frame is identical.
 include "hardware.inc"
+; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
+CART_TYPE equ CART_ROM_ONLY
+STACK_TOP equ $FFFE
+IE_START  equ IE_VBLANK
 
   org $0040               ; VBlank vector
   reti
 
-  org $0100
-  nop
-  jp start
-  logo
-  db "STATIC SCREEN"      ; title (up to 15 bytes at $0134)
-  org $0147
-  db CART_ROM_ONLY
-  org $0149
-  db $00, $01, $33, $00   ; no RAM, non-Japanese, old licensee byte, version
-
-  org $0150
-start:
-  di
-  ld sp, $FFFE
-.wait_vblank:
-  ldh a, (rLY)            ; the LCD may only be switched off in VBlank
-  cp 144
-  jr c, .wait_vblank
-  xor a
-  ldh (rLCDC), a
+  org $0134               ; cartridge title (up to 15 bytes)
+  db "STATIC SCREEN"
+include "rom_start.inc"  ; header, then start: with the LCD off
 
   ld hl, VRAM_TILES
   ld de, tiles
@@ -65,12 +52,7 @@ start:
   ldh (rSCX), a
   ldh (rSCY), a
   ld a, LCDC_ON | LCDC_TILES_8000 | LCDC_BG_ON
-  ldh (rLCDC), a
-  ld a, IE_VBLANK
-  ldh (rIE), a
-  xor a
-  ldh (rIF), a
-  ei
+include "lcd_on.inc"
 forever:
   halt
   jr forever

@@ -38,6 +38,8 @@
 ;   $C210 + 16 n: actor n (NPCs), same layout
 ;   $FF9E frame counter (VBlank count)
 include "hardware.inc"
+; The cartridge type rom_start.inc reads (and STACK_TOP, in the WRAM map below).
+CART_TYPE equ CART_MBC1
 
 MBC1_ROM_BANK equ $2000
 TILES_BANK    equ 1
@@ -176,26 +178,9 @@ hFrame      equ $FF9E
   org $0040               ; VBlank vector
   jp vblank_handler
 
-  org $0100
-  nop
-  jp start
-  logo
+  org $0134               ; cartridge title (up to 15 bytes)
   db "DREAMER TOWN"
-  org $0147
-  db CART_MBC1
-  org $0149
-  db $00, $01, $33, $00
-
-  org $0150
-start:
-  di
-  ld sp, STACK_TOP
-.wait_vblank:
-  ldh a, (rLY)            ; the LCD may only be switched off in VBlank
-  cp 144
-  jr c, .wait_vblank
-  xor a
-  ldh (rLCDC), a
+include "rom_start.inc"  ; header, then start: with the LCD off
   ld hl, $C000
   ld bc, STACK_TOP - $100 - $C000 ; all WRAM below the stack's page
   call clear_bytes
@@ -417,28 +402,7 @@ queue_publish:
 ; hJoyHeld = buttons held (bit 0 A, 1 B, 2 SELECT, 3 START, 4 RIGHT, 5 LEFT,
 ; 6 UP, 7 DOWN); hJoyPressed = those not held last frame. Uses a, b.
 read_joypad:
-  ld a, P1_DPAD
-  ldh (rP1), a
-  ldh a, (rP1)            ; read a few times: the lines take a moment to settle
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  cpl
-  and $0F
-  swap a
-  ld b, a
-  ld a, P1_BUTTONS
-  ldh (rP1), a
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  ldh a, (rP1)
-  cpl
-  and $0F
-  or b
-  ld b, a
-  ld a, P1_NONE
-  ldh (rP1), a
+include "read_joypad.inc"
   ldh a, (hJoyHeld)
   cpl
   and b
@@ -464,16 +428,7 @@ clear_bytes:
   jr nz, clear_bytes
   ret
 
-; Copies bc bytes from de to hl. Uses a.
-copy_bytes:
-  ld a, (de)
-  ld (hl+), a
-  inc de
-  dec bc
-  ld a, b
-  or c
-  jr nz, copy_bytes
-  ret
+include "copy_bytes.inc"
 
 ; Decompresses the RLE stream at de (make_town_data.py's format) to hl.
 ; Leaves de after the stream. Uses a, b.

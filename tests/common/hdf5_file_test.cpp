@@ -3,7 +3,6 @@
 #include "common/hdf5/hdf5_file.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -11,21 +10,19 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer::hdf5 {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Hdf5File : public ::testing::Test {
+class Hdf5File : public ScratchDirTest {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() / ("hdf5_file_test_" + std::to_string(::getpid()) + "_" +
-                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-    path_ = directory_ / "file.h5";
+    ScratchDirTest::SetUp();
+    path_ = dir_ / "file.h5";
   }
-  void TearDown() override { fs::remove_all(directory_); }
 
   template <typename Read>
   static std::string error_of(Read read) {
@@ -37,7 +34,6 @@ class Hdf5File : public ::testing::Test {
     return "";
   }
 
-  fs::path directory_;
   fs::path path_;
 };
 
@@ -127,16 +123,16 @@ TEST_F(Hdf5File, ATextFileIsNotOpened) {
 }
 
 TEST_F(Hdf5File, PublishFileReplacesTheTargetAndAFailedRenameLeavesIt) {
-  const fs::path target = directory_ / "target.txt";
+  const fs::path target = dir_ / "target.txt";
   write_file_atomic(target, "old\n");
-  const fs::path temporary = directory_ / "target.txt.tmp";
+  const fs::path temporary = dir_ / "target.txt.tmp";
   write_file_atomic(temporary, "new\n");
   publish_file(temporary, target);
   EXPECT_EQ(read_file_text(target), "new\n");
   EXPECT_FALSE(fs::exists(temporary));
 
   // A directory in the way of the rename: one error naming both paths.
-  const fs::path blocked = directory_ / "blocked";
+  const fs::path blocked = dir_ / "blocked";
   fs::create_directories(blocked / "inside");
   write_file_atomic(temporary, "newer\n");
   const std::string error = error_of([&] { publish_file(temporary, blocked); });

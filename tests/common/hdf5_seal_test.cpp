@@ -1,7 +1,6 @@
 #include "common/hdf5/hdf5_seal.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,24 +8,18 @@
 
 #include "common/error.hpp"
 #include "common/hdf5/hdf5_file.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer::hdf5 {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Hdf5Seal : public ::testing::Test {
+class Hdf5Seal : public ScratchDirTest {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() / ("hdf5_seal_test_" + std::to_string(::getpid()) + "_" +
-                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   // A small sealed HDF5 file with one dataset.
   fs::path sealed_file() {
-    const fs::path path = directory_ / "sealed.h5";
+    const fs::path path = dir_ / "sealed.h5";
     {
       const Handle creation = seal_creation_properties();
       Handle file = create_file(path, creation.get());
@@ -45,8 +38,6 @@ class Hdf5Seal : public ::testing::Test {
     }
     return "";
   }
-
-  fs::path directory_;
 };
 
 TEST_F(Hdf5Seal, SealedFileVerifiesAndStaysReadableByHdf5) {
@@ -82,13 +73,13 @@ TEST_F(Hdf5Seal, TruncatedFileIsRefused) {
 }
 
 TEST_F(Hdf5Seal, UnsealedHdf5AndOtherFilesAreRefusedBeforeHdf5ReadsThem) {
-  const fs::path plain = directory_ / "plain.h5";
+  const fs::path plain = dir_ / "plain.h5";
   { Handle file = create_file(plain); }
   EXPECT_NE(verify_error(plain).find("not a replay dump of this format"), std::string::npos) << verify_error(plain);
-  const fs::path text = directory_ / "notes.h5";
+  const fs::path text = dir_ / "notes.h5";
   std::ofstream(text) << "not hdf5\n";
   EXPECT_NE(verify_error(text).find("not an HDF5 file written by dreamer"), std::string::npos) << verify_error(text);
-  const fs::path empty = directory_ / "empty.h5";
+  const fs::path empty = dir_ / "empty.h5";
   std::ofstream{empty};
   EXPECT_NE(verify_error(empty).find("not an HDF5 file written by dreamer"), std::string::npos) << verify_error(empty);
 }

@@ -11,21 +11,12 @@
 #include "common/media/gif_writer.hpp"
 #include "common/media/line_plot.hpp"
 #include "common/media/png_writer.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer {
 namespace {
 
-class MediaWritersTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("dreamer_media_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
+class MediaWritersTest : public ScratchDirTest {};
 
 TEST_F(MediaWritersTest, GrayPngRoundTripsExactly) {
   Image image = Image::filled(80, 72, 1);

@@ -8,20 +8,12 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/media/crc32c.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer {
 namespace {
 
-class TensorBoardWriterTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("dreamer_tb_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
+class TensorBoardWriterTest : public ScratchDirTest {};
 
 std::uint64_t little_endian(const std::vector<std::uint8_t>& bytes, std::size_t at, int count) {
   std::uint64_t value = 0;

@@ -48,6 +48,33 @@ const torch::optim::AdamParamState& state_of(torch::optim::Adam& optimizer, cons
   return static_cast<const torch::optim::AdamParamState&>(*optimizer.state().at(parameter.unsafeGetTensorImpl()));
 }
 
+// torch's Adam on the reference parameters beside a FusedAdam that drives
+// another torch Adam (the owner of its state) on equal copies of them.
+struct AdamPair {
+  explicit AdamPair(torch::Device device)
+      : reference(make_parameters(device)),
+        fused_parameters(copies(reference)),
+        torch_adam(reference, adam_options()),
+        owner(fused_parameters, adam_options()),
+        fused(owner) {}
+
+  // Steps both on the gradients of steps [first, last).
+  void step_both(int first, int last) {
+    for (int step = first; step < last; ++step) {
+      set_gradients(reference, step);
+      set_gradients(fused_parameters, step);
+      torch_adam.step();
+      fused.step();
+    }
+  }
+
+  std::vector<torch::Tensor> reference;
+  std::vector<torch::Tensor> fused_parameters;
+  torch::optim::Adam torch_adam;
+  torch::optim::Adam owner;
+  FusedAdam fused;
+};
+
 // Both compute in fp32, but the fused kernel forms the moments and bias
 // corrections with fp64 intermediates and torch's Adam with fp32 scalars, so
 // every step differs by a few fp32 ulps (~1e-7 relative). Over 20 steps the
@@ -57,18 +84,10 @@ const torch::optim::AdamParamState& state_of(torch::optim::Adam& optimizer, cons
 // its rounding difference is ~1e-7 * 20 * lr, far inside 1e-6 relative (atol
 // 1e-9 for entries near zero).
 void expect_fused_matches_torch_adam(torch::Device device) {
-  auto reference = make_parameters(device);
-  auto fused_parameters = copies(reference);
-  torch::optim::Adam torch_adam(reference, adam_options());
-  torch::optim::Adam owner(fused_parameters, adam_options());
-  FusedAdam fused(owner);
+  AdamPair adam(device);
   constexpr int kSteps = 20;
-  for (int step = 0; step < kSteps; ++step) {
-    set_gradients(reference, step);
-    set_gradients(fused_parameters, step);
-    torch_adam.step();
-    fused.step();
-  }
+  adam.step_both(0, kSteps);
+  auto& [reference, fused_parameters, torch_adam, owner, fused] = adam;
   for (size_t i = 0; i < reference.size(); ++i) {
     SCOPED_TRACE("parameter " + std::to_string(i));
     EXPECT_TRUE(torch::allclose(fused_parameters[i], reference[i], 1e-6, 1e-9));
@@ -90,11 +109,8 @@ void expect_fused_matches_torch_adam(torch::Device device) {
 // here from another optimizer that is `ahead` steps further, with its
 // parameters. FusedAdam must take the new moments and the new step count.
 void expect_picks_up_replaced_state(torch::Device device) {
-  auto reference = make_parameters(device);
-  auto fused_parameters = copies(reference);
-  torch::optim::Adam torch_adam(reference, adam_options());
-  torch::optim::Adam owner(fused_parameters, adam_options());
-  FusedAdam fused(owner);
+  AdamPair adam(device);
+  auto& [reference, fused_parameters, torch_adam, owner, fused] = adam;
   for (int step = 0; step < 2; ++step) {
     set_gradients(fused_parameters, step);
     fused.step();
@@ -117,12 +133,7 @@ void expect_picks_up_replaced_state(torch::Device device) {
     }
   }
   EXPECT_TRUE(fused.prepare());
-  for (int step = 5; step < 8; ++step) {
-    set_gradients(reference, step);
-    set_gradients(fused_parameters, step);
-    torch_adam.step();
-    fused.step();
-  }
+  adam.step_both(5, 8);
   for (size_t i = 0; i < reference.size(); ++i) {
     SCOPED_TRACE("parameter " + std::to_string(i));
     EXPECT_EQ(state_of(owner, fused_parameters[i]).step(), 8);

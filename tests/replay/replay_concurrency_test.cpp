@@ -198,27 +198,26 @@ TEST(ReplayConcurrency, CheckerRejectsOverwrittenTornAndUncommittedRows) {
   EXPECT_NE(check_batch(ring, batch.view(), windows, commits, commits), "");
 }
 
+// Prints a free run's counters; expects no bad batch among over 100.
+void expect_free_run_clean(const StressResult& result) {
+  std::printf("batches %llu chunks %llu pin_retries %llu writer_stalls %llu\n",
+              static_cast<unsigned long long>(result.batches), static_cast<unsigned long long>(result.chunks),
+              static_cast<unsigned long long>(result.pin_retries),
+              static_cast<unsigned long long>(result.writer_stalls));
+  EXPECT_EQ(result.bad_batches, 0u) << result.first_failure;
+  EXPECT_GT(result.batches, 100u);
+}
+
 TEST(ReplayConcurrency, SamplersOnlySeeCommittedIntactStepsWithoutSafetyMargin) {
   // Margin 0 and a 24-step ring: samplers constantly race the writers, so
   // the pins have to do the work.
   const StressResult result = run_stress(stress_options(0), nullptr, 3);
-  std::printf("batches %llu chunks %llu pin_retries %llu writer_stalls %llu\n",
-              static_cast<unsigned long long>(result.batches), static_cast<unsigned long long>(result.chunks),
-              static_cast<unsigned long long>(result.pin_retries),
-              static_cast<unsigned long long>(result.writer_stalls));
-  EXPECT_EQ(result.bad_batches, 0u) << result.first_failure;
-  EXPECT_GT(result.batches, 100u);
+  expect_free_run_clean(result);
   EXPECT_GT(result.chunks, 100u);
 }
 
 TEST(ReplayConcurrency, SamplersOnlySeeCommittedIntactStepsWithSafetyMargin) {
-  const StressResult result = run_stress(stress_options(8), nullptr, 3);
-  std::printf("batches %llu chunks %llu pin_retries %llu writer_stalls %llu\n",
-              static_cast<unsigned long long>(result.batches), static_cast<unsigned long long>(result.chunks),
-              static_cast<unsigned long long>(result.pin_retries),
-              static_cast<unsigned long long>(result.writer_stalls));
-  EXPECT_EQ(result.bad_batches, 0u) << result.first_failure;
-  EXPECT_GT(result.batches, 100u);
+  expect_free_run_clean(run_stress(stress_options(8), nullptr, 3));
 }
 
 TEST(ReplayConcurrency, RateLimitedWritersAndSamplersStayConsistentAndOnRatio) {

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "common/hdf5/hdf5_seal.hpp"
 #include "replay_test_steps.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer::replay {
 namespace {
@@ -23,15 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class ReplayDump : public ::testing::Test {
+class ReplayDump : public ScratchDirTest {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() / ("replay_dump_test_" + std::to_string(::getpid()) + "_" +
-                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   // A ring with both groups written (group 1 wrapped), a limiter with
   // counters and a sampler that has drawn a few batches.
   void fill() {
@@ -48,7 +42,6 @@ class ReplayDump : public ::testing::Test {
     for (int i = 0; i < 3; ++i) ASSERT_EQ(sampler.sample(batch.view()), SampleStatus::kOk);
   }
 
-  fs::path directory_;
   // The replay every test saves, filled by fill().
   ReplayRing ring{testing::small_ring_options()};
   RateLimiter limiter{testing::small_ring_options()};
@@ -57,10 +50,10 @@ class ReplayDump : public ::testing::Test {
 
 TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   EXPECT_TRUE(fs::exists(path));
-  EXPECT_FALSE(fs::exists(directory_ / "replay.h5.tmp"));
+  EXPECT_FALSE(fs::exists(dir_ / "replay.h5.tmp"));
 
   ReplayRing restored(testing::small_ring_options());
   RateLimiter restored_limiter(testing::small_ring_options());
@@ -99,7 +92,7 @@ TEST_F(ReplayDump, RoundTripRestoresRingCommitsLimiterAndSamplerRng) {
 
 TEST_F(ReplayDump, SavingAgainReplacesTheFileAtomically) {
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   testing::write_chunks(ring, 0, 1);
   save_replay_dump(path, ring, limiter, {});
@@ -107,7 +100,7 @@ TEST_F(ReplayDump, SavingAgainReplacesTheFileAtomically) {
   RateLimiter restored_limiter(testing::small_ring_options());
   load_replay_dump(path, restored, restored_limiter, {});
   EXPECT_EQ(restored.fence(0).committed_steps(), 24u);
-  EXPECT_EQ(std::distance(fs::directory_iterator(directory_), fs::directory_iterator()), 1);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
 
 std::string load_error(const fs::path& path, const ReplayOptions& options) {
@@ -123,7 +116,7 @@ std::string load_error(const fs::path& path, const ReplayOptions& options) {
 
 TEST_F(ReplayDump, IncompatibleConfigIsRejectedNamingTheField) {
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   ReplayOptions other = testing::small_ring_options();
   other.capacity = 48;
@@ -140,39 +133,38 @@ TEST_F(ReplayDump, IncompatibleConfigIsRejectedNamingTheField) {
 
 TEST_F(ReplayDump, TruncatedAndForeignFilesGiveClearErrors) {
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
 
   for (const double fraction : {0.5, 0.9, 0.001}) {
-    const fs::path truncated = directory_ / "truncated.h5";
+    const fs::path truncated = dir_ / "truncated.h5";
     fs::copy_file(path, truncated, fs::copy_options::overwrite_existing);
     fs::resize_file(truncated, static_cast<std::uintmax_t>(fs::file_size(path) * fraction));
     const std::string message = load_error(truncated, testing::small_ring_options());
     EXPECT_NE(message.find("replay dump '"), std::string::npos) << fraction << ": " << message;
   }
 
-  const fs::path text = directory_ / "notes.h5";
+  const fs::path text = dir_ / "notes.h5";
   std::ofstream(text) << "not hdf5\n";
   EXPECT_NE(load_error(text, testing::small_ring_options()).find("not an HDF5 file"), std::string::npos);
 
-  const fs::path foreign = directory_ / "foreign.h5";
+  const fs::path foreign = dir_ / "foreign.h5";
   const hid_t file = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   ASSERT_GE(file, 0);
   H5Fclose(file);
   EXPECT_NE(load_error(foreign, testing::small_ring_options()).find("not a replay dump"), std::string::npos);
 
-  EXPECT_NE(load_error(directory_ / "absent.h5", testing::small_ring_options()).find("no such file"),
-            std::string::npos);
+  EXPECT_NE(load_error(dir_ / "absent.h5", testing::small_ring_options()).find("no such file"), std::string::npos);
 }
 
 // What --resume checks before any role starts: a whole dump passes, a cut
 // one fails with the loader's wording, naming the file.
 TEST_F(ReplayDump, VerifyPassesAWholeDumpAndRefusesACutOne) {
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   EXPECT_NO_THROW(verify_replay_dump(path));
-  const fs::path cut = directory_ / "cut.h5";
+  const fs::path cut = dir_ / "cut.h5";
   fs::copy_file(path, cut);
   fs::resize_file(cut, fs::file_size(path) / 2);
   try {
@@ -187,7 +179,7 @@ TEST_F(ReplayDump, VerifyPassesAWholeDumpAndRefusesACutOne) {
 
 TEST_F(ReplayDump, WrongDatasetShapeIsNamedAndLeavesTheRingUntouched) {
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   {
     // Replace /stamp by a [4, 39] dataset.
@@ -238,7 +230,7 @@ TEST_F(ReplayDump, H5dumpShowsTheDocumentedLayout) {
   run_command("command -v h5dump >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "h5dump is not installed (apt-get install hdf5-tools)";
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   const std::string header = run_command("h5dump -H '" + path.string() + "'", status);
   ASSERT_EQ(status, 0) << header;
@@ -263,7 +255,7 @@ TEST_F(ReplayDump, H5pyReadsTheDumpAsDocumented) {
   run_command(python + " -c 'import h5py' >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "'" << python << "' cannot import h5py (set DREAMER_PYTHON to a python that can)";
   fill();
-  const fs::path path = directory_ / "replay.h5";
+  const fs::path path = dir_ / "replay.h5";
   save_replay_dump(path, ring, limiter, {&sampler});
   // Stream 3 belongs to group 1 (68 steps committed): step 67 sits in slot
   // 67 % 40 = 27; its observation starts with the 8-byte key (3 << 40) ^ 67.
@@ -287,7 +279,7 @@ assert f['limiter'].attrs['inserts'] == 48 and f['limiter'].attrs['samples'] == 
 assert f['sampler_rng_state'].shape == (1,)
 print('h5py ok')
 )PY";
-  const fs::path script_path = directory_ / "check.py";
+  const fs::path script_path = dir_ / "check.py";
   std::ofstream(script_path) << script;
   const std::string output =
       run_command(python + " '" + script_path.string() + "' '" + path.string() + "' 2>&1", status);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "expect_ring_row.hpp"
 #include "replay_test_steps.hpp"
 
 namespace dreamer::replay {
@@ -22,17 +23,7 @@ TEST(ReplayService, InsertOfAReceivedMessageStoresEveryFieldOfEveryStep) {
   const RingColumns columns = service.ring().columns();
   for (int stream = 2; stream < 4; ++stream) {
     for (std::uint64_t step = 0; step < 12; ++step) {
-      const std::size_t row = service.ring().row_of(stream, step);
-      const StepFields expected = testing::make_fields(stream, step);
-      EXPECT_EQ(columns.stamp[row], step);
-      EXPECT_TRUE(testing::observation_matches(stream, step, columns.observations + row * 1440));
-      EXPECT_EQ(columns.action[row], expected.action);
-      EXPECT_EQ(columns.reward[row], expected.reward);
-      EXPECT_EQ(columns.is_first[row], expected.is_first ? 1 : 0);
-      EXPECT_EQ(columns.is_terminal[row], expected.is_terminal ? 1 : 0);
-      EXPECT_EQ(columns.is_truncated[row], expected.is_truncated ? 1 : 0);
-      EXPECT_EQ(columns.continues[row], expected.is_terminal ? 0.0f : 1.0f);
-      EXPECT_EQ(columns.episode_id[row], expected.episode_id);
+      testing::expect_ring_row_holds_step(columns, service.ring().row_of(stream, step), stream, step);
     }
   }
   EXPECT_EQ(service.ring().fence(1).committed_steps(), 12u);

@@ -10,27 +10,24 @@
 #include "actors/env/npy.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer {
 namespace {
 
 const std::filesystem::path kPredecessor = std::filesystem::path(DREAMER_SHARED_DIR) / "predecessor_formats";
 
-class GoalTemplateTest : public ::testing::Test {
+class GoalTemplateTest : public ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("dreamer_goal_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
+    ScratchDirTest::SetUp();
     goal_.meta.rom_sha256 = std::string(64, 'a');
     goal_.meta.state_sha256 = std::string(64, 'b');
     goal_.meta.created_at = "2026-11-26T00:00:00Z";
     goal_.shades.resize(72 * 80);
     for (std::size_t i = 0; i < goal_.shades.size(); ++i) goal_.shades[i] = static_cast<std::uint8_t>(i * 7 % 4);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path dir_;
   GoalTemplate goal_;
 };
 
