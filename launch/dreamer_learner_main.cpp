@@ -51,6 +51,7 @@ struct CommandLine {
   std::optional<double> actor_lr;
   std::optional<double> critic_lr;
   std::optional<double> actor_entropy;
+  std::optional<double> kl_free_bits;
   std::optional<double> gamma;
   std::optional<int> batch_size;
   std::optional<int> seq_len;
@@ -127,6 +128,10 @@ void add_options(CLI::App& app, CommandLine& line) {
   app.add_option("--actor-entropy", line.actor_entropy,
                  "Weight of the actor's entropy bonus (default: the preset's, Dreamer v3's 3e-4)")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--kl-free-bits", line.kl_free_bits,
+                 "Nats of KL (summed over the latent's variables) below which the KL terms give no gradient "
+                 "(default: the preset's, Dreamer v3's 1)")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--gamma", line.gamma,
                  "Discount of the imagined returns (default: the preset's, Dreamer v3's 1 - 1/333)")
       ->check(CLI::Range(0.5, 1.0));
@@ -214,6 +219,7 @@ RunConfig build_config(CommandLine& line, int world_size) {
   if (line.actor_lr) config.model.train.actor_lr = *line.actor_lr;
   if (line.critic_lr) config.model.train.critic_lr = *line.critic_lr;
   if (line.actor_entropy) config.model.train.actor_entropy = *line.actor_entropy;
+  if (line.kl_free_bits) config.model.train.kl_free_bits = *line.kl_free_bits;
   if (line.gamma) config.model.train.gamma = *line.gamma;
   if (line.batch_size) config.model.train.batch_size = *line.batch_size;
   if (line.seq_len) config.model.train.seq_len = *line.seq_len;
