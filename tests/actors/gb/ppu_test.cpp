@@ -13,6 +13,7 @@
 #include "common/packed2.hpp"
 #include "states/gbasm/assembler.hpp"
 #include "states/gbasm/cartridge_header.hpp"
+#include "tests/actors/gb/mode3_length_rom.hpp"
 #include "tests/actors/gb/stat_write_glitch_rom.hpp"
 #include "tests/actors/gb/test_rom.hpp"
 
@@ -70,6 +71,83 @@ TEST(PpuStatWriteGlitch, MicroRomSeesTheInterruptOnlyInHBlankVBlankAndLyEqualsLy
   for (int i = 0; i < test::kStatGlitchCases; ++i) {
     EXPECT_EQ(hram(static_cast<std::uint16_t>(test::kStatGlitchResults + i)), test::kStatGlitchHardware[i])
         << "case " << i << ": " << names[i];
+  }
+}
+
+// Runs a mode-3 micro-ROM (mode3_length_rom.hpp) and returns the STAT it read.
+std::uint8_t mode3_rom_stat(const std::string& source) {
+  const Rom rom(gbasm::assemble(source, "mode3_length.asm"), "mode-3 length ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  EXPECT_EQ(console->hram[test::kMode3Done - 0xFF80], test::kMode3DoneMark) << "program not finished";
+  return console->hram[test::kMode3Result - 0xFF80];
+}
+
+struct Mode3Case {
+  const char* docboy_test;  // docboy-test-suite source/ppu/<name>.asm: the DMG's value
+  std::string source;
+  std::uint8_t hardware_stat;
+};
+
+// Issue 20, themes 2 and 3: STAT reads mode 0 three dots before the pixel
+// FIFO shifts out the last pixel (at that pixel on the line after the LCD
+// is switched on), with SCX & 7, object fetches (an object at X = 0 also
+// waits out SCX & 7) and the window start stalling the FIFO (4 dots more
+// when both the window and an object do), not from the formula
+// 172 + (SCX & 7) + 6 (window) + 6 + 5 - min(5, (X + SCX) & 7) - 3 (objects).
+// The core before this change read the other value in the cases marked (*).
+TEST(PpuMode3Length, StatReadsModeZeroWhenTheDmgDoesWithObjectsAndTheWindow) {
+  const Mode3Case cases[] = {
+      {"pixel_transfer_timing_0_sprites_scx1_round1", test::mode3_objects_rom(1, {}, 173), 0x83},
+      {"pixel_transfer_timing_0_sprites_scx1_round2 (*)", test::mode3_objects_rom(1, {}, 174), 0x80},
+      {"pixel_transfer_timing_0_sprites_scx4_round2", test::mode3_objects_rom(4, {}, 175), 0x80},
+      {"pixel_transfer_timing_0_sprites_scx6_round1", test::mode3_objects_rom(6, {}, 174), 0x83},
+      {"pixel_transfer_timing_0_sprites_scx7_round1", test::mode3_objects_rom(7, {}, 174), 0x83},
+      {"pixel_transfer_timing_0_sprites_scx7_round2 (*)", test::mode3_objects_rom(7, {}, 175), 0x80},
+      {"turn_on_pixel_transfer_timing, SCX = 0, 59 NOPs", test::mode3_lcd_on_line_rom(0, false, 59), 0x87},
+      {"turn_on_pixel_transfer_timing, SCX = 0, 60 NOPs", test::mode3_lcd_on_line_rom(0, false, 60), 0x84},
+      {"turn_on_pixel_transfer_timing, SCX = 1, 59 NOPs", test::mode3_lcd_on_line_rom(1, false, 59), 0x87},
+      {"turn_on_pixel_transfer_timing_scx3_round1", test::mode3_lcd_on_line_rom(3, false, 60), 0x87},
+      {"turn_on_pixel_transfer_timing, SCX = 4, 60 NOPs", test::mode3_lcd_on_line_rom(4, false, 60), 0x87},
+      {"turn_on_pixel_transfer_timing_next_frame, SCX = 1, 59 NOPs", test::mode3_lcd_on_line_rom(1, true, 59), 0x87},
+      {"turn_on_pixel_transfer_timing_next_frame_line_0_scx3_round2 (*)", test::mode3_lcd_on_line_rom(3, true, 60),
+       0x84},
+      {"turn_on_pixel_transfer_timing_next_frame, SCX = 4, 61 NOPs", test::mode3_lcd_on_line_rom(4, true, 61), 0x84},
+      {"pixel_transfer_timing_1_sprite_x0_scx0_round2", test::mode3_objects_rom(0, {0}, 176), 0x80},
+      {"pixel_transfer_timing_1_sprite_x0_scx1_round2", test::mode3_objects_rom(1, {0}, 177), 0x80},
+      {"pixel_transfer_timing_1_sprite_x0_scx2_round1 (*)", test::mode3_objects_rom(2, {0}, 176), 0x83},
+      {"pixel_transfer_timing_1_sprite_x0_scx4_round2", test::mode3_objects_rom(4, {0}, 177), 0x80},
+      {"pixel_transfer_timing_1_sprite_x0_scx5_round1 (*)", test::mode3_objects_rom(5, {0}, 177), 0x83},
+      {"pixel_transfer_timing_1_sprite_x0_scx5_round2", test::mode3_objects_rom(5, {0}, 178), 0x80},
+      {"pixel_transfer_timing_1_sprite_x32_scx0_round1", test::mode3_objects_rom(0, {32}, 175), 0x83},
+      {"pixel_transfer_timing_1_sprite_x32_scx0_round2", test::mode3_objects_rom(0, {32}, 176), 0x80},
+      {"pixel_transfer_timing_2_sprites_x0_scx0_round1", test::mode3_objects_rom(0, {0, 0}, 177), 0x83},
+      {"pixel_transfer_timing with five objects at X = 32, 181 NOPs",
+       test::mode3_objects_rom(0, {32, 32, 32, 32, 32}, 181), 0x83},
+      {"pixel_transfer_timing_window_wx0_round1", test::mode3_window_rom(0, 0, 50), 0x83},
+      {"pixel_transfer_timing_window_wx7_scx0_round2 (*)", test::mode3_window_rom(0, 7, 51), 0x80},
+      {"pixel_transfer_timing_window_wx17_round1", test::mode3_window_rom(0, 17, 50), 0x83},
+      {"pixel_transfer_timing_window_wx17_round2 (*)", test::mode3_window_rom(0, 17, 51), 0x80},
+      {"pixel_transfer_timing_window_wx8_scx7_round2 (*)", test::mode3_window_rom(7, 8, 53), 0x80},
+      {"pixel_transfer_timing_window_sprite_wx7_x2_scx0_round1 (*)", test::mode3_window_objects_rom(7, {2}, 55), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx7_x6_scx0_round1 (*)", test::mode3_window_objects_rom(7, {6}, 55), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx7_x8_scx0_round1 (*)", test::mode3_window_objects_rom(7, {8}, 56), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx7_x8_scx0_round2", test::mode3_window_objects_rom(7, {8}, 57), 0xA0},
+      {"pixel_transfer_timing_window_sprite_wx8_x16_scx0_round1", test::mode3_window_objects_rom(8, {16}, 55), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx12_x13_scx0_round1 (*)", test::mode3_window_objects_rom(12, {13}, 56),
+       0xA3},
+      {"pixel_transfer_timing_window_sprite_wx15_x17_scx0_round1 (*)", test::mode3_window_objects_rom(15, {17}, 56),
+       0xA3},
+      {"pixel_transfer_timing_window_sprite_wx15_x24_scx0_round1 (*)", test::mode3_window_objects_rom(15, {24}, 56),
+       0xA3},
+      {"pixel_transfer_timing_window_sprite_wx15_x18_x21_scx0_round1 (*)",
+       test::mode3_window_objects_rom(15, {18, 21}, 57), 0xA3},
+      {"pixel_transfer_timing_window_sprite with WX = 15 and an object at X = 22, 56 NOPs",
+       test::mode3_window_objects_rom(15, {22}, 56), 0xA0},
+  };
+  for (const Mode3Case& c : cases) {
+    EXPECT_EQ(mode3_rom_stat(c.source), c.hardware_stat) << c.docboy_test;
   }
 }
 
