@@ -121,6 +121,50 @@ inline std::string mode3_lcd_on_line_rom(int scx, bool next_frame, int nops) {
   return source;
 }
 
+// Issue 20, theme 7: the CPU's VRAM and OAM accesses at the end of mode 3.
+// Same set-up as mode3_objects_rom (VRAM $8000 = $5A, OAM $FE9F = $5A first,
+// object 39's attribute byte, which moves nothing), then `nops` NOPs, one more
+// NOP and the access through HL in the M-cycle where mode3_objects_rom reads
+// STAT: a read stores the byte read ($FF while blocked); a write of $A7 stores
+// the byte read back in the next VBlank ($5A if it was blocked).
+enum class Mode3Access { kVramRead, kOamRead, kVramWrite, kOamWrite };
+
+inline std::string mode3_access_rom(int scx, const std::vector<int>& object_x, int nops, Mode3Access access) {
+  const bool vram = access == Mode3Access::kVramRead || access == Mode3Access::kVramWrite;
+  const bool write = access == Mode3Access::kVramWrite || access == Mode3Access::kOamWrite;
+  std::string source = mode3_rom_header();
+  source += "  ld a, $5A\n  ld ($8000), a\n  ld ($FE9F), a\n";
+  source += "  ld a, " + std::to_string(scx) + "\n  ldh (rSCX), a\n";
+  for (std::size_t i = 0; i < object_x.size(); ++i) {
+    source += "  ld a, 16\n  ld (" + std::to_string(0xFE00 + 4 * i) + "), a\n";
+    source += "  ld a, " + std::to_string(object_x[i]) + "\n  ld (" + std::to_string(0xFE01 + 4 * i) + "), a\n";
+  }
+  source += vram ? "  ld hl, $8000\n" : "  ld hl, $FE9F\n";
+  source += "  ld a, $A7\n  ld b, a\n";
+  source += "  ld a, $83\n  ldh (rLCDC), a\n";
+  source += "  ds " + std::to_string(nops + 1) + ", 0\n";
+  if (write) {
+    source += R"(
+  ld (hl), b
+.vblank_again:
+  ldh a, (rLY)
+  cp 144
+  jr nz, .vblank_again
+)";
+  }
+  source += R"(
+  ld a, (hl)
+  ldh ($80), a
+  ld a, $A5
+  ldh ($81), a
+.done:
+  jr .done
+stat_handler:
+  reti
+)";
+  return source;
+}
+
 // The window from WX = wx on line 2 (SCX = scx); STAT read after `nops` NOPs
 // from the end of the wait for LY = 2.
 inline std::string mode3_window_rom(int scx, int wx, int nops) {

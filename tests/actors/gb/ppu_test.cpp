@@ -151,6 +151,40 @@ TEST(PpuMode3Length, StatReadsModeZeroWhenTheDmgDoesWithObjectsAndTheWindow) {
   }
 }
 
+// Issue 20, theme 7: on the DMG the CPU's VRAM and OAM reads and writes
+// open in the same dot as STAT turns to mode 0 at the end of mode 3 (SameBoy
+// Core/display.c: with single speed it clears STAT's mode and the four
+// read/write blocks together, the OAM read block staying only on CGB-D and
+// later), so the access windows move with SCX & 7 and the object stalls as
+// STAT does. The M-cycles are those where a DMG reads STAT 0x83 / 0x80
+// (docboy-test-suite pixel_transfer_timing_0_sprites_scx1_round1/2,
+// _scx7_round1/2, _1_sprite_x0_scx5_round1/2). The core before issue 20's
+// mode-3 change kept VRAM and OAM blocked one M-cycle too long with SCX = 1
+// and 7 and opened them one M-cycle early with the object.
+TEST(PpuMode3Access, VramAndOamOpenWhenStatReadsModeZeroWithScxAndObjects) {
+  struct AccessCase {
+    int scx;
+    std::vector<int> object_x;
+    int nops;
+    bool open;  // STAT reads mode 0 in that M-cycle on a DMG
+  };
+  const AccessCase cases[] = {
+      {1, {}, 173, false}, {1, {}, 174, true},   {7, {}, 174, false},
+      {7, {}, 175, true},  {5, {0}, 177, false}, {5, {0}, 178, true},
+  };
+  const test::Mode3Access accesses[] = {test::Mode3Access::kVramRead, test::Mode3Access::kOamRead,
+                                        test::Mode3Access::kVramWrite, test::Mode3Access::kOamWrite};
+  const char* const access_names[] = {"VRAM read", "OAM read", "VRAM write", "OAM write"};
+  for (const AccessCase& c : cases) {
+    for (int a = 0; a < 4; ++a) {
+      const bool write = accesses[a] == test::Mode3Access::kVramWrite || accesses[a] == test::Mode3Access::kOamWrite;
+      const std::uint8_t expected = c.open ? (write ? 0xA7 : 0x5A) : (write ? 0x5A : 0xFF);
+      EXPECT_EQ(mode3_rom_stat(test::mode3_access_rom(c.scx, c.object_x, c.nops, accesses[a])), expected)
+          << access_names[a] << ", SCX = " << c.scx << ", " << c.object_x.size() << " object(s), " << c.nops << " NOPs";
+    }
+  }
+}
+
 // The same rules, one write at a time through the bus.
 class PpuStatWrite : public ::testing::Test {
  protected:
