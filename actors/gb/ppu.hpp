@@ -158,8 +158,12 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   if (ppu.line < kScreenHeight) {
     // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
     // but the mode 2 interrupt fires already, except on line 0, where it
-    // fires with mode 2 one M-cycle later (see the top of this file).
-    ppu.mode = 0;
+    // fires with mode 2 one M-cycle later (see the top of this file) and
+    // STAT still reads mode 1, as on line 153 (SameBoy Core/display.c keeps
+    // the VBlank mode until the dot before mode 2 on the DMG's line 0;
+    // docboy-test-suite boot_ppu_phase_round1: 7 NOPs after the boot ROM
+    // read mode 1, round2: 8 NOPs read mode 2).
+    if (ppu.line != 0) ppu.mode = 0;
     ppu.lyc_match = 0;
     ppu.oam_locked = 1;
     ppu.phase = kPhaseMode2;

@@ -13,6 +13,7 @@
 #include "common/packed2.hpp"
 #include "states/gbasm/assembler.hpp"
 #include "states/gbasm/cartridge_header.hpp"
+#include "tests/actors/gb/boot_phase_rom.hpp"
 #include "tests/actors/gb/mode3_length_rom.hpp"
 #include "tests/actors/gb/stat_write_glitch_rom.hpp"
 #include "tests/actors/gb/test_rom.hpp"
@@ -183,6 +184,74 @@ TEST(PpuMode3Access, VramAndOamOpenWhenStatReadsModeZeroWithScxAndObjects) {
           << access_names[a] << ", SCX = " << c.scx << ", " << c.object_x.size() << " object(s), " << c.nops << " NOPs";
     }
   }
+}
+
+// Issue 20, theme 4: where the PPU stands when the boot ROM hands over. Each
+// micro-ROM (boot_phase_rom.hpp) reads a register a number of M-cycles
+// after $0100 with no LCD restart; the values are a DMG's, from the
+// docboy-test-suite ROMs named. Line 0 of a frame reads mode 1 until its
+// mode 2 begins (the second case). The core before this change read mode 2
+// after 7 NOPs and mode 0 after 65 (marked (*)): it was one M-cycle ahead.
+TEST(PpuBootPhase, ReadsAfterTheBootRomSeeWhatTheDmgShows) {
+  struct BootCase {
+    const char* docboy_test;  // docboy-test-suite source/ppu/<name>.asm
+    std::string body;         // leaves the value read in A
+    std::uint8_t hardware;
+  };
+  const std::string set_scx3 = "  ld a, 3\n  ldh ($43), a\n";
+  const BootCase cases[] = {
+      {"boot_stat_lyc_eq_ly_round1", "  ldh a, ($41)\n", 0x85},
+      {"boot_ppu_phase_round1 (*)", test::boot_nops(7) + "  ldh a, ($41)\n  and 3\n", 0x01},
+      {"boot_ppu_phase_round2", test::boot_nops(8) + "  ldh a, ($41)\n  and 3\n", 0x02},
+      {"boot_stat_lyc_eq_ly_round2", test::boot_nops(10) + "  ldh a, ($41)\n", 0x86},
+      {"pixel_transfer_timing_from_boot_scx3_round1 (*)", set_scx3 + test::boot_nops(65) + "  ldh a, ($41)\n", 0x87},
+      {"pixel_transfer_timing_from_boot_scx3_round2", set_scx3 + test::boot_nops(66) + "  ldh a, ($41)\n", 0x84},
+      {"ly_timing_scx0_round2", "  ld a, 0\n  ldh ($43), a\n" + test::boot_nops(116) + "  ldh a, ($44)\n", 0x01},
+      {"lyc_stat_interrupt_flag_timing_from_boot_round2",
+       "  xor a\n  ldh ($0F), a\n  ld a, 1\n  ldh ($45), a\n  ld a, 2\n  ldh ($FF), a\n  ld a, $40\n  ldh ($41), a\n" +
+           test::boot_nops(103) + "  ldh a, ($0F)\n",
+       0xE2},
+  };
+  for (const BootCase& c : cases) {
+    const Rom rom(gbasm::assemble(test::boot_phase_rom(c.body), "boot_phase.asm"), "boot phase ROM");
+    auto console = std::make_unique<Console>();
+    power_on(*console, rom.view());
+    for (int frame = 0; frame < 2; ++frame) run_frame(*console, rom.view(), FrameSink{});
+    ASSERT_EQ(console->hram[test::kBootPhaseDone - 0xFF80], test::kBootPhaseDoneMark) << c.docboy_test;
+    EXPECT_EQ(console->hram[test::kBootPhaseResult - 0xFF80], c.hardware) << c.docboy_test;
+  }
+}
+
+// Issue 20, theme 4 (line 0 of a frame reads mode 1 until its mode 2): with
+// the mode 1 and mode 2 STAT interrupts enabled, the STAT line stays high
+// from VBlank into line 0's mode 2, so that mode 2 raises no interrupt
+// (Gambatte libgambatte/src/video/mstat_irq.h doM2Event: blockedByM1Irq,
+// ly == 0 with the mode 1 source enabled). The ROM enables both in VBlank,
+// clears IF, waits for STAT's first mode 2 (line 0) and stores IF; the core
+// before this change read 0xE2.
+TEST(PpuLineZero, ModeOneEnableBlocksTheModeTwoInterruptOfLineZero) {
+  const std::string body = R"(
+.line150:
+  ldh a, ($44)
+  cp 150
+  jr nz, .line150
+  ld a, $30
+  ldh ($41), a
+  xor a
+  ldh ($0F), a
+.mode2:
+  ldh a, ($41)
+  and 3
+  cp 2
+  jr nz, .mode2
+  ldh a, ($0F)
+)";
+  const Rom rom(gbasm::assemble(test::boot_phase_rom(body), "line_zero.asm"), "line 0 ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  ASSERT_EQ(console->hram[test::kBootPhaseDone - 0xFF80], test::kBootPhaseDoneMark);
+  EXPECT_EQ(console->hram[test::kBootPhaseResult - 0xFF80], 0xE0);
 }
 
 // The same rules, one write at a time through the bus.
