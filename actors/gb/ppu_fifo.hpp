@@ -29,10 +29,15 @@
 // - The window starts when WX == pixel counter + 7 (WX = 0: a table by
 //   SCX & 7); the FIFO is cleared and the fetcher restarts on the window
 //   map. It also starts one pixel earlier, shifting the LCD left by one
-//   pixel, unless WX was written in that dot. Clearing LCDC.5 drops back to
-//   the background at the next tile-number fetch. With the window on, a WX
-//   equal to the counter + 7 again while the fetcher is idle inserts one
-//   colour-0 pixel.
+//   pixel, unless WX was written in that dot (the LCD then repeats its last
+//   pixel at the end of the line). Clearing LCDC.5 drops back to the
+//   background at the next tile-number fetch. With the window on, a WX equal
+//   to the counter + 7 again while the fetcher is idle with 8 pixels in the
+//   FIFO inserts one colour-0 pixel; with the window off after WY matched,
+//   a push at which WX equals the counter + 7 (0 past 167) puts a single
+//   colour-0 pixel in the FIFO instead of the tile, unless LCDC.5 was
+//   cleared while a window tile was being fetched (SameBoy issue 278; only
+//   the drawing replay applies this one, not the timing runs of ppu.hpp).
 // - An object whose X equals the counter + 8 (LCDC.1 on) stalls the FIFO:
 //   the fetcher first finishes its tile, an object at X = 0 waits SCX & 7
 //   more dots, then 6 dots fetch its row (size from LCDC.2 as each byte is
@@ -124,7 +129,8 @@ struct PpuFifo {
   int extra_penalty;
   int objects_fetched;
   bool during_object_fetch, object_fetch_aborted;
-  bool timing_only;  // no writes, nothing drawn: quiet tiles may be skipped (fifo_skip_tile)
+  bool timing_only;                    // no writes, nothing drawn: quiet tiles may be skipped (fifo_skip_tile)
+  bool window_off_insertion_disabled;  // LCDC.5 was cleared while a window tile was fetched
   std::uint8_t shade[kScreenWidth];
 };
 
@@ -194,6 +200,9 @@ DREAMER_HD_NOINLINE void fifo_apply_writes(PpuFifo& f) {
       continue;
     }
     if (write.reg == 0x40) {
+      if ((f.lcdc & 0x20) != 0 && (write.value & 0x20) == 0 && f.window_is_being_fetched) {
+        f.window_off_insertion_disabled = true;
+      }
       fifo_set_lcdc(f, write.value);
     } else {
       *reg = write.value;
@@ -263,6 +272,19 @@ DREAMER_HD_NOINLINE void fifo_advance_fetcher(PpuFifo& f) {
   if (f.fetcher_state == 6) f.fetcher_x = (f.fetcher_x + 1) & 31;
   if (f.fetcher_state < 7) ++f.fetcher_state;
   if (f.bg_size > 0) return;
+  // With the window off after WY matched, a push where WX equals the counter
+  // + 7 (0 past 167) puts one colour-0 pixel in the FIFO instead of the tile
+  // (drawing only: timing runs leave it out, see the top of this file).
+  if (!f.timing_only && f.wy_triggered && (f.lcdc & 0x20) == 0 && !f.window_off_insertion_disabled) {
+    std::uint8_t logical = static_cast<std::uint8_t>(f.pos + 7);
+    if (logical > 167) logical = 0;
+    if (f.wx == logical) {
+      f.bg_read = (f.bg_read + 15) & 15;
+      f.bg[f.bg_read] = 0;
+      f.bg_size = 1;
+      return;
+    }
+  }
   fifo_push_bg(f);
   f.fetcher_state = 0;
 }
@@ -351,7 +373,7 @@ DREAMER_HD_NOINLINE void fifo_window(PpuFifo& f) {
       f.window_is_being_fetched = true;
     }
   }
-  if (f.wx_triggered && !f.window_is_being_fetched && f.fetcher_state == 0 &&
+  if (f.wx_triggered && !f.window_is_being_fetched && f.fetcher_state == 0 && f.bg_size == 8 &&
       f.wx == static_cast<std::uint8_t>(f.pos + 7)) {
     f.bg_read = (f.bg_read + 15) & 15;
     f.bg[f.bg_read] = 0;
@@ -448,6 +470,7 @@ DREAMER_HD_NOINLINE void fifo_begin(PpuFifo& f, const Console& console, const st
   f.object_fetch_aborted = false;
   f.objects_fetched = 0;
   f.timing_only = false;
+  f.window_off_insertion_disabled = false;
   f.object_count = 0;
   for (int k = 0; k < found_count; ++k) {
     const std::uint8_t x = console.oam[4 * found[k] + 1];
@@ -555,6 +578,8 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink&
   fifo_begin(f, console, ppu.m3_regs, ppu.m3_window_line, ppu.m3_writes, ppu.m3_write_count, found, found_count);
   for (int x = 0; x < kScreenWidth; ++x) f.shade[x] = 0;
   fifo_run(f);
+  // An LCD that fell a pixel behind the PPU repeats its last pixel to the end.
+  for (int x = f.lcd_x; x < kScreenWidth; ++x) f.shade[x] = x == 0 ? 0 : f.shade[x - 1];
   ppu.window_line = static_cast<std::uint8_t>(f.window_y + 1);
   if (sink_wants_line(&sink, f.ly)) ppu_emit_line(f.shade, f.ly, sink);
 }
