@@ -11,10 +11,11 @@
 //   LY changes; STAT reads mode 0 with LY==LYC clear; mode 2 interrupt
 //                  VRAM reads blocked from dot 80
 //
-// L is the dot the pixel FIFO shifts out the last pixel (ppu_mode3_last_pixel);
-// the mode 0 STAT interrupt fires at 84 + L - 4, one dot before STAT reads
-// mode 0. Line 0 after the LCD is switched on starts at dot 4 in mode 0 (no
-// OAM scan), and its mode 3 lasts until 84 + L.
+// L is the number of dots from the start of mode 3 until the pixel FIFO
+// shifts out the line's last pixel (ppu_mode3_last_pixel); the mode 0 STAT
+// interrupt fires at 84 + L - 4, one dot before STAT reads mode 0. Line 0
+// after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan), and
+// its mode 3 lasts until 84 + L.
 //
 // Line 0 of a frame (after line 153) and line 144 differ by one M-cycle:
 // line 0's mode 2 interrupt fires at dot 4, with STAT's mode 2, not at
@@ -90,8 +91,8 @@ DREAMER_HD_INLINE void ppu_update_lyc(Console& console) { console.ppu.lyc_match 
 // registers as mode 3 begins and its object fetches and window start add
 // the dots they stall it, plus 4 when both the window and an object stall
 // the same line. The mode 0 interrupt fires 4 dots before that last pixel
-// and STAT reads mode 0 (and VRAM/OAM open) 3 dots before it, on the line
-// after the LCD is switched on at it (ppu_event). Fitted to hardware
+// and STAT reads mode 0 (and VRAM/OAM open) 3 dots before it, or at it on
+// the line after the LCD is switched on (ppu_event). Fitted to hardware
 // results: docboy-test-suite source/ppu/pixel_transfer_timing_*.asm and
 // turn_on_pixel_transfer_timing_*.asm (STAT one M-cycle apart with SCX 0-7,
 // objects at X = 0 and 32, the window at WX = 0-17, nine window-and-object
