@@ -21,11 +21,13 @@
 namespace dreamer::gb {
 
 // One console plus the shared ROM and the frame's pixel sink (null: no
-// rendering). Lives only for the duration of a run_frame call.
+// rendering). Lives only for the duration of a run_frame call; it also keeps
+// the last mode-3 length the PPU worked out (ppu.hpp), which is not state.
 struct Bus {
   Console& console;
   const RomView& rom;
   const FrameSink* sink;
+  PpuLineTimingMemo line_timing = {};
 };
 
 // Advances timer, PPU, DMA, serial and RTC by one M-cycle.
@@ -34,7 +36,7 @@ DREAMER_HD_INLINE void tick(Bus& bus) {
   const std::uint16_t divider_before = console.timer.divider;
   timer_tick(console);
   console.ppu.line_dot += 4;
-  if (console.ppu.line_dot >= console.ppu.next_event) ppu_event(console, bus.sink);
+  if (console.ppu.line_dot >= console.ppu.next_event) ppu_event(console, bus.sink, &bus.line_timing);
   if ((console.dma.active | console.dma.pending_delay) != 0) {
     if (console.ppu.m3_write_count != 0 && console.ppu.mode != 3) ppu_fifo_flush(console, bus.sink);
     dma_tick(console, bus.rom);

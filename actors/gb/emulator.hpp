@@ -74,13 +74,17 @@ DREAMER_HD_NOINLINE void power_on(Console& console, const RomView& rom,
   for (const IoInit& entry : io_init) console.io[entry.reg] = entry.value;
   console.dma.reg = 0xFF;
 
-  // The boot ROM hands over on line 153 with LY already reading 0 (STAT 0x85).
+  // The boot ROM hands over on line 153, 396 dots into the line, with LY
+  // already reading 0 (STAT 0x85): ROMs that read STAT a given number of
+  // M-cycles after $0100 see what a DMG shows there (docboy-test-suite
+  // boot_ppu_phase_round1/2, pixel_transfer_timing_from_boot_scx3_round1/2;
+  // issue 20, theme 4).
   PpuState& ppu = console.ppu;
   ppu.lcd_on = 1;
   ppu.line = kLinesPerFrame - 1;
   ppu.ly = 0;
   ppu.mode = 1;
-  ppu.line_dot = 400;
+  ppu.line_dot = 396;
   ppu.phase = kPhaseLineEnd;
   ppu.next_event = kDotsPerLine;
   ppu.lyc_match = 1;

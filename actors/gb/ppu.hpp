@@ -4,15 +4,18 @@
 // The PPU is an event machine advanced 4 dots per M-cycle. Within a visible
 // line the events are (dots from the start of the line):
 //
-//   0   4          80  84                 84+L            456
+//   0   4          80  84                 84+L-3          456
 //   |   | mode 2   |   | mode 3 (render)   | mode 0        | next line
 //   (a line with PPU register writes during mode 3 is drawn again by the
 //   pixel FIFO when mode 3 ends: ppu_fifo.hpp)
 //   LY changes; STAT reads mode 0 with LY==LYC clear; mode 2 interrupt
 //                  VRAM reads blocked from dot 80
 //
-// The mode 0 STAT interrupt fires 4 dots before STAT reads mode 0. Line 0
-// after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan).
+// L is the number of dots from the start of mode 3 until the pixel FIFO
+// shifts out the line's last pixel (ppu_mode3_last_pixel); the mode 0 STAT
+// interrupt fires at 84 + L - 4, one dot before STAT reads mode 0. Line 0
+// after the LCD is switched on starts at dot 4 in mode 0 (no OAM scan), and
+// its mode 3 lasts until 84 + L.
 //
 // Line 0 of a frame (after line 153) and line 144 differ by one M-cycle:
 // line 0's mode 2 interrupt fires at dot 4, with STAT's mode 2, not at
@@ -25,7 +28,7 @@
 // intr_1_2_timing-GS pins the mode 1 -> line 0 mode 2 interval and
 // vblank_stat_intr-GS VBlank = the line-144 mode 2 interrupt; the mGBA
 // lockstep test pins the VBlank interrupt at dot 0.
-// L = 172 + (SCX & 7) + 6 if the window shows + object penalties. Lines
+// L = 172 + (SCX & 7) + the object and window stalls. Lines
 // 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
 // interrupts fire, but the line counter keeps running so that a frame still
@@ -59,7 +62,7 @@ enum PpuPhase : std::uint8_t {
   kPhaseHBlank = 1,     // next event: STAT reads mode 0
   kPhaseLineEnd = 2,    // next event: end of line
   kPhaseLine153 = 3,    // next event: LY becomes 0 on line 153
-  kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (4 dots before STAT reads mode 0)
+  kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (1 dot before STAT reads mode 0)
   kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
   kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
   kPhaseVBlank = 7,     // next event: STAT reads mode 1, mode 1 interrupt (line 144, dot 4)
@@ -82,33 +85,57 @@ DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) 
 
 DREAMER_HD_INLINE void ppu_update_lyc(Console& console) { console.ppu.lyc_match = console.ppu.ly == console.io[0x45]; }
 
-// Mode 3 length in dots. Objects cost 6 dots each, plus, for the first
-// object in each 8-pixel background tile, a wait of 5 - min(5, pixel offset
-// in that tile) for the background fetch to finish. The object penalty is
-// shortened by 3 dots: measured at M-cycle resolution, mode 0 appears
-// floor(penalty / 4) M-cycles late (mooneye intr_2_mode0_timing_sprites),
-// while SCX delays round up (hblank_ly_scx_timing).
-DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_length(const Console& console, bool window_visible,
-                                                   const std::uint8_t* indices, int count) {
-  const std::uint8_t scx = console.io[0x43];
-  std::uint32_t length = 172u + (scx & 7u);
-  if (window_visible) length += 6;
-  if (count > 0) {
-    std::uint32_t tiles_seen[2] = {0, 0};
-    std::uint32_t penalty = 0;
-    for (int k = 0; k < count; ++k) {
-      const int x = console.oam[4 * indices[k] + 1];
-      if (x >= 168) continue;
-      const int tile = (x + (scx & 7)) >> 3;
-      const std::uint32_t bit = 1u << (tile & 31);
-      if ((tiles_seen[tile >> 5] & bit) == 0) {
-        tiles_seen[tile >> 5] |= bit;
-        const int offset = (x + scx) & 7;
-        penalty += static_cast<std::uint32_t>(5 - (offset < 5 ? offset : 5));
-      }
-      penalty += 6;
-    }
-    if (penalty > 3) length += penalty - 3;
+// Dots from the start of mode 3 until the pixel FIFO shifts out the line's
+// last pixel: 172 + (SCX & 7) on a line without objects or window;
+// otherwise the FIFO model (ppu_fifo.hpp) is run over the line with the
+// registers as mode 3 begins and its object fetches and window start add
+// the dots they stall it, plus 4 when both the window and an object stall
+// the same line. The mode 0 interrupt fires 4 dots before that last pixel
+// and STAT reads mode 0 (and VRAM/OAM open) 3 dots before it, or at it on
+// the line after the LCD is switched on (ppu_event). Fitted to hardware
+// results: docboy-test-suite source/ppu/pixel_transfer_timing_*.asm and
+// turn_on_pixel_transfer_timing_*.asm (STAT one M-cycle apart with SCX 0-7,
+// objects at X = 0 and 32, the window at WX = 0-17, nine window-and-object
+// lines) and mooneye hblank_ly_scx_timing-GS, intr_2_mode0_timing_sprites
+// (the interrupt). The +4 is the only value that fits every
+// window-and-object case. Writes during mode 3 do not change it (the
+// FIFO replay of such a line only draws).
+//
+// The FIFO run costs a few hundred dots of work, and the lines of one row of
+// objects share all its inputs, so the last result is kept (per run_frame,
+// in the Bus: not part of the console's state) under what it depends on:
+// LCDC.1 and LCDC.5, SCX & 7, WX, whether WY has matched, and the objects'
+// X in OAM order.
+struct PpuLineTimingMemo {
+  std::uint8_t key[kMaxObjectsPerLine + 5];
+  std::uint32_t length;
+  bool valid;
+};
+
+DREAMER_HD_NOINLINE std::uint32_t ppu_mode3_last_pixel(const Console& console, bool window_visible,
+                                                       const std::uint8_t* objects, int object_count,
+                                                       PpuLineTimingMemo* memo) {
+  const std::uint32_t plain = 172u + (console.io[0x43] & 7u);
+  if (object_count == 0 && !window_visible) return plain;
+  std::uint8_t key[kMaxObjectsPerLine + 5] = {};
+  key[0] = static_cast<std::uint8_t>(object_count);
+  key[1] = static_cast<std::uint8_t>(console.io[0x40] & 0x22);
+  key[2] = static_cast<std::uint8_t>(console.io[0x43] & 7);
+  key[3] = console.io[0x4B];
+  key[4] = console.ppu.window_y_hit;
+  for (int k = 0; k < object_count; ++k) key[5 + k] = console.oam[4 * objects[k] + 1];
+  if (memo != nullptr && memo->valid) {
+    bool same = true;
+    for (int i = 0; i < kMaxObjectsPerLine + 5; ++i) same = same && memo->key[i] == key[i];
+    if (same) return memo->length;
+  }
+  const FifoLineTiming timing = ppu_fifo_time_line(console, objects, object_count);
+  std::uint32_t length = static_cast<std::uint32_t>(timing.last_pixel_dot) - kMode3StartDot;
+  if (timing.window_started && timing.object_fetched) length += 4;
+  if (memo != nullptr) {
+    for (int i = 0; i < kMaxObjectsPerLine + 5; ++i) memo->key[i] = key[i];
+    memo->length = length;
+    memo->valid = true;
   }
   return length;
 }
@@ -132,8 +159,12 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   if (ppu.line < kScreenHeight) {
     // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
     // but the mode 2 interrupt fires already, except on line 0, where it
-    // fires with mode 2 one M-cycle later (see the top of this file).
-    ppu.mode = 0;
+    // fires with mode 2 one M-cycle later (see the top of this file) and
+    // STAT still reads mode 1, as on line 153 (SameBoy Core/display.c keeps
+    // the VBlank mode until the dot before mode 2 on the DMG's line 0;
+    // docboy-test-suite boot_ppu_phase_round1: 7 NOPs after the boot ROM
+    // read mode 1, round2: 8 NOPs read mode 2).
+    if (ppu.line != 0) ppu.mode = 0;
     ppu.lyc_match = 0;
     ppu.oam_locked = 1;
     ppu.phase = kPhaseMode2;
@@ -157,7 +188,7 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
   }
 }
 
-DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
+DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink, PpuLineTimingMemo* memo = nullptr) {
   PpuState& ppu = console.ppu;
   while (ppu.line_dot >= ppu.next_event) {
     switch (ppu.phase) {
@@ -165,10 +196,14 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         const bool window_visible = (console.io[0x40] & 0x20) != 0 && ppu.window_y_hit && console.io[0x4B] <= 166;
         ppu.mode = 3;
         ppu.oam_locked = 1;
-        ppu.vram_locked = 1;
         std::uint8_t objects[kMaxObjectsPerLine];
         const int object_count = (console.io[0x40] & 0x02) != 0 ? ppu_select_objects(console, ppu.ly, objects) : 0;
-        ppu.mode3_end = kMode3StartDot + ppu_mode3_length(console, window_visible, objects, object_count);
+        // The line after the LCD is switched on had no OAM scan (VRAM not
+        // locked yet): there STAT reads mode 0 at the last pixel itself.
+        const std::uint32_t last_pixel =
+            kMode3StartDot + ppu_mode3_last_pixel(console, window_visible, objects, object_count, memo);
+        ppu.mode3_end = ppu.vram_locked ? last_pixel - 3 : last_pixel;
+        ppu.vram_locked = 1;
         ppu.m3_write_count = 0;
         ppu.m3_closed = 0;
         ppu.m3_window_line = ppu.window_line;
@@ -177,7 +212,7 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink) {
         }
         if (window_visible) ++ppu.window_line;
         ppu.phase = kPhaseHBlankIrq;
-        ppu.next_event = ppu.mode3_end - 4;
+        ppu.next_event = last_pixel - 4;  // the mode 0 interrupt
         ppu_update_stat(console);
         break;
       }
@@ -236,7 +271,7 @@ DREAMER_HD_INLINE std::uint8_t ppu_read_stat(const Console& console) {
 }
 
 // True while a condition the STAT-write glitch sees is true: LY=LYC, VBlank,
-// or HBlank (from the mode 0 interrupt, 4 dots before STAT reads mode 0; the
+// or HBlank (from the mode 0 interrupt, just before STAT reads mode 0; the
 // first M-cycle of a line, which reads mode 0 and carries the mode 2 pulse,
 // counts too).
 DREAMER_HD_INLINE bool ppu_stat_write_glitch_condition(const PpuState& ppu) {

@@ -29,10 +29,15 @@
 // - The window starts when WX == pixel counter + 7 (WX = 0: a table by
 //   SCX & 7); the FIFO is cleared and the fetcher restarts on the window
 //   map. It also starts one pixel earlier, shifting the LCD left by one
-//   pixel, unless WX was written in that dot. Clearing LCDC.5 drops back to
-//   the background at the next tile-number fetch. With the window on, a WX
-//   equal to the counter + 7 again while the fetcher is idle inserts one
-//   colour-0 pixel.
+//   pixel, unless WX was written in that dot (the LCD then repeats its last
+//   pixel at the end of the line). Clearing LCDC.5 drops back to the
+//   background at the next tile-number fetch. With the window on, a WX equal
+//   to the counter + 7 again while the fetcher is idle with 8 pixels in the
+//   FIFO inserts one colour-0 pixel; with the window off after WY matched,
+//   a push at which WX equals the counter + 7 (0 past 167) puts a single
+//   colour-0 pixel in the FIFO instead of the tile, unless LCDC.5 was
+//   cleared while a window tile was being fetched (SameBoy issue 278; only
+//   the drawing replay applies this one, not the timing runs of ppu.hpp).
 // - An object whose X equals the counter + 8 (LCDC.1 on) stalls the FIFO:
 //   the fetcher first finishes its tile, an object at X = 0 waits SCX & 7
 //   more dots, then 6 dots fetch its row (size from LCDC.2 as each byte is
@@ -122,7 +127,10 @@ struct PpuFifo {
   std::uint8_t object_x[kMaxObjectsPerLine];
   int object_count;
   int extra_penalty;
+  int objects_fetched;
   bool during_object_fetch, object_fetch_aborted;
+  bool timing_only;                    // no writes, nothing drawn: quiet tiles may be skipped (fifo_skip_tile)
+  bool window_off_insertion_disabled;  // LCDC.5 was cleared while a window tile was fetched
   std::uint8_t shade[kScreenWidth];
 };
 
@@ -192,6 +200,9 @@ DREAMER_HD_NOINLINE void fifo_apply_writes(PpuFifo& f) {
       continue;
     }
     if (write.reg == 0x40) {
+      if ((f.lcdc & 0x20) != 0 && (write.value & 0x20) == 0 && f.window_is_being_fetched) {
+        f.window_off_insertion_disabled = true;
+      }
       fifo_set_lcdc(f, write.value);
     } else {
       *reg = write.value;
@@ -261,6 +272,19 @@ DREAMER_HD_NOINLINE void fifo_advance_fetcher(PpuFifo& f) {
   if (f.fetcher_state == 6) f.fetcher_x = (f.fetcher_x + 1) & 31;
   if (f.fetcher_state < 7) ++f.fetcher_state;
   if (f.bg_size > 0) return;
+  // With the window off after WY matched, a push where WX equals the counter
+  // + 7 (0 past 167) puts one colour-0 pixel in the FIFO instead of the tile
+  // (drawing only: timing runs leave it out, see the top of this file).
+  if (!f.timing_only && f.wy_triggered && (f.lcdc & 0x20) == 0 && !f.window_off_insertion_disabled) {
+    std::uint8_t logical = static_cast<std::uint8_t>(f.pos + 7);
+    if (logical > 167) logical = 0;
+    if (f.wx == logical) {
+      f.bg_read = (f.bg_read + 15) & 15;
+      f.bg[f.bg_read] = 0;
+      f.bg_size = 1;
+      return;
+    }
+  }
   fifo_push_bg(f);
   f.fetcher_state = 0;
 }
@@ -349,7 +373,7 @@ DREAMER_HD_NOINLINE void fifo_window(PpuFifo& f) {
       f.window_is_being_fetched = true;
     }
   }
-  if (f.wx_triggered && !f.window_is_being_fetched && f.fetcher_state == 0 &&
+  if (f.wx_triggered && !f.window_is_being_fetched && f.fetcher_state == 0 && f.bg_size == 8 &&
       f.wx == static_cast<std::uint8_t>(f.pos + 7)) {
     f.bg_read = (f.bg_read + 15) & 15;
     f.bg[f.bg_read] = 0;
@@ -398,31 +422,33 @@ DREAMER_HD_NOINLINE void fifo_objects(PpuFifo& f) {
     const std::uint32_t high_address = fifo_object_row_address(f, index);
     fifo_overlay_object(f, index, f.console->vram[low_address], f.console->vram[high_address + 1]);
     --f.object_count;
+    ++f.objects_fetched;
   }
   f.object_fetch_aborted = false;
   f.during_object_fetch = false;
 }
 
-// Replays line ppu.ly from the logged writes (see the top of this file),
-// draws it if the sink wants it, and sets the window line counter from the
-// window starts the replay saw (none, one, or more if the window was turned
-// off and on again).
-DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink& sink) {
-  PpuState& ppu = console.ppu;
-  PpuFifo f;
+// Sets the replay up at the first dot of mode 3 of line ly: registers
+// `regs` in PpuState::m3_regs order, the window line counter as the line
+// began, the logged writes (none for a timing run) and the line's objects
+// (OAM scan order; sorted here by descending X, equal X by descending OAM
+// index, so that the next object is last).
+DREAMER_HD_NOINLINE void fifo_begin(PpuFifo& f, const Console& console, const std::uint8_t* regs, int window_line,
+                                    const PpuWrite* writes, int write_count, const std::uint8_t* found,
+                                    int found_count) {
   f.console = &console;
-  f.lcdc = ppu.m3_regs[0];
-  f.scy = ppu.m3_regs[1];
-  f.scx = ppu.m3_regs[2];
-  f.bgp = ppu.m3_regs[3];
-  f.obp0 = ppu.m3_regs[4];
-  f.obp1 = ppu.m3_regs[5];
-  f.wx = ppu.m3_regs[6];
-  f.ly = ppu.ly;
-  f.wy_triggered = ppu.window_y_hit;
-  f.window_y = static_cast<int>(ppu.m3_window_line) - 1;
-  f.writes = ppu.m3_writes;
-  f.write_count = ppu.m3_write_count;
+  f.lcdc = regs[0];
+  f.scy = regs[1];
+  f.scx = regs[2];
+  f.bgp = regs[3];
+  f.obp0 = regs[4];
+  f.obp1 = regs[5];
+  f.wx = regs[6];
+  f.ly = console.ppu.ly;
+  f.wy_triggered = console.ppu.window_y_hit;
+  f.window_y = window_line - 1;
+  f.writes = writes;
+  f.write_count = write_count;
   f.next_write = 0;
   f.write_phase = 0;
   f.dot = kFifoStartDot;
@@ -442,12 +468,9 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink&
   f.window_is_being_fetched = false;
   f.during_object_fetch = false;
   f.object_fetch_aborted = false;
-  for (int x = 0; x < kScreenWidth; ++x) f.shade[x] = 0;
-
-  // Objects of the line (OAM scan: size from LCDC as mode 3 began), sorted
-  // by descending X, equal X by descending OAM index: the last is next.
-  std::uint8_t found[kMaxObjectsPerLine];
-  const int found_count = ppu_select_objects_sized(console, f.ly, (f.lcdc & 0x04) != 0, found);
+  f.objects_fetched = 0;
+  f.timing_only = false;
+  f.window_off_insertion_disabled = false;
   f.object_count = 0;
   for (int k = 0; k < found_count; ++k) {
     const std::uint8_t x = console.oam[4 * found[k] + 1];
@@ -461,7 +484,45 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink&
     f.objects[j] = found[k];
     ++f.object_count;
   }
+}
 
+// The pixel counter as a signed position: the junk and fine-scroll pixels
+// (counter 240..255) come before pixel 0.
+DREAMER_HD_INLINE int fifo_linear_pos(std::uint8_t pos) { return pos >= 240 ? pos - 256 : pos; }
+
+// Timing runs only. With a fresh tile just pushed (fetcher idle, 8 pixels
+// in the FIFO), the next 8 dots shift out those 8 pixels while the fetcher
+// fetches the next tile and pushes it on the 8th: the same state 8 pixels
+// on. When no object, window start or line end falls within those pixels,
+// this does those 8 dots at once. True if it did.
+DREAMER_HD_NOINLINE bool fifo_skip_tile(PpuFifo& f) {
+  if (f.fetcher_state != 0 || f.bg_size != 8) return false;
+  const int at = fifo_linear_pos(f.pos);
+  if (at + 8 >= kScreenWidth) return false;
+  if (f.object_count > 0 && (f.lcdc & 0x02) != 0 && f.object_x[f.object_count - 1] - 8 < at + 8) return false;
+  if (f.wy_triggered && (f.lcdc & 0x20) != 0) {
+    if (f.wx_triggered) {
+      if (static_cast<std::uint8_t>(f.wx - 7 - f.pos) < 8) return false;
+    } else if (f.wx == 0 ? at < 0 : (f.wx < 166 && f.wx - 6 >= at && f.wx - 7 < at + 8)) {
+      return false;
+    }
+  }
+  const int drawn = (at + 8 > 0 ? at + 8 : 0) - (at > 0 ? at : 0);
+  f.pos = static_cast<std::uint8_t>(f.pos + 8);
+  f.dot += 8;
+  f.fetcher_x = (f.fetcher_x + 1) & 31;
+  if (f.wx_triggered) f.window_tile_x = (f.window_tile_x + 1) & 31;
+  const int object_pixels = f.obj_size < 8 ? f.obj_size : 8;
+  f.obj_read = (f.obj_read + object_pixels) & 15;
+  f.obj_size -= object_pixels;
+  f.lcd_x += drawn;
+  if (drawn > 0) f.window_is_being_fetched = false;
+  return true;
+}
+
+// Runs the line until its 160th pixel is out; returns the line dot of that
+// pixel (256 + SCX & 7 on a line without objects or window).
+DREAMER_HD_NOINLINE int fifo_run(PpuFifo& f) {
   fifo_apply_writes(f);
   // The 8 junk pixels, then SCX & 7 fine-scroll pixels, are shifted out undrawn.
   f.data_low = 0;
@@ -470,6 +531,7 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink&
   f.pos = static_cast<std::uint8_t>(-static_cast<int>(f.scx & 7) - 8);
   f.extra_penalty = f.scx & 7;
   for (int guard = 0; guard < 1000; ++guard) {
+    if (f.timing_only && fifo_skip_tile(f)) continue;
     fifo_window(f);
     fifo_objects(f);
     fifo_render_pixel(f);
@@ -477,6 +539,47 @@ DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink&
     if (f.pos == kScreenWidth) break;
     fifo_pass_dot(f);
   }
+  return f.dot;
+}
+
+// What a timing run of the replay (ppu_fifo_time_line) saw.
+struct FifoLineTiming {
+  int last_pixel_dot;   // line dot at which the 160th pixel is out
+  bool window_started;  // the window started on the line
+  bool object_fetched;  // at least one object was fetched
+};
+
+// Runs line ppu.ly with the registers as they are now and no writes to
+// come, drawing nothing useful: the mode-3 timing of ppu.hpp starts from it.
+// objects: the line's objects (ppu_select_objects; none when LCDC.1 is clear).
+DREAMER_HD_NOINLINE FifoLineTiming ppu_fifo_time_line(const Console& console, const std::uint8_t* objects, int count) {
+  const std::uint8_t regs[7] = {console.io[0x40], console.io[0x42], console.io[0x43], console.io[0x47],
+                                console.io[0x48], console.io[0x49], console.io[0x4B]};
+  PpuFifo f;
+  fifo_begin(f, console, regs, console.ppu.window_line, nullptr, 0, objects, count);
+  f.timing_only = true;
+  FifoLineTiming timing;
+  timing.last_pixel_dot = fifo_run(f);
+  timing.window_started = f.window_y != static_cast<int>(console.ppu.window_line) - 1;
+  timing.object_fetched = f.objects_fetched != 0;
+  return timing;
+}
+
+// Replays line ppu.ly from the logged writes (see the top of this file),
+// draws it if the sink wants it, and sets the window line counter from the
+// window starts the replay saw (none, one, or more if the window was turned
+// off and on again).
+DREAMER_HD_NOINLINE void ppu_fifo_render_line(Console& console, const FrameSink& sink) {
+  PpuState& ppu = console.ppu;
+  // Objects of the line (OAM scan: size from LCDC as mode 3 began).
+  std::uint8_t found[kMaxObjectsPerLine];
+  const int found_count = ppu_select_objects_sized(console, ppu.ly, (ppu.m3_regs[0] & 0x04) != 0, found);
+  PpuFifo f;
+  fifo_begin(f, console, ppu.m3_regs, ppu.m3_window_line, ppu.m3_writes, ppu.m3_write_count, found, found_count);
+  for (int x = 0; x < kScreenWidth; ++x) f.shade[x] = 0;
+  fifo_run(f);
+  // An LCD that fell a pixel behind the PPU repeats its last pixel to the end.
+  for (int x = f.lcd_x; x < kScreenWidth; ++x) f.shade[x] = x == 0 ? 0 : f.shade[x - 1];
   ppu.window_line = static_cast<std::uint8_t>(f.window_y + 1);
   if (sink_wants_line(&sink, f.ly)) ppu_emit_line(f.shade, f.ly, sink);
 }

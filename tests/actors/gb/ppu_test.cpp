@@ -13,6 +13,8 @@
 #include "common/packed2.hpp"
 #include "states/gbasm/assembler.hpp"
 #include "states/gbasm/cartridge_header.hpp"
+#include "tests/actors/gb/boot_phase_rom.hpp"
+#include "tests/actors/gb/mode3_length_rom.hpp"
 #include "tests/actors/gb/stat_write_glitch_rom.hpp"
 #include "tests/actors/gb/test_rom.hpp"
 
@@ -71,6 +73,185 @@ TEST(PpuStatWriteGlitch, MicroRomSeesTheInterruptOnlyInHBlankVBlankAndLyEqualsLy
     EXPECT_EQ(hram(static_cast<std::uint16_t>(test::kStatGlitchResults + i)), test::kStatGlitchHardware[i])
         << "case " << i << ": " << names[i];
   }
+}
+
+// Runs a mode-3 micro-ROM (mode3_length_rom.hpp) and returns the STAT it read.
+std::uint8_t mode3_rom_stat(const std::string& source) {
+  const Rom rom(gbasm::assemble(source, "mode3_length.asm"), "mode-3 length ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  EXPECT_EQ(console->hram[test::kMode3Done - 0xFF80], test::kMode3DoneMark) << "program not finished";
+  return console->hram[test::kMode3Result - 0xFF80];
+}
+
+struct Mode3Case {
+  const char* docboy_test;  // docboy-test-suite source/ppu/<name>.asm: the DMG's value
+  std::string source;
+  std::uint8_t hardware_stat;
+};
+
+// Issue 20, themes 2 and 3: STAT reads mode 0 three dots before the pixel
+// FIFO shifts out the last pixel (at that pixel on the line after the LCD
+// is switched on), with SCX & 7, object fetches (an object at X = 0 also
+// waits out SCX & 7) and the window start stalling the FIFO (4 dots more
+// when both the window and an object do), not from the formula
+// 172 + (SCX & 7) + 6 (window) + 6 + 5 - min(5, (X + SCX) & 7) - 3 (objects).
+// The core before this change read the other value in the cases marked (*).
+TEST(PpuMode3Length, StatReadsModeZeroWhenTheDmgDoesWithObjectsAndTheWindow) {
+  const Mode3Case cases[] = {
+      {"pixel_transfer_timing_0_sprites_scx1_round1", test::mode3_objects_rom(1, {}, 173), 0x83},
+      {"pixel_transfer_timing_0_sprites_scx1_round2 (*)", test::mode3_objects_rom(1, {}, 174), 0x80},
+      {"pixel_transfer_timing_0_sprites_scx4_round2", test::mode3_objects_rom(4, {}, 175), 0x80},
+      {"pixel_transfer_timing_0_sprites_scx6_round1", test::mode3_objects_rom(6, {}, 174), 0x83},
+      {"pixel_transfer_timing_0_sprites_scx7_round1", test::mode3_objects_rom(7, {}, 174), 0x83},
+      {"pixel_transfer_timing_0_sprites_scx7_round2 (*)", test::mode3_objects_rom(7, {}, 175), 0x80},
+      {"turn_on_pixel_transfer_timing, SCX = 0, 59 NOPs", test::mode3_lcd_on_line_rom(0, false, 59), 0x87},
+      {"turn_on_pixel_transfer_timing, SCX = 0, 60 NOPs", test::mode3_lcd_on_line_rom(0, false, 60), 0x84},
+      {"turn_on_pixel_transfer_timing, SCX = 1, 59 NOPs", test::mode3_lcd_on_line_rom(1, false, 59), 0x87},
+      {"turn_on_pixel_transfer_timing_scx3_round1", test::mode3_lcd_on_line_rom(3, false, 60), 0x87},
+      {"turn_on_pixel_transfer_timing, SCX = 4, 60 NOPs", test::mode3_lcd_on_line_rom(4, false, 60), 0x87},
+      {"turn_on_pixel_transfer_timing_next_frame, SCX = 1, 59 NOPs", test::mode3_lcd_on_line_rom(1, true, 59), 0x87},
+      {"turn_on_pixel_transfer_timing_next_frame_line_0_scx3_round2 (*)", test::mode3_lcd_on_line_rom(3, true, 60),
+       0x84},
+      {"turn_on_pixel_transfer_timing_next_frame, SCX = 4, 61 NOPs", test::mode3_lcd_on_line_rom(4, true, 61), 0x84},
+      {"pixel_transfer_timing_1_sprite_x0_scx0_round2", test::mode3_objects_rom(0, {0}, 176), 0x80},
+      {"pixel_transfer_timing_1_sprite_x0_scx1_round2", test::mode3_objects_rom(1, {0}, 177), 0x80},
+      {"pixel_transfer_timing_1_sprite_x0_scx2_round1 (*)", test::mode3_objects_rom(2, {0}, 176), 0x83},
+      {"pixel_transfer_timing_1_sprite_x0_scx4_round2", test::mode3_objects_rom(4, {0}, 177), 0x80},
+      {"pixel_transfer_timing_1_sprite_x0_scx5_round1 (*)", test::mode3_objects_rom(5, {0}, 177), 0x83},
+      {"pixel_transfer_timing_1_sprite_x0_scx5_round2", test::mode3_objects_rom(5, {0}, 178), 0x80},
+      {"pixel_transfer_timing_1_sprite_x32_scx0_round1", test::mode3_objects_rom(0, {32}, 175), 0x83},
+      {"pixel_transfer_timing_1_sprite_x32_scx0_round2", test::mode3_objects_rom(0, {32}, 176), 0x80},
+      {"pixel_transfer_timing_2_sprites_x0_scx0_round1", test::mode3_objects_rom(0, {0, 0}, 177), 0x83},
+      {"pixel_transfer_timing with five objects at X = 32, 181 NOPs",
+       test::mode3_objects_rom(0, {32, 32, 32, 32, 32}, 181), 0x83},
+      {"pixel_transfer_timing_window_wx0_round1", test::mode3_window_rom(0, 0, 50), 0x83},
+      {"pixel_transfer_timing_window_wx7_scx0_round2 (*)", test::mode3_window_rom(0, 7, 51), 0x80},
+      {"pixel_transfer_timing_window_wx17_round1", test::mode3_window_rom(0, 17, 50), 0x83},
+      {"pixel_transfer_timing_window_wx17_round2 (*)", test::mode3_window_rom(0, 17, 51), 0x80},
+      {"pixel_transfer_timing_window_wx8_scx7_round2 (*)", test::mode3_window_rom(7, 8, 53), 0x80},
+      {"pixel_transfer_timing_window_sprite_wx7_x2_scx0_round1 (*)", test::mode3_window_objects_rom(7, {2}, 55), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx7_x6_scx0_round1 (*)", test::mode3_window_objects_rom(7, {6}, 55), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx7_x8_scx0_round1 (*)", test::mode3_window_objects_rom(7, {8}, 56), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx7_x8_scx0_round2", test::mode3_window_objects_rom(7, {8}, 57), 0xA0},
+      {"pixel_transfer_timing_window_sprite_wx8_x16_scx0_round1", test::mode3_window_objects_rom(8, {16}, 55), 0xA3},
+      {"pixel_transfer_timing_window_sprite_wx12_x13_scx0_round1 (*)", test::mode3_window_objects_rom(12, {13}, 56),
+       0xA3},
+      {"pixel_transfer_timing_window_sprite_wx15_x17_scx0_round1 (*)", test::mode3_window_objects_rom(15, {17}, 56),
+       0xA3},
+      {"pixel_transfer_timing_window_sprite_wx15_x24_scx0_round1 (*)", test::mode3_window_objects_rom(15, {24}, 56),
+       0xA3},
+      {"pixel_transfer_timing_window_sprite_wx15_x18_x21_scx0_round1 (*)",
+       test::mode3_window_objects_rom(15, {18, 21}, 57), 0xA3},
+      {"pixel_transfer_timing_window_sprite with WX = 15 and an object at X = 22, 56 NOPs",
+       test::mode3_window_objects_rom(15, {22}, 56), 0xA0},
+  };
+  for (const Mode3Case& c : cases) {
+    EXPECT_EQ(mode3_rom_stat(c.source), c.hardware_stat) << c.docboy_test;
+  }
+}
+
+// Issue 20, theme 7: on the DMG the CPU's VRAM and OAM reads and writes
+// open in the same dot as STAT turns to mode 0 at the end of mode 3 (SameBoy
+// Core/display.c: with single speed it clears STAT's mode and the four
+// read/write blocks together, the OAM read block staying only on CGB-D and
+// later), so the access windows move with SCX & 7 and the object stalls as
+// STAT does. The M-cycles are those where a DMG reads STAT 0x83 / 0x80
+// (docboy-test-suite pixel_transfer_timing_0_sprites_scx1_round1/2,
+// _scx7_round1/2, _1_sprite_x0_scx5_round1/2). The core before issue 20's
+// mode-3 change kept VRAM and OAM blocked one M-cycle too long with SCX = 1
+// and 7 and opened them one M-cycle early with the object.
+TEST(PpuMode3Access, VramAndOamOpenWhenStatReadsModeZeroWithScxAndObjects) {
+  struct AccessCase {
+    int scx;
+    std::vector<int> object_x;
+    int nops;
+    bool open;  // STAT reads mode 0 in that M-cycle on a DMG
+  };
+  const AccessCase cases[] = {
+      {1, {}, 173, false}, {1, {}, 174, true},   {7, {}, 174, false},
+      {7, {}, 175, true},  {5, {0}, 177, false}, {5, {0}, 178, true},
+  };
+  const test::Mode3Access accesses[] = {test::Mode3Access::kVramRead, test::Mode3Access::kOamRead,
+                                        test::Mode3Access::kVramWrite, test::Mode3Access::kOamWrite};
+  const char* const access_names[] = {"VRAM read", "OAM read", "VRAM write", "OAM write"};
+  for (const AccessCase& c : cases) {
+    for (int a = 0; a < 4; ++a) {
+      const bool write = accesses[a] == test::Mode3Access::kVramWrite || accesses[a] == test::Mode3Access::kOamWrite;
+      const std::uint8_t expected = c.open ? (write ? 0xA7 : 0x5A) : (write ? 0x5A : 0xFF);
+      EXPECT_EQ(mode3_rom_stat(test::mode3_access_rom(c.scx, c.object_x, c.nops, accesses[a])), expected)
+          << access_names[a] << ", SCX = " << c.scx << ", " << c.object_x.size() << " object(s), " << c.nops << " NOPs";
+    }
+  }
+}
+
+// Issue 20, theme 4: where the PPU stands when the boot ROM hands over. Each
+// micro-ROM (boot_phase_rom.hpp) reads a register a number of M-cycles
+// after $0100 with no LCD restart; the values are a DMG's, from the
+// docboy-test-suite ROMs named. Line 0 of a frame reads mode 1 until its
+// mode 2 begins (the second case). The core before this change read mode 2
+// after 7 NOPs and mode 0 after 65 (marked (*)): it was one M-cycle ahead.
+TEST(PpuBootPhase, ReadsAfterTheBootRomSeeWhatTheDmgShows) {
+  struct BootCase {
+    const char* docboy_test;  // docboy-test-suite source/ppu/<name>.asm
+    std::string body;         // leaves the value read in A
+    std::uint8_t hardware;
+  };
+  const std::string set_scx3 = "  ld a, 3\n  ldh ($43), a\n";
+  const BootCase cases[] = {
+      {"boot_stat_lyc_eq_ly_round1", "  ldh a, ($41)\n", 0x85},
+      {"boot_ppu_phase_round1 (*)", test::boot_nops(7) + "  ldh a, ($41)\n  and 3\n", 0x01},
+      {"boot_ppu_phase_round2", test::boot_nops(8) + "  ldh a, ($41)\n  and 3\n", 0x02},
+      {"boot_stat_lyc_eq_ly_round2", test::boot_nops(10) + "  ldh a, ($41)\n", 0x86},
+      {"pixel_transfer_timing_from_boot_scx3_round1 (*)", set_scx3 + test::boot_nops(65) + "  ldh a, ($41)\n", 0x87},
+      {"pixel_transfer_timing_from_boot_scx3_round2", set_scx3 + test::boot_nops(66) + "  ldh a, ($41)\n", 0x84},
+      {"ly_timing_scx0_round2", "  ld a, 0\n  ldh ($43), a\n" + test::boot_nops(116) + "  ldh a, ($44)\n", 0x01},
+      {"lyc_stat_interrupt_flag_timing_from_boot_round2",
+       "  xor a\n  ldh ($0F), a\n  ld a, 1\n  ldh ($45), a\n  ld a, 2\n  ldh ($FF), a\n  ld a, $40\n  ldh ($41), a\n" +
+           test::boot_nops(103) + "  ldh a, ($0F)\n",
+       0xE2},
+  };
+  for (const BootCase& c : cases) {
+    const Rom rom(gbasm::assemble(test::boot_phase_rom(c.body), "boot_phase.asm"), "boot phase ROM");
+    auto console = std::make_unique<Console>();
+    power_on(*console, rom.view());
+    for (int frame = 0; frame < 2; ++frame) run_frame(*console, rom.view(), FrameSink{});
+    ASSERT_EQ(console->hram[test::kBootPhaseDone - 0xFF80], test::kBootPhaseDoneMark) << c.docboy_test;
+    EXPECT_EQ(console->hram[test::kBootPhaseResult - 0xFF80], c.hardware) << c.docboy_test;
+  }
+}
+
+// Issue 20, theme 4 (line 0 of a frame reads mode 1 until its mode 2): with
+// the mode 1 and mode 2 STAT interrupts enabled, the STAT line stays high
+// from VBlank into line 0's mode 2, so that mode 2 raises no interrupt
+// (Gambatte libgambatte/src/video/mstat_irq.h doM2Event: blockedByM1Irq,
+// ly == 0 with the mode 1 source enabled). The ROM enables both in VBlank,
+// clears IF, waits for STAT's first mode 2 (line 0) and stores IF; the core
+// before this change read 0xE2.
+TEST(PpuLineZero, ModeOneEnableBlocksTheModeTwoInterruptOfLineZero) {
+  const std::string body = R"(
+.line150:
+  ldh a, ($44)
+  cp 150
+  jr nz, .line150
+  ld a, $30
+  ldh ($41), a
+  xor a
+  ldh ($0F), a
+.mode2:
+  ldh a, ($41)
+  and 3
+  cp 2
+  jr nz, .mode2
+  ldh a, ($0F)
+)";
+  const Rom rom(gbasm::assemble(test::boot_phase_rom(body), "line_zero.asm"), "line 0 ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  ASSERT_EQ(console->hram[test::kBootPhaseDone - 0xFF80], test::kBootPhaseDoneMark);
+  EXPECT_EQ(console->hram[test::kBootPhaseResult - 0xFF80], 0xE0);
 }
 
 // The same rules, one write at a time through the bus.
