@@ -34,6 +34,7 @@ struct RunProfile {
   double max_seconds = 0.0;    // 0: the env-step budget alone ends the run
   double model_lr = 0.0;       // the world model's Adam learning rate (0: the preset's)
   double actor_entropy = 0.0;  // the actor's entropy bonus (0: the preset's)
+  double kl_free_bits = 0.0;   // the KL terms' free-bits floor (0: the preset's)
   // The run's greedy evaluations (launch/training_run.hpp EvaluationPlan).
   int eval_episodes = 0;
   std::int64_t eval_every_updates = 0;
@@ -52,7 +53,8 @@ Device detect_device();
 // backend, envs per actor, budgets, train ratio, replay capacity and minimum,
 // preset and stage (static_screen in standing_still mode). config.model
 // becomes the preset's options, with the profile's batch, sequence length,
-// world-model learning rate and actor entropy unless --preset is named.
+// world-model learning rate, actor entropy and free bits unless --preset is
+// named.
 void apply_profile(const RunProfile& profile, const std::set<std::string>& named, RunConfig& config);
 // "dreamer_learner: defaults from the <name> profile (<why>)", printed at the
 // start of a run.

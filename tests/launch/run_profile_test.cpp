@@ -67,12 +67,15 @@ TEST(RunProfile, TheCpuProfileEndsOnItsEnvStepBudgetAlone) {
   EXPECT_EQ(config.task.stage, "exit_room_turn");
   EXPECT_EQ(cpu_profile().eval_episodes, 16);
   // The tiny model's world model at 30x the preset's rate, its actor at 10x
-  // the preset's entropy bonus (run_profile.cpp).
+  // the preset's entropy bonus, its KL at a tenth of the free bits
+  // (run_profile.cpp).
   const learner::DreamerOptions tiny = learner::DreamerOptions::preset("tiny");
   EXPECT_EQ(config.model.train.model_lr, 3e-3);
   EXPECT_NE(config.model.train.model_lr, tiny.train.model_lr);
   EXPECT_EQ(config.model.train.actor_entropy, 3e-3);
   EXPECT_NE(config.model.train.actor_entropy, tiny.train.actor_entropy);
+  EXPECT_EQ(config.model.train.kl_free_bits, 0.1);
+  EXPECT_NE(config.model.train.kl_free_bits, tiny.train.kl_free_bits);
 }
 
 TEST(RunProfile, NamedFlagsKeepTheCommandLinesValues) {
@@ -111,6 +114,7 @@ TEST(RunProfile, ANamedPresetBringsItsOwnBatchSequenceLengthAndLearningRate) {
   EXPECT_EQ(config.model.train.seq_len, large.train.seq_len);
   EXPECT_EQ(config.model.train.model_lr, large.train.model_lr);
   EXPECT_EQ(config.model.train.actor_entropy, large.train.actor_entropy);
+  EXPECT_EQ(config.model.train.kl_free_bits, large.train.kl_free_bits);
 }
 
 TEST(RunProfile, StandingStillRunsTheStaticScreenUnlessAStageIsNamed) {
@@ -174,6 +178,9 @@ void expect_gate_runs_profile(const char* gate, const RunProfile& profile, bool 
       << gate;
   EXPECT_EQ(named_or("--actor-entropy", preset_train.actor_entropy),
             profile.actor_entropy > 0.0 ? profile.actor_entropy : preset_train.actor_entropy)
+      << gate;
+  EXPECT_EQ(named_or("--kl-free-bits", preset_train.kl_free_bits),
+            profile.kl_free_bits > 0.0 ? profile.kl_free_bits : preset_train.kl_free_bits)
       << gate;
   if (names_batch) {
     EXPECT_EQ(number("--batch-size"), profile.batch_size) << gate;
