@@ -61,12 +61,13 @@ std::string learning_settings_line(const RunConfig& config, const EvaluationPlan
       line, sizeof line,
       "dreamer_learner: device %s, env backend %s, preset %s, %d actor(s) x %d envs, %d learner(s), batch %d "
       "x %d, train ratio %g (replayed steps per env step; %.3g updates per env step), learning rates %g (model) %g "
-      "(actor) %g (critic), actor entropy %g, discount %g, fused Adam %s, CUDA graphs %s, bf16 %s, stage %s, %lld env "
+      "(actor) %g (critic), actor entropy %g, discount %g, free bits %g, fused Adam %s, CUDA graphs %s, bf16 %s, stage "
+      "%s, %lld env "
       "steps, %s, %s",
       device_name(config.device), device_name(config.env_backend), config.preset.c_str(), config.actors,
       config.envs_per_actor, config.learners, train.batch_size, train.seq_len, config.replay.train_ratio,
       config.replay.train_ratio / replayed_per_update, train.model_lr, train.actor_lr, train.critic_lr,
-      train.actor_entropy, train.gamma, on_off(train.fused_adam), on_off(train.cuda_graphs),
+      train.actor_entropy, train.gamma, train.kl_free_bits, on_off(train.fused_adam), on_off(train.cuda_graphs),
       on_off(train.autocast_bf16), config.task.rom.empty() ? config.task.stage.c_str() : config.task.rom.c_str(),
       static_cast<long long>(config.total_env_steps), wall.c_str(), evaluations.c_str());
   return line;

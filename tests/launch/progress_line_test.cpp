@@ -27,8 +27,8 @@ TEST(LearningSettingsLine, NamesTheValuesThatShapeLearning) {
   for (const char* part :
        {"device cpu", "preset tiny", "x 16 envs", "batch 16 x 16", "train ratio 32", "0.125 updates per env step",
         "learning rates 0.0001 (model) 8e-05 (actor) 8e-05 (critic)", "actor entropy 0.0003", "discount 0.996997",
-        "fused Adam off", "CUDA graphs off", "stage exit_room_door", "8192 env steps", "wall time at most 300 s",
-        "greedy evaluation of 16 episodes"})
+        "free bits 1", "fused Adam off", "CUDA graphs off", "stage exit_room_door", "8192 env steps",
+        "wall time at most 300 s", "greedy evaluation of 16 episodes"})
     EXPECT_TRUE(has(line, part)) << part << " not in: " << line;
   config.max_seconds = 0;
   EXPECT_TRUE(has(learning_settings_line(config, at_end), "no wall-time limit"));
