@@ -206,11 +206,11 @@ TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
 TEST_F(LearnerRun, LearningFlagsReachTheConfigAndOnlyEvaluationFlagsJoinAResume) {
   ASSERT_EQ(learner("flags",
                     "--total-env-steps 300 --gamma 0.95 --actor-entropy 0.001 --actor-lr 0.0002 "
-                    "--critic-lr 0.0003"),
+                    "--critic-lr 0.0003 --kl-free-bits 0.2"),
             0)
       << err_;
   EXPECT_NE(out_.find("learning rates 0.0001 (model) 0.0002 (actor) 0.0003 (critic), actor entropy 0.001, "
-                      "discount 0.95,"),
+                      "discount 0.95, free bits 0.2,"),
             std::string::npos)
       << out_;
   const auto runs = run_dirs("flags");
@@ -220,6 +220,7 @@ TEST_F(LearnerRun, LearningFlagsReachTheConfigAndOnlyEvaluationFlagsJoinAResume)
   EXPECT_DOUBLE_EQ(train["actor_entropy"].get<double>(), 0.001);
   EXPECT_DOUBLE_EQ(train["actor_lr"].get<double>(), 0.0002);
   EXPECT_DOUBLE_EQ(train["critic_lr"].get<double>(), 0.0003);
+  EXPECT_DOUBLE_EQ(train["kl_free_bits"].get<double>(), 0.2);
 
   const std::string resume = kLearner + " --resume " + runs[0].string();
   EXPECT_EQ(shell(resume + " --eval-episodes 2 --eval-every 4 --stop-at-success 0.5"), 0) << err_;

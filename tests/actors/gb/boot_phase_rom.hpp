@@ -10,14 +10,11 @@
 // ly_timing_scx0_round2 and lyc_stat_interrupt_flag_timing_from_boot_round2
 // (the names are given per case in ppu_test.cpp); the code here is written
 // anew.
-#include <cstdint>
 #include <string>
 
-namespace dreamer::gb::test {
+#include "tests/actors/gb/micro_rom_result.hpp"
 
-inline constexpr std::uint16_t kBootPhaseResult = 0xFF80;
-inline constexpr std::uint16_t kBootPhaseDone = 0xFF81;
-inline constexpr std::uint8_t kBootPhaseDoneMark = 0xA5;
+namespace dreamer::gb::test {
 
 inline std::string boot_phase_rom(const std::string& body) {
   return std::string(R"(
@@ -29,13 +26,7 @@ inline std::string boot_phase_rom(const std::string& body) {
   org $0150
 start:
 )") + body +
-         R"(
-  ldh ($80), a
-  ld a, $A5
-  ldh ($81), a
-.done:
-  jr .done
-)";
+         kStoreResultAndStop;
 }
 
 inline std::string boot_nops(int count) { return "  ds " + std::to_string(count) + ", 0\n"; }

@@ -22,15 +22,12 @@
 //   - window and objects: the mode 2 interrupt of line 8 (WY = 8, objects on
 //     lines 8-15, LCDC = $E3) jumps to a handler that waits `nops` NOPs and
 //     reads STAT (mode 2 interrupt enabled: 0xA3 / 0xA0).
-#include <cstdint>
 #include <string>
 #include <vector>
 
-namespace dreamer::gb::test {
+#include "tests/actors/gb/micro_rom_result.hpp"
 
-inline constexpr std::uint16_t kMode3Result = 0xFF80;
-inline constexpr std::uint16_t kMode3Done = 0xFF81;
-inline constexpr std::uint8_t kMode3DoneMark = 0xA5;
+namespace dreamer::gb::test {
 
 inline std::string mode3_rom_header() {
   return R"(
@@ -72,14 +69,7 @@ start:
 }
 
 inline std::string mode3_rom_footer(int nops) {
-  return "  ds " + std::to_string(nops) + ", 0\n" + R"(
-  ldh a, (rSTAT)
-  ldh ($80), a
-  ld a, $A5
-  ldh ($81), a
-.done:
-  jr .done
-)";
+  return "  ds " + std::to_string(nops) + ", 0\n  ldh a, (rSTAT)\n" + kStoreResultAndStop;
 }
 
 // Objects at OAM X `object_x` on lines 0-7, SCX = scx; STAT read after `nops`

@@ -81,8 +81,8 @@ std::uint8_t mode3_rom_stat(const std::string& source) {
   auto console = std::make_unique<Console>();
   power_on(*console, rom.view());
   for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
-  EXPECT_EQ(console->hram[test::kMode3Done - 0xFF80], test::kMode3DoneMark) << "program not finished";
-  return console->hram[test::kMode3Result - 0xFF80];
+  EXPECT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark) << "program not finished";
+  return console->hram[test::kMicroRomResult - 0xFF80];
 }
 
 struct Mode3Case {
@@ -217,8 +217,8 @@ TEST(PpuBootPhase, ReadsAfterTheBootRomSeeWhatTheDmgShows) {
     auto console = std::make_unique<Console>();
     power_on(*console, rom.view());
     for (int frame = 0; frame < 2; ++frame) run_frame(*console, rom.view(), FrameSink{});
-    ASSERT_EQ(console->hram[test::kBootPhaseDone - 0xFF80], test::kBootPhaseDoneMark) << c.docboy_test;
-    EXPECT_EQ(console->hram[test::kBootPhaseResult - 0xFF80], c.hardware) << c.docboy_test;
+    ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark) << c.docboy_test;
+    EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], c.hardware) << c.docboy_test;
   }
 }
 
@@ -250,8 +250,8 @@ TEST(PpuLineZero, ModeOneEnableBlocksTheModeTwoInterruptOfLineZero) {
   auto console = std::make_unique<Console>();
   power_on(*console, rom.view());
   for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
-  ASSERT_EQ(console->hram[test::kBootPhaseDone - 0xFF80], test::kBootPhaseDoneMark);
-  EXPECT_EQ(console->hram[test::kBootPhaseResult - 0xFF80], 0xE0);
+  ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
+  EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0xE0);
 }
 
 // The same rules, one write at a time through the bus.
