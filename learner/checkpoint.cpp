@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -398,6 +399,22 @@ void stage_module(hid_t modules_group, const NamedModule& named, Staged& staged)
   }
 }
 
+// torch's Adam constructor refuses these settings, but a restore sets them
+// through the options' setters, which check nothing: a hand-made file would
+// train with a NaN or negative rate, or divide by 1 - beta^step = 0.
+void check_adam_settings(const StagedParamGroup& group, const std::string& where) {
+  const auto require = [&](const char* name, double value, bool ok, const char* rule) {
+    if (!ok) throw Error(where + " attribute '" + name + "' is " + std::to_string(value) + ", must be " + rule);
+  };
+  const auto non_negative = [](double value) { return std::isfinite(value) && value >= 0.0; };
+  const auto below_one = [](double value) { return value >= 0.0 && value < 1.0; };  // false for NaN
+  require("lr", group.lr, non_negative(group.lr), "finite and >= 0");
+  require("beta1", group.beta1, below_one(group.beta1), "in [0, 1)");
+  require("beta2", group.beta2, below_one(group.beta2), "in [0, 1)");
+  require("eps", group.eps, non_negative(group.eps), "finite and >= 0");
+  require("weight_decay", group.weight_decay, non_negative(group.weight_decay), "finite and >= 0");
+}
+
 std::vector<StagedParamGroup> stage_optimizer(hid_t optimizers_group, const NamedOptimizer& named) {
   const std::string where = "/optimizers/" + named.name;
   Handle group = hdf5::open_group(optimizers_group, named.name);
@@ -426,6 +443,7 @@ std::vector<StagedParamGroup> stage_optimizer(hid_t optimizers_group, const Name
     staged_group.eps = hdf5::read_double_attribute(group_id.get(), "eps");
     staged_group.weight_decay = hdf5::read_double_attribute(group_id.get(), "weight_decay");
     staged_group.amsgrad = hdf5::read_int_attribute(group_id.get(), "amsgrad") != 0;
+    check_adam_settings(staged_group, group_where);
     for (size_t i = 0; i < params.size(); ++i) {
       if (!hdf5::exists(group_id.get(), param_state_name(i))) {
         staged_group.states.emplace_back(std::nullopt);
@@ -436,6 +454,8 @@ std::vector<StagedParamGroup> stage_optimizer(hid_t optimizers_group, const Name
       StagedAdamState state;
       state.parameter = params[i];
       state.step = hdf5::read_int_attribute(state_group.get(), "step");
+      if (state.step < 0)
+        throw Error(state_where + " attribute 'step' is " + std::to_string(state.step) + ", must be >= 0");
       const at::ScalarType dtype = params[i].scalar_type();
       state.exp_avg = read_tensor_dataset(state_group.get(), "exp_avg", dtype, params[i].sizes());
       state.exp_avg_sq = read_tensor_dataset(state_group.get(), "exp_avg_sq", dtype, params[i].sizes());

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -299,6 +300,52 @@ TEST_F(CheckpointTest, GeneratorStateOfAnotherSizeGivesOneClearErrorAndChangesNo
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
   EXPECT_TRUE(learner.optimizer().state().empty());
+}
+
+// Adam settings that torch's Adam constructor refuses were set through the
+// options' setters on restore, unchecked: a NaN rate trained on as NaN, and a
+// negative step divided by 1 - beta^0. Each is refused before anything changes.
+TEST_F(CheckpointTest, AdamSettingsTorchWouldRefuseGiveOneClearErrorAndChangeNothing) {
+  struct Case {
+    const char* object;  // inside /optimizers/adam
+    const char* attribute;
+    double value;
+    const char* expected;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const Case cases[] = {
+      {"group_0", "lr", nan, "/optimizers/adam/group_0 attribute 'lr' is nan, must be finite and >= 0"},
+      {"group_0", "lr", -1e-3, "attribute 'lr' is -0.001000, must be finite and >= 0"},
+      {"group_0", "beta1", 1.0, "attribute 'beta1' is 1.000000, must be in [0, 1)"},
+      {"group_0", "beta2", nan, "attribute 'beta2' is nan, must be in [0, 1)"},
+      {"group_0", "eps", -1.0, "attribute 'eps' is -1.000000, must be finite and >= 0"},
+      {"group_0", "weight_decay", std::numeric_limits<double>::infinity(), "attribute 'weight_decay' is inf"},
+      {"group_0/param_0000", "step", -1, "/optimizers/adam/group_0/param_0000 attribute 'step' is -1, must be >= 0"},
+  };
+  const fs::path file = save_trained(kStepsBeforeSave);
+  const fs::path edited = directory_ / "edited.h5";
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.object) + "/" + c.attribute);
+    fs::copy_file(file, edited, fs::copy_options::overwrite_existing);
+    edit_and_reseal(edited, [&](hid_t id) {
+      const hdf5::Handle object = hdf5::open_group(id, std::string("optimizers/adam/") + c.object);
+      DREAMER_CHECK_HDF5(H5Adelete(object.get(), c.attribute));
+      if (std::string(c.attribute) == "step") {
+        hdf5::write_int_attribute(object.get(), c.attribute, static_cast<std::int64_t>(c.value));
+      } else {
+        hdf5::write_double_attribute(object.get(), c.attribute, c.value);
+      }
+    });
+    TinyLearner learner(/*seed=*/999);
+    const torch::Tensor before = learner.flat_parameters();
+    const std::string message = load_error(edited, learner);
+    EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_TRUE(torch::equal(learner.flat_parameters(), before));
+    EXPECT_TRUE(learner.optimizer().state().empty());
+  }
+  TinyLearner learner(/*seed=*/999);
+  EXPECT_EQ(load_error(file, learner), "") << "the unedited checkpoint must load";
 }
 
 // fuzz_checkpoint (ASan) on a hand-made sealed input: a byte array declaring
