@@ -5,6 +5,7 @@
 // exit codes: 2 usage or input error, 1 failed run or gate).
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -30,7 +31,12 @@ inline CLI::Option* add_device_option(CLI::App& app, const std::string& flag, De
 }
 
 // nullopt when `argv` parsed; otherwise the exit status main returns.
+// Every executable starts here, so this is also where a write past the
+// file-size limit (ulimit -f, a cluster's RLIMIT_FSIZE) becomes a write error
+// (EFBIG) that the writer reports as one line, instead of SIGXFSZ killing the
+// process with a half-written file.
 inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, const char* program) {
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& help) {

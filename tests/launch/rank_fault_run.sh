@@ -16,6 +16,13 @@
 #       cut to 3 bytes and the newest checkpoint to half its size. `--resume`
 #       must say on one line that it resumes from the newest file that loads,
 #       and finish from there with exit 0.
+#   file_size_limit
+#       one rank stopped by SIGTERM once checkpoints exist; then `--resume`
+#       under `ulimit -f` of half a checkpoint (RLIMIT_FSIZE, as a cluster may
+#       set it). Its first checkpoint write must fail as a write error: exit 1,
+#       one stderr line naming "File too large" (not SIGXFSZ killing the
+#       process), no half-written file, and the checkpoints already there
+#       byte-identical; a `--resume` without the limit then finishes.
 set -euo pipefail
 scenario=$1
 learner=$2
@@ -111,6 +118,28 @@ case "$scenario" in
     grep -q "^dreamer_learner: resuming from ckpt_[0-9]*\.h5, the newest checkpoint that loads (passed over: .*$newest.*truncated" \
       "$work/resume.txt" || { cat "$work/resume.txt"; fail "the fallback was not reported on one line"; }
     grep -c "resuming from" "$work/resume.txt" | grep -qx 1 || fail "the fallback was reported more than once"
+    ;;
+  file_size_limit)
+    "$learner" "${common[@]}" --total-env-steps 100000 > "$work/log.txt" 2>&1 &
+    pid=$!
+    await_checkpoints $pid 3
+    kill -TERM $pid
+    wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
+    dir=$(run_dir)
+    cp -a "$dir/checkpoints" "$work/checkpoints_before"
+    limit_kib=$(($(stat -c %s "$dir/checkpoints/$(cat "$dir/checkpoints/latest")") / 2048))
+    status=0
+    (ulimit -f "$limit_kib" && exec "$learner" --resume "$dir") > "$work/limited.txt" 2> "$work/limited_err.txt" ||
+      status=$?
+    [ "$status" = 1 ] || { cat "$work/limited_err.txt"; fail "exit status $status under ulimit -f $limit_kib, expected 1"; }
+    [ "$(wc -l < "$work/limited_err.txt")" = 1 ] || { cat "$work/limited_err.txt"; fail "stderr is not one line"; }
+    grep -q "cannot write checkpoint .*File too large" "$work/limited_err.txt" ||
+      { cat "$work/limited_err.txt"; fail "the line does not name the checkpoint and the cause"; }
+    leftovers=$(find "$dir" -name '*.tmp')
+    [ -z "$leftovers" ] || fail "half-written files left: $leftovers"
+    diff -r "$work/checkpoints_before" "$dir/checkpoints" > /dev/null || fail "the failed write changed the checkpoints"
+    echo "ulimit -f $limit_kib: $(cat "$work/limited_err.txt")"
+    resume_and_finish "$dir"
     ;;
   *) fail "unknown scenario $scenario" ;;
 esac
