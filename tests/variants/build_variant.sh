@@ -4,8 +4,8 @@
 # compile time:
 #
 #   cpu_only  DREAMER_ENABLE_CUDA=OFF: the targets whose code differs without
-#             CUDA are built (common, actors, replay) and their environment and
-#             common tests run; of the LibTorch code, the translation units that
+#             CUDA are built (common, actors, replay) and their environment,
+#             common and launch tests run, without LibTorch; of the LibTorch code, the translation units that
 #             differ (gradient all-reduce) are compiled.
 #   tsan      DREAMER_TSAN=ON: the replay tests (writers, samplers, limiter)
 #             under ThreadSanitizer.
@@ -36,9 +36,10 @@ case "$variant" in
       -DDREAMER_WITH_TORCH=OFF -DDREAMER_SHARED_DIR="$shared_dir" > "$build_dir.configure.log" 2>&1 \
       || { cat "$build_dir.configure.log"; exit 1; }
     cmake --build "$build_dir" -j "$jobs" --target dreamer_common dreamer_actors dreamer_replay common_test \
-      env_batched_env_test
+      env_batched_env_test launch_test
     "$build_dir/tests/common/common_test"
     "$build_dir/tests/actors/env_batched_env_test"
+    "$build_dir/tests/launch/launch_test"  # the launch pieces without LibTorch (it once failed to link)
     # LibTorch code that changes without CUDA: compile those objects only.
     cmake -S "$source_dir" -B "$build_dir-torch" -DCMAKE_BUILD_TYPE=Release -DDREAMER_ENABLE_CUDA=OFF \
       -DCMAKE_PREFIX_PATH="$torch_prefix" -DDREAMER_SHARED_DIR="$shared_dir" > "$build_dir-torch.configure.log" 2>&1 \
