@@ -5,8 +5,9 @@
 #
 #   cpu_only  DREAMER_ENABLE_CUDA=OFF: the targets whose code differs without
 #             CUDA are built (common, actors, replay) and their environment,
-#             common and launch tests run, without LibTorch; of the LibTorch code, the translation units that
-#             differ (gradient all-reduce) are compiled.
+#             common and launch tests run, without LibTorch; of the LibTorch
+#             code, the translation units that differ (gradient all-reduce)
+#             are compiled.
 #   tsan      DREAMER_TSAN=ON: the replay tests (writers, samplers, limiter)
 #             under ThreadSanitizer.
 #   sanitizers  clang with ASan and UBSan (DREAMER_FUZZ=ON): every loader's
