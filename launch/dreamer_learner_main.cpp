@@ -271,9 +271,9 @@ std::string broadcast_string(std::string text, int root) {
 }
 
 // The exact command, for repro.sh and failure bundles: this executable by
-// its absolute path, then the arguments as given.
-// The command repro.sh reruns: a multi-rank run goes back through mpirun
-// with its rank count (one rank would run every role in-process instead).
+// its absolute path, then the arguments as given. A multi-rank run goes back
+// through mpirun with its rank count (one rank would run every role
+// in-process instead).
 RunInvocation describe_invocation(int argc, char** argv, const CommandLine& line, int world_size) {
   std::vector<std::string> words;
   if (world_size > 1) {
