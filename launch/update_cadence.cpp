@@ -39,10 +39,17 @@ void UpdateCadence::update(replay::SampleBatch& batch, const torch::Tensor& devi
   updated_ = true;
   const std::int64_t updates = learner_.updates();
   const bool log_due = updates % config_.log_every_updates == 0;
+  const bool weights_due = updates % config_.weight_sync_every_updates == 0;
+  const bool checkpoint_due = config_.checkpoint_every_updates > 0 && updates % config_.checkpoint_every_updates == 0;
+  const std::int64_t every = invocation_.evaluation.every_updates;
+  const bool evaluation_due = every > 0 && updates % every == 0;
+  // The updates' metrics are read here only: before a report, and before
+  // weights leave the learner (actors, a checkpoint, an evaluation).
+  if (log_due || (lead() && (weights_due || checkpoint_due || evaluation_due))) guard_.check(learner_);
   // Collective, so on every learner; the digest covers every update.
   if (log_due) learner_.check_identical_gradients();
   if (lead()) {
-    if (updates % config_.weight_sync_every_updates == 0) sinks_.weights(learner_.player_weights(), updates);
+    if (weights_due) sinks_.weights(learner_.player_weights(), updates);
     if (log_due) {
       const auto now = std::chrono::steady_clock::now();
       LearnerReportInputs inputs;
@@ -57,16 +64,14 @@ void UpdateCadence::update(replay::SampleBatch& batch, const torch::Tensor& devi
       report_start_ = std::chrono::steady_clock::now();
       updates_since_report_ = 0;
     }
-    if (config_.checkpoint_every_updates > 0 && updates % config_.checkpoint_every_updates == 0)
-      learner_.save(run_.checkpoints(), {}, config_json_);
+    if (checkpoint_due) learner_.save(run_.checkpoints(), {}, config_json_);
   }
   // After the rest of the per-update work (weight sync, logging), so that
   // what runs between two updates falls inside the window too.
   copy_audit_.after_update(updates);
   // An evaluation's own copies are not the training loop's: none inside
   // (or just before) the audit window.
-  const std::int64_t every = invocation_.evaluation.every_updates;
-  if (lead() && every > 0 && updates % every == 0 && !copy_audit_.covers(updates + 1)) evaluate(updates);
+  if (lead() && evaluation_due && !copy_audit_.covers(updates + 1)) evaluate(updates);
 }
 
 void UpdateCadence::evaluate(std::int64_t updates) {
@@ -83,6 +88,7 @@ void UpdateCadence::evaluate(std::int64_t updates) {
 void UpdateCadence::finish(bool stopped_by_signal, const replay::SampleBatch& batch,
                            const torch::Tensor& device_observations) {
   if (!stopped_by_signal) copy_audit_.require_done();
+  guard_.check(learner_);
   if (!lead()) return;
   learner_.save(run_.checkpoints(), {}, config_json_);
   // The last sampled batch; none when this learner made no update.

@@ -4,6 +4,8 @@
 //
 //   per update   test fault injection (RunInvocation::inject_nan_at_update)
 //                -> the update through an UpdateGuard (launch/update_guard.hpp)
+//                -> the guard's check of the updates' metrics, before a
+//                   report and before weights leave the learner
 //                -> every log_every_updates: the learners' gradient digest
 //                   check (collective when there are several learners)
 //   lead learner (index 0), as due:
@@ -14,7 +16,8 @@
 //                                           (not inside a copy audit window);
 //                                           reached_target() once enough in
 //                                           a row reach its success target
-//   finish()     the final checkpoint and recon.gif of the last batch
+//   finish()     the guard's last check, the final checkpoint and recon.gif
+//                of the last batch
 //
 // Where weights and reports go is the driver's business (Sinks): an MPI send
 // to the actor ranks and the gate rank, or in-process hand-offs. A one-process

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -83,6 +84,7 @@ learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, cons
   try {
     metrics = learner.update(batch, device_observations);
   } catch (const std::exception& error) {
+    check(learner);  // an earlier update may have gone bad first
     const std::vector<std::string> places = non_finite_places(learner, batch);
     std::string reason = places.empty() ? "update failed" + at : "non-finite values" + at + " (";
     for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
@@ -92,29 +94,59 @@ learner::UpdateMetrics UpdateGuard::update(learner::LearnerWorker& learner, cons
          {{"update", update}, {"non_finite", places}, {"error", error.what()}}, batch);
   }
 
-  std::vector<std::string> bad;
-  nlohmann::json values = nlohmann::json::object();
-  std::vector<std::pair<std::string, double>> read;
+  keep(update, metrics, batch);
+  if (unchecked_count_ == kMaxUnchecked) check(learner);
+  return metrics;
+}
+
+void UpdateGuard::keep(std::int64_t update, const learner::UpdateMetrics& metrics, const replay::SampleBatch& batch) {
+  if (unchecked_count_ == unchecked_slots_.size()) unchecked_slots_.emplace_back();
+  Unchecked& slot = unchecked_slots_[unchecked_count_++];
+  slot.update = update;
+  slot.metrics = metrics.values.detach().clone();  // graph replays overwrite their outputs
+  const bool with_observations = batch.view().observations != nullptr;
+  if (!slot.batch || slot.batch->size_bytes() != batch.size_bytes()) {
+    slot.batch = std::make_unique<replay::SampleBatch>(batch.batch_size(), batch.seq_len(), with_observations);
+  }
+  std::memcpy(slot.batch->data(), batch.data(), batch.size_bytes());
+}
+
+void UpdateGuard::check(learner::LearnerWorker& learner) {
+  if (unchecked_count_ == 0) return;
+  const std::size_t count = unchecked_count_;
+  unchecked_count_ = 0;
+  std::vector<torch::Tensor> rows;
+  rows.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) rows.push_back(unchecked_slots_[i].metrics);
+  torch::Tensor host;
   {
-    // The one read per update: the check must see this update's values.
     DeclaredCopy scope("update_metrics");
-    read = metrics.read();
+    host = torch::stack(rows).to(torch::kCPU, torch::kFloat64).contiguous();
   }
-  for (const auto& [name, value] : read) {
-    values[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-    if (!std::isfinite(value)) bad.push_back(name);
+  const double* data = host.data_ptr<double>();
+  const std::vector<std::string>& names = learner::UpdateMetrics::names();
+  for (std::size_t row = 0; row < count; ++row) {
+    const double* values = data + row * names.size();
+    std::vector<std::string> bad;
+    nlohmann::json by_name = nlohmann::json::object();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      by_name[names[i]] = std::isfinite(values[i]) ? nlohmann::json(values[i]) : nlohmann::json(nullptr);
+      if (!std::isfinite(values[i])) bad.push_back(names[i]);
+    }
+    if (bad.empty()) continue;
+    const Unchecked& first_bad = unchecked_slots_[row];
+    const std::string at = " at update " + std::to_string(first_bad.update);
+    // Where the non-finite values came from (the batch, the weights) first,
+    // then the metrics that show them.
+    std::vector<std::string> places = non_finite_places(learner, *first_bad.batch);
+    std::string reason = places.empty() ? "non-finite update metrics" + at + ":" : "non-finite values" + at + " (";
+    for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
+    if (!places.empty()) reason += "): non-finite update metrics:";
+    for (std::size_t i = 0; i < bad.size(); ++i) reason += (i == 0 ? " " : ", ") + bad[i];
+    places.insert(places.end(), bad.begin(), bad.end());
+    fail(reason, "nonfinite_update" + std::to_string(first_bad.update),
+         {{"update", first_bad.update}, {"non_finite", places}, {"update_metrics", by_name}}, *first_bad.batch);
   }
-  if (bad.empty()) return metrics;
-  // Where the non-finite values came from (the batch, the weights) first,
-  // then the metrics that show them.
-  std::vector<std::string> places = non_finite_places(learner, batch);
-  std::string reason = places.empty() ? "non-finite update metrics" + at + ":" : "non-finite values" + at + " (";
-  for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
-  if (!places.empty()) reason += "): non-finite update metrics:";
-  for (std::size_t i = 0; i < bad.size(); ++i) reason += (i == 0 ? " " : ", ") + bad[i];
-  places.insert(places.end(), bad.begin(), bad.end());
-  fail(reason, "nonfinite_update" + std::to_string(update),
-       {{"update", update}, {"non_finite", places}, {"update_metrics", values}}, batch);
 }
 
 void UpdateGuard::fail(const std::string& reason, const std::string& name, nlohmann::json details,
