@@ -1,8 +1,10 @@
 // dreamer_bench: speed figures as one JSON object on stdout.
 //
 //   dreamer_bench env     [--backend cpu|cuda] [--envs 1024,4096] [--steps N] [--rom R]
-//                         env steps/s and frames/s of the batched environment
-//                         with per-env random actions (CUDA: actions on device)
+//                         [--state S] [--script F | --seed N] [--spread-steps N]
+//                         env steps/s, frames/s (also per console), guest
+//                         instructions/s, HALT share and the warp spread of
+//                         the batched environment (launch/env_bench.hpp)
 //   dreamer_bench learner [--device cpu|cuda] [--preset P] [--batch B --seq T] [--bf16]
 //                         [--fused-adam] [--cuda-graphs] [--count-ops]
 //                         ms per full update (world model + behaviour), its
@@ -42,6 +44,7 @@
 #include "common/run/run_meta.hpp"
 #include "launch/bench_clock.hpp"
 #include "launch/command_line.hpp"
+#include "launch/env_bench.hpp"
 #include "launch/gb_bench.hpp"
 #include "launch/role_messages.hpp"
 #include "launch/run_setup.hpp"
@@ -62,89 +65,6 @@ namespace dreamer {
 namespace {
 
 using Clock = BenchClock;
-
-struct EnvBenchArgs {
-  Device backend = Device::kCpu;
-  std::vector<int> envs = {64, 256};
-  int steps = 20;
-  int threads = 0;
-  std::string rom = "exit_room";  // a stage id, or a ROM path
-};
-
-// A stage id (exit_room, static_screen) names the project's task; anything
-// ending in .gb is a ROM file run from power-on.
-env::TaskSpec task_spec_for(const std::string& rom) {
-  if (rom.find(".gb") != std::string::npos) {
-    env::TaskSpec spec;
-    spec.rom = rom;
-    return spec;
-  }
-  TaskConfig task_config;
-  task_config.stage = rom;
-  return resolve_task(task_config);
-}
-
-nlohmann::json bench_env(const EnvBenchArgs& args) {
-  const env::TaskSpec spec = task_spec_for(args.rom);
-  const env::Task task = env::Task::load(spec);
-  const bool cuda = args.backend == Device::kCuda;
-  nlohmann::json result = {{"mode", "env"},
-                           {"backend", device_name(args.backend)},
-                           {"rom", spec.rom.filename().string()},
-                           {"frames_per_step", task.schedule().frames_per_step},
-                           {"runs", nlohmann::json::array()}};
-  for (const int envs : args.envs) {
-    auto environment =
-        env::make_batched_env(task, {cuda ? env::Backend::kCuda : env::Backend::kCpu, envs, args.threads, 0});
-    std::mt19937 random(7);
-    std::vector<std::uint8_t> host_actions(static_cast<std::size_t>(envs) * args.steps);
-    for (auto& action : host_actions) action = static_cast<std::uint8_t>(random() % 8);
-    env::HostBatch host(envs);
-    env::EnvBatchOutputs out = host.view();
-    const std::uint8_t* actions = host_actions.data();
-#if defined(DREAMER_HAS_CUDA)
-    // On CUDA every input and output lives on the device.
-    std::vector<void*> device_buffers;
-    const auto device_alloc = [&](std::size_t bytes) {
-      void* pointer = nullptr;
-      DREAMER_CHECK_CUDA(cudaMalloc(&pointer, bytes));
-      device_buffers.push_back(pointer);
-      return pointer;
-    };
-    if (cuda) {
-      auto* device_actions = static_cast<std::uint8_t*>(device_alloc(host_actions.size()));
-      DREAMER_CHECK_CUDA(cudaMemcpy(device_actions, host_actions.data(), host_actions.size(), cudaMemcpyHostToDevice));
-      actions = device_actions;
-      out.observation = static_cast<std::uint8_t*>(device_alloc(host.observation.size()));
-      out.reward = static_cast<float*>(device_alloc(envs * sizeof(float)));
-      out.dist = static_cast<float*>(device_alloc(envs * sizeof(float)));
-      out.terminated = static_cast<std::uint8_t*>(device_alloc(envs));
-      out.truncated = static_cast<std::uint8_t*>(device_alloc(envs));
-      out.is_first = static_cast<std::uint8_t*>(device_alloc(envs));
-      out.episode_id = static_cast<std::int64_t*>(device_alloc(envs * sizeof(std::int64_t)));
-    }
-#endif
-    environment->reset(nullptr, out);
-    environment->step(actions, out);  // warm-up
-    environment->synchronize();
-    const auto start = Clock::now();
-    for (int step = 0; step < args.steps; ++step)
-      environment->step(actions + static_cast<std::size_t>(step) * envs, out);
-    environment->synchronize();
-    const double seconds = seconds_since(start);
-#if defined(DREAMER_HAS_CUDA)
-    for (void* pointer : device_buffers) cudaFree(pointer);
-#endif
-    const double steps_per_second = static_cast<double>(envs) * args.steps / seconds;
-    result["runs"].push_back({{"envs", envs},
-                              {"steps", args.steps},
-                              {"seconds", seconds},
-                              {"env_steps_per_s", steps_per_second},
-                              {"frames_per_s", steps_per_second * task.schedule().frames_per_step},
-                              {"bytes_per_env", sizeof(gb::Console) + sizeof(env::EpisodeState)}});
-  }
-  return result;
-}
 
 struct LearnerBenchArgs {
   Device device = Device::kCpu;
@@ -459,7 +379,17 @@ int main(int argc, char** argv) {
   env->add_option("--envs", env_args.envs, "env counts")->delimiter(',')->check(CLI::Range(1, 1 << 20));
   env->add_option("--steps", env_args.steps, "timed steps per env count")->check(CLI::Range(1, 1000000));
   env->add_option("--threads", env_args.threads, "CPU worker threads (0: all cores)");
-  env->add_option("--rom", env_args.rom, "stage id (exit_room, static_screen) or a .gb path");
+  env->add_option("--rom", env_args.rom, "stage id (exit_room, town_cross_to_shop, ...) or a .gb path");
+  env->add_option("--state", env_args.state,
+                  "start state instead of the stage's (a project snapshot or PyBoy .state; default: the stage's, or "
+                  "power-on for a .gb)");
+  env->add_option("--script", env_args.script,
+                  "button script (as dreamer_stage reads): console e plays action (step + e) mod length; default: "
+                  "random actions");
+  env->add_option("--seed", env_args.seed, "seed of the random actions");
+  env->add_option("--spread-steps", env_args.spread_steps,
+                  "untimed steps after the timed ones that measure warp_spread (0: none)")
+      ->check(CLI::Range(0, 100000));
   dreamer::LearnerBenchArgs learner_args;
   auto* learner = app.add_subcommand("learner", "ms per full update");
   add_device_option(*learner, "--device", learner_args.device, "Where the learner trains");
@@ -507,7 +437,7 @@ int main(int argc, char** argv) {
     }
     if (replay_mpi->parsed()) result = dreamer::bench_replay_mpi(chunks, samples);
     if (gb->parsed()) {
-      for (const std::string& rom : gb_roms) gb_args.roms.push_back(dreamer::task_spec_for(rom).rom);
+      for (const std::string& rom : gb_roms) gb_args.roms.push_back(dreamer::bench_task_spec(rom, "").rom);
       result = dreamer::bench_gb(gb_args);
     }
     if (!result.empty()) result["meta"] = dreamer::bench_meta();

@@ -44,6 +44,9 @@ class BatchedEnv {
   // Host copies for tests, checkpoints and debugging (not for the hot path).
   virtual std::vector<gb::Console> consoles() const = 0;
   virtual std::vector<EpisodeState> episodes() const = 0;
+  // Each console's counters (instructions, cycles, HALT) without the rest of
+  // its ~50 KB state: what benchmarks read between steps.
+  virtual std::vector<gb::Counters> counters() const = 0;
 };
 
 struct BatchedEnvOptions {

@@ -30,4 +30,11 @@ void CpuBatchedEnv::step(const std::uint8_t* actions, const EnvBatchOutputs& out
   });
 }
 
+std::vector<gb::Counters> CpuBatchedEnv::counters() const {
+  std::vector<gb::Counters> result;
+  result.reserve(consoles_.size());
+  for (const gb::Console& console : consoles_) result.push_back(console.counters);
+  return result;
+}
+
 }  // namespace dreamer::env

@@ -20,6 +20,7 @@ class CpuBatchedEnv final : public BatchedEnv {
   void step(const std::uint8_t* actions, const EnvBatchOutputs& out) override;
   void synchronize() override {}
   std::vector<gb::Console> consoles() const override { return consoles_; }
+  std::vector<gb::Counters> counters() const override;
   std::vector<EpisodeState> episodes() const override { return episodes_; }
 
  private:

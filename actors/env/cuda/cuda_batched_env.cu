@@ -1,5 +1,6 @@
 #include <cuda_runtime.h>
 
+#include <cstddef>
 #include <vector>
 
 #include "actors/env/cuda/cuda_batched_env.hpp"
@@ -112,6 +113,15 @@ class CudaBatchedEnv final : public BatchedEnv {
   std::vector<EpisodeState> episodes() const override {
     DREAMER_CHECK_CUDA(cudaStreamSynchronize(stream_));
     return episodes_.download();
+  }
+  // One strided copy: the counters field of every console, not the consoles.
+  std::vector<gb::Counters> counters() const override {
+    DREAMER_CHECK_CUDA(cudaStreamSynchronize(stream_));
+    std::vector<gb::Counters> host(static_cast<std::size_t>(num_envs_));
+    const auto* first = reinterpret_cast<const char*>(consoles_.get()) + offsetof(gb::Console, counters);
+    DREAMER_CHECK_CUDA(cudaMemcpy2D(host.data(), sizeof(gb::Counters), first, sizeof(gb::Console), sizeof(gb::Counters),
+                                    host.size(), cudaMemcpyDeviceToHost));
+    return host;
   }
 
  private:
