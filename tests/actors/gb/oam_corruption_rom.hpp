@@ -17,12 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/actors/gb/micro_rom_delay.hpp"
 #include "tests/actors/gb/micro_rom_result.hpp"
 
 namespace dreamer::gb::test {
 
-// `setup` and `instruction` are gbasm lines; the delay loop uses A and BC, so
-// a case with delay > 200 may set up only DE, HL and SP.
+// `setup` and `instruction` are gbasm lines; a delay over 200 M-cycles uses
+// A and BC (micro_rom_delay.hpp), so such a case may set up only DE, HL and SP.
 inline std::string oam_corruption_rom(const std::vector<std::uint8_t>& oam_fill, const std::string& setup, int delay,
                                       const std::string& instruction) {
   std::string source = R"(
@@ -55,14 +56,7 @@ start:
   jr nz, .fill
 )";
   source += setup + "\n  ld a, $81\n  ldh (rLCDC), a\n";
-  int nops = delay;
-  if (delay > 200) {
-    // ld bc (3) + 7 per loop, the last one 6: 7 n + 2 M-cycles.
-    const int loops = (delay - 2) / 7;
-    nops = delay - (7 * loops + 2);
-    source += "  ld bc, " + std::to_string(loops) + "\n.delay:\n  dec bc\n  ld a, b\n  or c\n  jr nz, .delay\n";
-  }
-  if (nops > 0) source += "  ds " + std::to_string(nops) + ", 0\n";
+  source += micro_rom_delay(delay);
   source += instruction + "\nnext:\n  ld sp, $FFFE\n";
   source += kStoreResultAndStop;
   source += "oam_fill:\n";

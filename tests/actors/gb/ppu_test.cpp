@@ -14,6 +14,7 @@
 #include "states/gbasm/assembler.hpp"
 #include "states/gbasm/cartridge_header.hpp"
 #include "tests/actors/gb/boot_phase_rom.hpp"
+#include "tests/actors/gb/lyc_timing_rom.hpp"
 #include "tests/actors/gb/mode3_length_rom.hpp"
 #include "tests/actors/gb/stat_write_glitch_rom.hpp"
 #include "tests/actors/gb/test_rom.hpp"
@@ -252,6 +253,60 @@ TEST(PpuLineZero, ModeOneEnableBlocksTheModeTwoInterruptOfLineZero) {
   for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
   ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
   EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0xE0);
+}
+
+struct LycFlagCase {
+  const char* source;  // where the DMG's value comes from
+  int lyc;
+  int line;
+  int dot;
+  std::uint8_t hardware_stat;
+};
+
+// Issue 20, theme 8: the LY==LYC flag around line 153 and on the VBlank
+// lines (lyc_timing_rom.hpp). The comparison is off in the first M-cycle of
+// each line but line 0; on line 153 it sees 153 at dots 4-7 (LY already
+// reads 0), nothing at 8-11 and 0 from dot 12, which line 0 keeps comparing.
+// STAT = $80 | flag | mode (mode 1 in VBlank and the first M-cycle of line
+// 0; line 144 reads mode 0 in its first M-cycle). (*): the core before
+// this change read otherwise.
+TEST(PpuLyc, TheFlagAroundLine153IsWhereTheDmgShowsIt) {
+  const LycFlagCase cases[] = {
+      {"docboy ly_154_lyc_eq_ly_timing_round3 (*)", 0, 153, 4, 0x81},
+      {"docboy ly_154_lyc_eq_ly_timing_round4 (*)", 0, 153, 8, 0x81},
+      {"SameBoy display.c: LYC = 0 from line 153 dot 12", 0, 153, 12, 0x85},
+      {"SameBoy display.c: line 0 keeps comparing 0 (*)", 0, 154, 0, 0x85},
+      {"SameBoy display.c: line 153 dot 0 compares nothing (*)", 153, 153, 0, 0x81},
+      {"SameBoy display.c: line 153 compares 153 at dot 4 (*)", 153, 153, 4, 0x85},
+      {"SameBoy display.c: and no more at dot 8", 153, 153, 8, 0x81},
+      {"SameBoy display.c: line 144 dot 0 compares nothing (*)", 144, 144, 0, 0x80},
+      {"SameBoy display.c: line 144 from dot 4", 144, 144, 4, 0x85},
+      {"SameBoy display.c: line 150 dot 0 compares nothing (*)", 150, 150, 0, 0x81},
+      {"SameBoy display.c: line 150 from dot 4", 150, 150, 4, 0x85},
+  };
+  for (const LycFlagCase& c : cases) {
+    const Rom rom(gbasm::assemble(test::lyc_flag_rom(c.lyc, test::lyc_read_delay(c.line, c.dot)), "lyc_flag.asm"),
+                  "LYC flag ROM");
+    auto console = std::make_unique<Console>();
+    power_on(*console, rom.view());
+    for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+    ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark) << c.source;
+    EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], c.hardware_stat)
+        << c.source << ": LYC " << c.lyc << ", line " << c.line << " dot " << c.dot;
+  }
+}
+
+// With LYC = 0 the flag rises on line 153 and stays set into line 0, so the
+// LY==LYC interrupt fires once per frame (SameBoy Core/display.c; the core
+// before this change cleared the flag for line 0's first M-cycle and raised
+// a second interrupt there).
+TEST(PpuLyc, LycZeroRaisesOneInterruptAcrossTheFrameBoundary) {
+  const Rom rom(gbasm::assemble(test::lyc_zero_interrupts_rom(), "lyc_zero.asm"), "LYC 0 ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  for (int frame = 0; frame < 4; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
+  EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0x00) << "LY at the first interrupt | IF & $02 on line 1";
 }
 
 // The same rules, one write at a time through the bus.

@@ -1,0 +1,93 @@
+#pragma once
+// Micro-ROMs for the LY==LYC flag and interrupt around line 153 (issue 20,
+// theme 8). lyc_flag_rom switches the LCD off in VBlank, sets LYC, switches
+// it on with LCDC = $81 (M-cycle 0, line 0 at dot 4), waits `delay`
+// M-cycles and stores the STAT it reads at $FF80: that read is M-cycle
+// delay + 3, at line (4 + 4 k) / 456, dot (4 + 4 k) % 456. This is the
+// set-up of docboy-test-suite's source/ppu/ly_154_*.asm (ResetPPU, LongWait,
+// LDH A,(STAT)), written anew.
+//
+// lyc_zero_interrupts_rom counts the LY==LYC interrupt with LYC = 0 across
+// a frame boundary: IF is cleared on line 152, the first STAT interrupt
+// (line 153) is awaited and cleared, and IF & $02 read on line 1 is stored:
+// 0 when the flag stayed set from line 153 into line 0.
+#include <string>
+
+#include "tests/actors/gb/micro_rom_delay.hpp"
+#include "tests/actors/gb/micro_rom_result.hpp"
+
+namespace dreamer::gb::test {
+
+inline constexpr const char* kLycRomHeader = R"(
+rIF   equ $FF0F
+rLCDC equ $FF40
+rSTAT equ $FF41
+rLY   equ $FF44
+rLYC  equ $FF45
+
+  org $0100
+  nop
+  jp start
+  logo
+  db "LYC TIMING"
+  org $0150
+start:
+  di
+  ld sp, $FFFE
+.vblank:
+  ldh a, (rLY)
+  cp 144
+  jr nz, .vblank
+  xor a
+  ldh (rLCDC), a
+  ldh (rSTAT), a
+)";
+
+// Delay putting the STAT read at `dot` (a multiple of 4) of `line` (0-154,
+// 154 being line 0 of the next frame).
+constexpr int lyc_read_delay(int line, int dot) { return 114 * line + dot / 4 - 4; }
+
+inline std::string lyc_flag_rom(int lyc, int delay) {
+  std::string source = kLycRomHeader;
+  source += "  ld a, " + std::to_string(lyc) + "\n  ldh (rLYC), a\n  ld a, $81\n  ldh (rLCDC), a\n";
+  source += micro_rom_delay(delay);
+  source += "  ldh a, (rSTAT)\n";
+  source += kStoreResultAndStop;
+  return source;
+}
+
+inline std::string lyc_zero_interrupts_rom() {
+  std::string source = kLycRomHeader;
+  source += R"(
+  ldh (rLYC), a
+  ld a, $40
+  ldh (rSTAT), a
+  ld a, $81
+  ldh (rLCDC), a
+.line152:
+  ldh a, (rLY)
+  cp 152
+  jr nz, .line152
+  xor a
+  ldh (rIF), a
+.first:
+  ldh a, (rIF)
+  and $02
+  jr z, .first
+  ldh a, (rLY)
+  ld b, a
+  xor a
+  ldh (rIF), a
+.line1:
+  ldh a, (rLY)
+  cp 1
+  jr nz, .line1
+  ldh a, (rIF)
+  and $02
+  or b
+)";
+  source += kStoreResultAndStop;
+  return source;
+}
+
+}  // namespace dreamer::gb::test
