@@ -31,24 +31,17 @@ rLYC  equ $FF45
   logo
   db "LYC TIMING"
   org $0150
-start:
-  di
-  ld sp, $FFFE
-.vblank:
-  ldh a, (rLY)
-  cp 144
-  jr nz, .vblank
-  xor a
-  ldh (rLCDC), a
-  ldh (rSTAT), a
 )";
 
 // Delay putting the STAT read at `dot` (a multiple of 4) of `line` (0-154,
 // 154 being line 0 of the next frame).
 constexpr int lyc_read_delay(int line, int dot) { return 114 * line + dot / 4 - 4; }
 
+// Header, LCD off, STAT enables cleared; A = 0.
+inline std::string lyc_rom_opening() { return std::string(kLycRomHeader) + kStartWithTheLcdOff + "  ldh (rSTAT), a\n"; }
+
 inline std::string lyc_flag_rom(int lyc, int delay) {
-  std::string source = kLycRomHeader;
+  std::string source = lyc_rom_opening();
   source += "  ld a, " + std::to_string(lyc) + "\n  ldh (rLYC), a\n  ld a, $81\n  ldh (rLCDC), a\n";
   source += micro_rom_delay(delay);
   source += "  ldh a, (rSTAT)\n";
@@ -57,7 +50,7 @@ inline std::string lyc_flag_rom(int lyc, int delay) {
 }
 
 inline std::string lyc_zero_interrupts_rom() {
-  std::string source = kLycRomHeader;
+  std::string source = lyc_rom_opening();
   source += R"(
   ldh (rLYC), a
   ld a, $40

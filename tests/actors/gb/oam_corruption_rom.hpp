@@ -28,7 +28,6 @@ inline std::string oam_corruption_rom(const std::vector<std::uint8_t>& oam_fill,
                                       const std::string& instruction) {
   std::string source = R"(
 rLCDC equ $FF40
-rLY   equ $FF44
 
   org $0100
   nop
@@ -36,15 +35,9 @@ rLY   equ $FF44
   logo
   db "OAM BUG"
   org $0150
-start:
-  di
-  ld sp, $FFFE
-.vblank:
-  ldh a, (rLY)
-  cp 144
-  jr nz, .vblank
-  xor a
-  ldh (rLCDC), a
+)";
+  source += kStartWithTheLcdOff;
+  source += R"(
   ld hl, $FE00
   ld de, oam_fill
   ld b, 160
