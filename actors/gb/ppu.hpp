@@ -77,12 +77,19 @@ static_assert(kPhaseLineEnd == kPhaseLineEndAfterDrawing, "ppu_fifo.hpp names th
 
 // pulse_mode: a mode whose interrupt condition fires now although STAT does
 // not read that mode yet (mode 2 at line 144, mode 0 four dots early).
+// The HBlank condition ends with the line: in the next line's first M-cycle
+// STAT still reads mode 0, but the interrupt logic has moved on to the OAM
+// scan, so a line held high by HBlank alone drops there and an LY==LYC match
+// at dot 4 raises the interrupt again (docboy-test-suite
+// oam_irq_clears_stat_irq_round1, a DMG result; SameBoy Core/display.c sets
+// mode_for_interrupt to 2 before the line starts).
 DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) {
   PpuState& ppu = console.ppu;
   if (!ppu.lcd_on) return;  // comparison clock stopped: flag and line are retained
   const std::uint8_t enable = console.io[0x41];
+  const bool hblank = (ppu.mode == 0 && ppu.phase != kPhaseMode2) || pulse_mode == 0;
   const bool line =
-      (((enable & 0x40) != 0 && ppu.lyc_match) || ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
+      (((enable & 0x40) != 0 && ppu.lyc_match) || ((enable & 0x08) != 0 && hblank) ||
        ((enable & 0x10) != 0 && ppu.mode == 1) || ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
   if (line && !ppu.stat_line) console.interrupts.if_ |= kIntStat;
   ppu.stat_line = line;

@@ -7,6 +7,11 @@
 // set-up of docboy-test-suite's source/ppu/ly_154_*.asm (ResetPPU, LongWait,
 // LDH A,(STAT)), written anew.
 //
+// hblank_then_lyc_rom enables the HBlank and LY==LYC interrupts (STAT = $48)
+// in line 10's HBlank with LYC = 11, clears IF, and stores IF as read 20
+// NOPs into line 11: $E2 when the line held high by HBlank dropped at the
+// line's end and the LY==LYC match raised it again.
+//
 // lyc_zero_interrupts_rom counts the LY==LYC interrupt with LYC = 0 across
 // a frame boundary: IF is cleared on line 152, the first STAT interrupt
 // (line 153) is awaited and cleared, and IF & $02 read on line 1 is stored:
@@ -78,6 +83,36 @@ inline std::string lyc_zero_interrupts_rom() {
   ldh a, (rIF)
   and $02
   or b
+)";
+  source += kStoreResultAndStop;
+  return source;
+}
+
+inline std::string hblank_then_lyc_rom() {
+  std::string source = lyc_rom_opening();
+  source += R"(
+  ld a, 11
+  ldh (rLYC), a
+  ld a, $81
+  ldh (rLCDC), a
+.line10:
+  ldh a, (rLY)
+  cp 10
+  jr nz, .line10
+.hblank:
+  ldh a, (rSTAT)
+  and 3
+  jr nz, .hblank
+  ld a, $48
+  ldh (rSTAT), a
+  xor a
+  ldh (rIF), a
+.line11:
+  ldh a, (rLY)
+  cp 11
+  jr nz, .line11
+  ds 20, 0
+  ldh a, (rIF)
 )";
   source += kStoreResultAndStop;
   return source;

@@ -309,6 +309,21 @@ TEST(PpuLyc, LycZeroRaisesOneInterruptAcrossTheFrameBoundary) {
   EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0x00) << "LY at the first interrupt | IF & $02 on line 1";
 }
 
+// Issue 20, theme 8: the HBlank condition ends with the line, so an LY==LYC
+// match at dot 4 of the next line raises the interrupt although the line
+// was held high by HBlank until then (docboy-test-suite
+// oam_irq_clears_stat_irq_round1 on a DMG; SameBoy Core/display.c). The
+// core before this change kept the line high through the first M-cycle and
+// read IF = $E0.
+TEST(PpuLyc, AnHBlankHeldLineDropsAtTheLineEndSoTheNextLinesLycMatchRaisesIt) {
+  const Rom rom(gbasm::assemble(test::hblank_then_lyc_rom(), "hblank_lyc.asm"), "HBlank then LYC ROM");
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
+  EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0xE2);
+}
+
 // The same rules, one write at a time through the bus.
 class PpuStatWrite : public ::testing::Test {
  protected:
