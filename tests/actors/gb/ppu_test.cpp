@@ -76,15 +76,19 @@ TEST(PpuStatWriteGlitch, MicroRomSeesTheInterruptOnlyInHBlankVBlankAndLyEqualsLy
   }
 }
 
-// Runs a mode-3 micro-ROM (mode3_length_rom.hpp) and returns the STAT it read.
-std::uint8_t mode3_rom_stat(const std::string& source) {
-  const Rom rom(gbasm::assemble(source, "mode3_length.asm"), "mode-3 length ROM");
+// Runs a micro-ROM that ends in kStoreResultAndStop (micro_rom_result.hpp)
+// for `frames` frames and returns the byte it stored.
+std::uint8_t micro_rom_result(const std::string& source, int frames) {
+  const Rom rom(gbasm::assemble(source, "micro_rom.asm"), "micro-ROM");
   auto console = std::make_unique<Console>();
   power_on(*console, rom.view());
-  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  for (int frame = 0; frame < frames; ++frame) run_frame(*console, rom.view(), FrameSink{});
   EXPECT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark) << "program not finished";
   return console->hram[test::kMicroRomResult - 0xFF80];
 }
+
+// Runs a mode-3 micro-ROM (mode3_length_rom.hpp) and returns the STAT it read.
+std::uint8_t mode3_rom_stat(const std::string& source) { return micro_rom_result(source, 3); }
 
 struct Mode3Case {
   const char* docboy_test;  // docboy-test-suite source/ppu/<name>.asm: the DMG's value
@@ -285,13 +289,7 @@ TEST(PpuLyc, TheFlagAroundLine153IsWhereTheDmgShowsIt) {
       {"SameBoy display.c: line 150 from dot 4", 150, 150, 4, 0x85},
   };
   for (const LycFlagCase& c : cases) {
-    const Rom rom(gbasm::assemble(test::lyc_flag_rom(c.lyc, test::lyc_read_delay(c.line, c.dot)), "lyc_flag.asm"),
-                  "LYC flag ROM");
-    auto console = std::make_unique<Console>();
-    power_on(*console, rom.view());
-    for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
-    ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark) << c.source;
-    EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], c.hardware_stat)
+    EXPECT_EQ(micro_rom_result(test::lyc_flag_rom(c.lyc, test::lyc_read_delay(c.line, c.dot)), 3), c.hardware_stat)
         << c.source << ": LYC " << c.lyc << ", line " << c.line << " dot " << c.dot;
   }
 }
@@ -301,12 +299,8 @@ TEST(PpuLyc, TheFlagAroundLine153IsWhereTheDmgShowsIt) {
 // before this change cleared the flag for line 0's first M-cycle and raised
 // a second interrupt there).
 TEST(PpuLyc, LycZeroRaisesOneInterruptAcrossTheFrameBoundary) {
-  const Rom rom(gbasm::assemble(test::lyc_zero_interrupts_rom(), "lyc_zero.asm"), "LYC 0 ROM");
-  auto console = std::make_unique<Console>();
-  power_on(*console, rom.view());
-  for (int frame = 0; frame < 4; ++frame) run_frame(*console, rom.view(), FrameSink{});
-  ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
-  EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0x00) << "LY at the first interrupt | IF & $02 on line 1";
+  EXPECT_EQ(micro_rom_result(test::lyc_zero_interrupts_rom(), 4), 0x00)
+      << "LY at the first interrupt | IF & $02 on line 1";
 }
 
 // Issue 20, theme 8: the HBlank condition ends with the line, so an LY==LYC
@@ -316,12 +310,7 @@ TEST(PpuLyc, LycZeroRaisesOneInterruptAcrossTheFrameBoundary) {
 // core before this change kept the line high through the first M-cycle and
 // read IF = $E0.
 TEST(PpuLyc, AnHBlankHeldLineDropsAtTheLineEndSoTheNextLinesLycMatchRaisesIt) {
-  const Rom rom(gbasm::assemble(test::hblank_then_lyc_rom(), "hblank_lyc.asm"), "HBlank then LYC ROM");
-  auto console = std::make_unique<Console>();
-  power_on(*console, rom.view());
-  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
-  ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
-  EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0xE2);
+  EXPECT_EQ(micro_rom_result(test::hblank_then_lyc_rom(), 3), 0xE2);
 }
 
 // The same rules, one write at a time through the bus.
