@@ -8,12 +8,15 @@
 //   4000-7FFF ROM bank n                           A000-BFFF cart RAM / RTC
 //   C000-DFFF WRAM, E000-FDFF echo                 FE00-FE9F OAM (0xFF in mode 2/3, DMA)
 //   FEA0-FEFF unusable                             FF00-FF7F IO, FF80-FFFE HRAM, FFFF IE
+//
+// Accesses to FE00-FEFF during the OAM scan corrupt OAM (oam_corruption.hpp).
 #include <cstdint>
 
 #include "actors/gb/console.hpp"
 #include "actors/gb/dma.hpp"
 #include "actors/gb/joypad.hpp"
 #include "actors/gb/mbc.hpp"
+#include "actors/gb/oam_corruption.hpp"
 #include "actors/gb/ppu.hpp"
 #include "actors/gb/serial.hpp"
 #include "actors/gb/timer.hpp"
@@ -243,8 +246,11 @@ DREAMER_HD_NOINLINE std::uint8_t bus_read_slow(Bus& bus, std::uint16_t address) 
   }
   if (address < 0xC000) return mbc_read_ram(console, bus.rom, address);
   if (address < 0xFE00) return console.wram[address & 0x1FFF];
-  if (address < 0xFEA0) return oam_blocked(console) ? 0xFF : console.oam[address - 0xFE00];
-  if (address < 0xFF00) return oam_blocked(console) ? 0xFF : 0x00;
+  if (address < 0xFF00) {
+    oam_bug_read(console);
+    if (oam_blocked(console)) return 0xFF;
+    return address < 0xFEA0 ? console.oam[address - 0xFE00] : 0x00;
+  }
   if (address < 0xFF80) return io_read(bus, static_cast<std::uint8_t>(address & 0x7F));
   if (address < 0xFFFF) return console.hram[address - 0xFF80];
   return console.interrupts.ie;
@@ -263,13 +269,12 @@ DREAMER_HD_NOINLINE void bus_write_slow(Bus& bus, std::uint16_t address, std::ui
     mbc_write_ram(console, bus.rom, address, value);
   } else if (address < 0xFE00) {
     console.wram[address & 0x1FFF] = value;
-  } else if (address < 0xFEA0) {
-    if (!oam_write_blocked(console)) {
+  } else if (address < 0xFF00) {
+    oam_bug_write(console);
+    if (address < 0xFEA0 && !oam_write_blocked(console)) {
       if (console.ppu.m3_write_count != 0) ppu_fifo_flush(console, bus.sink);
       console.oam[address - 0xFE00] = value;
     }
-  } else if (address < 0xFF00) {
-    return;
   } else if (address < 0xFF80) {
     io_write(bus, static_cast<std::uint8_t>(address & 0x7F), value);
   } else if (address < 0xFFFF) {
@@ -314,5 +319,21 @@ DREAMER_HD_INLINE void cycle_write(Bus& bus, std::uint16_t address, std::uint8_t
 }
 
 DREAMER_HD_INLINE void cycle_idle(Bus& bus) { tick(bus); }
+
+// An M-cycle in which the 16-bit increment/decrement unit steps `value`
+// (INC/DEC rr, the SP decrement before a push) with no access: its address
+// output still corrupts OAM as a write (oam_corruption.hpp).
+DREAMER_HD_INLINE void cycle_idu(Bus& bus, std::uint16_t value) {
+  tick(bus);
+  if ((value >> 8) == 0xFE) oam_bug_write(bus.console);
+}
+
+// A read whose address register the IDU steps in the same M-cycle
+// (LD A,(HL+/-), the first read of POP/RET).
+DREAMER_HD_INLINE std::uint8_t cycle_read_idu(Bus& bus, std::uint16_t address) {
+  tick(bus);
+  if ((address >> 8) == 0xFE) oam_bug_read_increment(bus.console);
+  return bus_read(bus, address);
+}
 
 }  // namespace dreamer::gb

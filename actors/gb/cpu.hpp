@@ -10,6 +10,14 @@
 // cancel the dispatch (PC = 0). EI takes effect after the next instruction.
 // HALT with IME clear and an interrupt already pending triggers the HALT bug
 // (the next opcode byte is read twice).
+//
+// The M-cycles in which the 16-bit increment/decrement unit steps a register
+// (INC/DEC rr, LD SP,HL, the SP decrement before a push, LD A,(HL+/-) and the
+// first read of POP/RET) go through cycle_idu / cycle_read_idu: with the
+// register in FE00-FEFF they corrupt OAM during the OAM scan
+// (oam_corruption.hpp; SameBoy Core/sm83_cpu.c cycle_oam_bug and
+// cycle_read_inc_oam_bug). Opcode and operand fetches from FE00-FEFF
+// (code run from OAM) corrupt only as reads.
 #include <cstdint>
 
 #include "actors/gb/bus.hpp"
@@ -138,9 +146,11 @@ DREAMER_HD_INLINE void push16(Bus& bus, std::uint16_t value) {
   cycle_write(bus, cpu.sp, static_cast<std::uint8_t>(value));
 }
 
+// The first read steps SP in the same M-cycle; the second read's increment
+// does not corrupt OAM (Pan Docs: POP triggers the bug 3 times, not 4).
 DREAMER_HD_INLINE std::uint16_t pop16(Bus& bus) {
   CpuState& cpu = bus.console.cpu;
-  const std::uint8_t low = cycle_read(bus, cpu.sp);
+  const std::uint8_t low = cycle_read_idu(bus, cpu.sp);
   cpu.sp = static_cast<std::uint16_t>(cpu.sp + 1);
   const std::uint8_t high = cycle_read(bus, cpu.sp);
   cpu.sp = static_cast<std::uint16_t>(cpu.sp + 1);
@@ -300,7 +310,7 @@ DREAMER_HD_NOINLINE void cpu_dispatch_interrupt(Bus& bus) {
   CpuState& cpu = console.cpu;
   cpu.ime = 0;
   cycle_idle(bus);
-  cycle_idle(bus);
+  cycle_idu(bus, cpu.sp);
   cpu.sp = static_cast<std::uint16_t>(cpu.sp - 1);
   cycle_write(bus, cpu.sp, static_cast<std::uint8_t>(cpu.pc >> 8));
   const std::uint8_t pending = pending_interrupts(console);
@@ -374,30 +384,34 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       break;
     case 0x2A: {
       const std::uint16_t hl = cpu_hl(cpu);
-      cpu.a = cycle_read(bus, hl);
+      cpu.a = cycle_read_idu(bus, hl);
       cpu_set_hl(cpu, static_cast<std::uint16_t>(hl + 1));
       break;
     }
     case 0x3A: {
       const std::uint16_t hl = cpu_hl(cpu);
-      cpu.a = cycle_read(bus, hl);
+      cpu.a = cycle_read_idu(bus, hl);
       cpu_set_hl(cpu, static_cast<std::uint16_t>(hl - 1));
       break;
     }
     case 0x03:
     case 0x13:
     case 0x23:
-    case 0x33:
-      cpu_set_pair(cpu, op >> 4, static_cast<std::uint16_t>(cpu_pair(cpu, op >> 4) + 1));
-      cycle_idle(bus);
+    case 0x33: {
+      const std::uint16_t value = cpu_pair(cpu, op >> 4);
+      cpu_set_pair(cpu, op >> 4, static_cast<std::uint16_t>(value + 1));
+      cycle_idu(bus, value);
       break;
+    }
     case 0x0B:
     case 0x1B:
     case 0x2B:
-    case 0x3B:
-      cpu_set_pair(cpu, op >> 4, static_cast<std::uint16_t>(cpu_pair(cpu, op >> 4) - 1));
-      cycle_idle(bus);
+    case 0x3B: {
+      const std::uint16_t value = cpu_pair(cpu, op >> 4);
+      cpu_set_pair(cpu, op >> 4, static_cast<std::uint16_t>(value - 1));
+      cycle_idu(bus, value);
       break;
+    }
     case 0x04:
     case 0x0C:
     case 0x14:
@@ -535,11 +549,11 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
     case 0xC5:
     case 0xD5:
     case 0xE5:
-      cycle_idle(bus);
+      cycle_idu(bus, cpu.sp);
       push16(bus, cpu_pair(cpu, (op >> 4) & 3));
       break;
     case 0xF5:
-      cycle_idle(bus);
+      cycle_idu(bus, cpu.sp);
       push16(bus, static_cast<std::uint16_t>((cpu.a << 8) | cpu.f));
       break;
     case 0xC2:
@@ -563,7 +577,7 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
     case 0xDC: {
       const std::uint16_t target = fetch16(bus);
       if (cpu_condition(cpu, (op >> 3) & 3)) {
-        cycle_idle(bus);
+        cycle_idu(bus, cpu.sp);
         push16(bus, cpu.pc);
         cpu.pc = target;
       }
@@ -571,7 +585,7 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
     }
     case 0xCD: {
       const std::uint16_t target = fetch16(bus);
-      cycle_idle(bus);
+      cycle_idu(bus, cpu.sp);
       push16(bus, cpu.pc);
       cpu.pc = target;
       break;
@@ -594,7 +608,7 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
     case 0xEF:
     case 0xF7:
     case 0xFF:
-      cycle_idle(bus);
+      cycle_idu(bus, cpu.sp);
       push16(bus, cpu.pc);
       cpu.pc = static_cast<std::uint16_t>(op & 0x38);
       break;
@@ -657,7 +671,7 @@ DREAMER_HD_NOINLINE void cpu_execute(Bus& bus, std::uint8_t op) {
       break;
     case 0xF9:
       cpu.sp = cpu_hl(cpu);
-      cycle_idle(bus);
+      cycle_idu(bus, cpu.sp);
       break;
     case 0xD3:
     case 0xDB:

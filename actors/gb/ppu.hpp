@@ -29,7 +29,10 @@
 // vblank_stat_intr-GS VBlank = the line-144 mode 2 interrupt; the mGBA
 // lockstep test pins the VBlank interrupt at dot 0.
 // L = 172 + (SCX & 7) + the object and window stalls. Lines
-// 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The frame boundary
+// 144..153 are mode 1; on line 153 LY reads 0 from dot 4. The LY==LYC
+// comparison is off in the first M-cycle of every line but line 0; on line
+// 153 it compares 153 at dots 4-7 and 0 from dot 12 on into line 0
+// (ppu_ly_for_comparison). The frame boundary
 // is the start of line 144 (VBlank). While the LCD is off LY reads 0 and no
 // interrupts fire, but the line counter keeps running so that a frame still
 // lasts 70224 dots.
@@ -58,32 +61,66 @@ namespace dreamer::gb {
 inline constexpr std::uint32_t kMode3StartDot = 84;
 
 enum PpuPhase : std::uint8_t {
-  kPhaseMode3 = 0,      // next event: mode 2 -> mode 3 (dot 84)
-  kPhaseHBlank = 1,     // next event: STAT reads mode 0
-  kPhaseLineEnd = 2,    // next event: end of line
-  kPhaseLine153 = 3,    // next event: LY becomes 0 on line 153
-  kPhaseHBlankIrq = 4,  // next event: mode 0 interrupt (1 dot before STAT reads mode 0)
-  kPhaseMode2 = 5,      // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
-  kPhaseVramLock = 6,   // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
-  kPhaseVBlank = 7,     // next event: STAT reads mode 1, mode 1 interrupt (line 144, dot 4)
+  kPhaseMode3 = 0,       // next event: mode 2 -> mode 3 (dot 84)
+  kPhaseHBlank = 1,      // next event: STAT reads mode 0
+  kPhaseLineEnd = 2,     // next event: end of line
+  kPhaseLine153 = 3,     // next event: LY becomes 0 on line 153
+  kPhaseHBlankIrq = 4,   // next event: mode 0 interrupt (1 dot before STAT reads mode 0)
+  kPhaseMode2 = 5,       // next event: STAT starts reading mode 2 and LY==LYC (dot 4)
+  kPhaseVramLock = 6,    // next event: VRAM reads blocked, one M-cycle before mode 3 (dot 80)
+  kPhaseVBlank = 7,      // next event: STAT reads mode 1, mode 1 interrupt (line 144, dot 4)
+  kPhaseVBlankLyc = 8,   // next event: LY==LYC compares again (lines 145-152 dot 4, line 153 dot 12)
+  kPhaseLine153Lyc = 9,  // next event: the comparison with 153 ends (line 153, dot 8)
 };
 
 static_assert(kPhaseLineEnd == kPhaseLineEndAfterDrawing, "ppu_fifo.hpp names this phase");
 
 // pulse_mode: a mode whose interrupt condition fires now although STAT does
 // not read that mode yet (mode 2 at line 144, mode 0 four dots early).
+// The HBlank condition ends with the line: in the next line's first M-cycle
+// STAT still reads mode 0, but the interrupt logic has moved on to the OAM
+// scan, so a line held high by HBlank alone drops there and an LY==LYC match
+// at dot 4 raises the interrupt again (docboy-test-suite
+// oam_irq_clears_stat_irq_round1, a DMG result; SameBoy Core/display.c sets
+// mode_for_interrupt to 2 before the line starts).
 DREAMER_HD_NOINLINE void ppu_update_stat(Console& console, int pulse_mode = -1) {
   PpuState& ppu = console.ppu;
   if (!ppu.lcd_on) return;  // comparison clock stopped: flag and line are retained
   const std::uint8_t enable = console.io[0x41];
+  const bool hblank = (ppu.mode == 0 && ppu.phase != kPhaseMode2) || pulse_mode == 0;
   const bool line =
-      (((enable & 0x40) != 0 && ppu.lyc_match) || ((enable & 0x08) != 0 && (ppu.mode == 0 || pulse_mode == 0)) ||
+      (((enable & 0x40) != 0 && ppu.lyc_match) || ((enable & 0x08) != 0 && hblank) ||
        ((enable & 0x10) != 0 && ppu.mode == 1) || ((enable & 0x20) != 0 && (ppu.mode == 2 || pulse_mode == 2)));
   if (line && !ppu.stat_line) console.interrupts.if_ |= kIntStat;
   ppu.stat_line = line;
 }
 
-DREAMER_HD_INLINE void ppu_update_lyc(Console& console) { console.ppu.lyc_match = console.ppu.ly == console.io[0x45]; }
+// The LY value the LY==LYC comparison sees, -1 while it sees none. The
+// comparison is off in the first M-cycle of every line but line 0 (which
+// keeps comparing 0, as line 153 did since dot 12); on line 153 it sees 153
+// for one M-cycle after LY already reads 0 (dots 4-7), nothing for the
+// next, and 0 from dot 12. SameBoy Core/display.c (DMG: ly_for_comparison
+// -1, then the line, on every line; 153, -1, 0 on line 153);
+// docboy-test-suite ly_154_lyc_eq_ly_timing_round3 and _round4 (LYC = 0:
+// STAT reads the flag clear at dots 4 and 8 of line 153, on a DMG).
+DREAMER_HD_INLINE int ppu_ly_for_comparison(const PpuState& ppu) {
+  switch (ppu.phase) {
+    case kPhaseMode2:
+      return ppu.line == 0 ? 0 : -1;
+    case kPhaseVBlank:
+    case kPhaseVBlankLyc:
+    case kPhaseLine153:
+      return -1;
+    case kPhaseLine153Lyc:
+      return 153;
+    default:
+      return ppu.ly;
+  }
+}
+
+DREAMER_HD_INLINE void ppu_update_lyc(Console& console) {
+  console.ppu.lyc_match = ppu_ly_for_comparison(console.ppu) == console.io[0x45];
+}
 
 // Dots from the start of mode 3 until the pixel FIFO shifts out the line's
 // last pixel: 172 + (SCX & 7) on a line without objects or window;
@@ -155,7 +192,6 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
     return;
   }
   ppu.ly = ppu.line;
-  ppu_update_lyc(console);
   if (ppu.line < kScreenHeight) {
     // For the first M-cycle STAT reads mode 0 with the LY==LYC flag clear,
     // but the mode 2 interrupt fires already, except on line 0, where it
@@ -165,10 +201,10 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
     // docboy-test-suite boot_ppu_phase_round1: 7 NOPs after the boot ROM
     // read mode 1, round2: 8 NOPs read mode 2).
     if (ppu.line != 0) ppu.mode = 0;
-    ppu.lyc_match = 0;
     ppu.oam_locked = 1;
     ppu.phase = kPhaseMode2;
     ppu.next_event = 4;
+    ppu_update_lyc(console);
     if (ppu.ly == console.io[0x4A]) ppu.window_y_hit = 1;
     ppu_update_stat(console, ppu.line == 0 ? -1 : 2);
   } else if (ppu.line == kScreenHeight) {
@@ -178,12 +214,12 @@ DREAMER_HD_NOINLINE void ppu_start_line(Console& console, const FrameSink* sink)
     ppu.frame_done = 1;
     ppu.phase = kPhaseVBlank;
     ppu.next_event = 4;
+    ppu_update_lyc(console);
     ppu_update_stat(console, 2);
   } else {
-    if (ppu.line == kLinesPerFrame - 1) {
-      ppu.phase = kPhaseLine153;
-      ppu.next_event = 4;
-    }
+    ppu.phase = ppu.line == kLinesPerFrame - 1 ? kPhaseLine153 : kPhaseVBlankLyc;
+    ppu.next_event = 4;
+    ppu_update_lyc(console);
     ppu_update_stat(console);
   }
 }
@@ -218,10 +254,10 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink, PpuL
       }
       case kPhaseMode2:
         ppu.mode = 2;
-        ppu_update_lyc(console);
-        ppu_update_stat(console);
         ppu.phase = kPhaseVramLock;
         ppu.next_event = kMode3StartDot - 4;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
         break;
       case kPhaseVramLock:
         ppu.vram_locked = 1;
@@ -243,16 +279,29 @@ DREAMER_HD_NOINLINE void ppu_event(Console& console, const FrameSink* sink, PpuL
         break;
       case kPhaseVBlank:
         ppu.mode = 1;
-        ppu_update_stat(console);
         ppu.phase = kPhaseLineEnd;
         ppu.next_event = kDotsPerLine;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
+        break;
+      case kPhaseVBlankLyc:
+        ppu.phase = kPhaseLineEnd;
+        ppu.next_event = kDotsPerLine;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
         break;
       case kPhaseLine153:
         ppu.ly = 0;
+        ppu.phase = kPhaseLine153Lyc;
+        ppu.next_event = 8;
         ppu_update_lyc(console);
         ppu_update_stat(console);
-        ppu.phase = kPhaseLineEnd;
-        ppu.next_event = kDotsPerLine;
+        break;
+      case kPhaseLine153Lyc:
+        ppu.phase = kPhaseVBlankLyc;
+        ppu.next_event = 12;
+        ppu_update_lyc(console);
+        ppu_update_stat(console);
         break;
       default:
         if (ppu.m3_write_count != 0) ppu_fifo_flush(console, sink);

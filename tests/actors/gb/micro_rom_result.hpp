@@ -1,6 +1,6 @@
 #pragma once
-// The ending the PPU micro-ROMs share: A is stored at $FF80, then $A5 at
-// $FF81 marks the program done, and the CPU spins there.
+// The pieces the PPU micro-ROMs share. The ending: A is stored at $FF80,
+// then $A5 at $FF81 marks the program done, and the CPU spins there.
 #include <cstdint>
 
 namespace dreamer::gb::test {
@@ -15,6 +15,20 @@ inline constexpr const char* kStoreResultAndStop = R"(
   ldh ($81), a
 .done:
   jr .done
+)";
+
+// The opening at `start` (after the header at $0100 jumps there): IME off,
+// SP at the top of HRAM, wait for VBlank, LCD off; A = 0 after it.
+inline constexpr const char* kStartWithTheLcdOff = R"(
+start:
+  di
+  ld sp, $FFFE
+.vblank:
+  ldh a, ($44)
+  cp 144
+  jr nz, .vblank
+  xor a
+  ldh ($40), a
 )";
 
 }  // namespace dreamer::gb::test

@@ -49,15 +49,8 @@ rIE   equ $FFFF
   logo
   db "MODE3 LENGTH"
   org $0150
-start:
-  di
-  ld sp, $FFFE
-.vblank:
-  ldh a, (rLY)
-  cp 144
-  jr nz, .vblank
-  xor a
-  ldh (rLCDC), a
+)" + std::string(kStartWithTheLcdOff) +
+         R"(
   ldh (rWY), a
   ld hl, $FE00
   ld b, 160

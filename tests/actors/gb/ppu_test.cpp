@@ -14,6 +14,7 @@
 #include "states/gbasm/assembler.hpp"
 #include "states/gbasm/cartridge_header.hpp"
 #include "tests/actors/gb/boot_phase_rom.hpp"
+#include "tests/actors/gb/lyc_timing_rom.hpp"
 #include "tests/actors/gb/mode3_length_rom.hpp"
 #include "tests/actors/gb/stat_write_glitch_rom.hpp"
 #include "tests/actors/gb/test_rom.hpp"
@@ -75,15 +76,19 @@ TEST(PpuStatWriteGlitch, MicroRomSeesTheInterruptOnlyInHBlankVBlankAndLyEqualsLy
   }
 }
 
-// Runs a mode-3 micro-ROM (mode3_length_rom.hpp) and returns the STAT it read.
-std::uint8_t mode3_rom_stat(const std::string& source) {
-  const Rom rom(gbasm::assemble(source, "mode3_length.asm"), "mode-3 length ROM");
+// Runs a micro-ROM that ends in kStoreResultAndStop (micro_rom_result.hpp)
+// for `frames` frames and returns the byte it stored.
+std::uint8_t micro_rom_result(const std::string& source, int frames) {
+  const Rom rom(gbasm::assemble(source, "micro_rom.asm"), "micro-ROM");
   auto console = std::make_unique<Console>();
   power_on(*console, rom.view());
-  for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
+  for (int frame = 0; frame < frames; ++frame) run_frame(*console, rom.view(), FrameSink{});
   EXPECT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark) << "program not finished";
   return console->hram[test::kMicroRomResult - 0xFF80];
 }
+
+// Runs a mode-3 micro-ROM (mode3_length_rom.hpp) and returns the STAT it read.
+std::uint8_t mode3_rom_stat(const std::string& source) { return micro_rom_result(source, 3); }
 
 struct Mode3Case {
   const char* docboy_test;  // docboy-test-suite source/ppu/<name>.asm: the DMG's value
@@ -252,6 +257,60 @@ TEST(PpuLineZero, ModeOneEnableBlocksTheModeTwoInterruptOfLineZero) {
   for (int frame = 0; frame < 3; ++frame) run_frame(*console, rom.view(), FrameSink{});
   ASSERT_EQ(console->hram[test::kMicroRomDone - 0xFF80], test::kMicroRomDoneMark);
   EXPECT_EQ(console->hram[test::kMicroRomResult - 0xFF80], 0xE0);
+}
+
+struct LycFlagCase {
+  const char* source;  // where the DMG's value comes from
+  int lyc;
+  int line;
+  int dot;
+  std::uint8_t hardware_stat;
+};
+
+// Issue 20, theme 8: the LY==LYC flag around line 153 and on the VBlank
+// lines (lyc_timing_rom.hpp). The comparison is off in the first M-cycle of
+// each line but line 0; on line 153 it sees 153 at dots 4-7 (LY already
+// reads 0), nothing at 8-11 and 0 from dot 12, which line 0 keeps comparing.
+// STAT = $80 | flag | mode (mode 1 in VBlank and the first M-cycle of line
+// 0; line 144 reads mode 0 in its first M-cycle). (*): the core before
+// this change read otherwise.
+TEST(PpuLyc, TheFlagAroundLine153IsWhereTheDmgShowsIt) {
+  const LycFlagCase cases[] = {
+      {"docboy ly_154_lyc_eq_ly_timing_round3 (*)", 0, 153, 4, 0x81},
+      {"docboy ly_154_lyc_eq_ly_timing_round4 (*)", 0, 153, 8, 0x81},
+      {"SameBoy display.c: LYC = 0 from line 153 dot 12", 0, 153, 12, 0x85},
+      {"SameBoy display.c: line 0 keeps comparing 0 (*)", 0, 154, 0, 0x85},
+      {"SameBoy display.c: line 153 dot 0 compares nothing (*)", 153, 153, 0, 0x81},
+      {"SameBoy display.c: line 153 compares 153 at dot 4 (*)", 153, 153, 4, 0x85},
+      {"SameBoy display.c: and no more at dot 8", 153, 153, 8, 0x81},
+      {"SameBoy display.c: line 144 dot 0 compares nothing (*)", 144, 144, 0, 0x80},
+      {"SameBoy display.c: line 144 from dot 4", 144, 144, 4, 0x85},
+      {"SameBoy display.c: line 150 dot 0 compares nothing (*)", 150, 150, 0, 0x81},
+      {"SameBoy display.c: line 150 from dot 4", 150, 150, 4, 0x85},
+  };
+  for (const LycFlagCase& c : cases) {
+    EXPECT_EQ(micro_rom_result(test::lyc_flag_rom(c.lyc, test::lyc_read_delay(c.line, c.dot)), 3), c.hardware_stat)
+        << c.source << ": LYC " << c.lyc << ", line " << c.line << " dot " << c.dot;
+  }
+}
+
+// With LYC = 0 the flag rises on line 153 and stays set into line 0, so the
+// LY==LYC interrupt fires once per frame (SameBoy Core/display.c; the core
+// before this change cleared the flag for line 0's first M-cycle and raised
+// a second interrupt there).
+TEST(PpuLyc, LycZeroRaisesOneInterruptAcrossTheFrameBoundary) {
+  EXPECT_EQ(micro_rom_result(test::lyc_zero_interrupts_rom(), 4), 0x00)
+      << "LY at the first interrupt | IF & $02 on line 1";
+}
+
+// Issue 20, theme 8: the HBlank condition ends with the line, so an LY==LYC
+// match at dot 4 of the next line raises the interrupt although the line
+// was held high by HBlank until then (docboy-test-suite
+// oam_irq_clears_stat_irq_round1 on a DMG; SameBoy Core/display.c). The
+// core before this change kept the line high through the first M-cycle and
+// read IF = $E0.
+TEST(PpuLyc, AnHBlankHeldLineDropsAtTheLineEndSoTheNextLinesLycMatchRaisesIt) {
+  EXPECT_EQ(micro_rom_result(test::hblank_then_lyc_rom(), 3), 0xE2);
 }
 
 // The same rules, one write at a time through the bus.
