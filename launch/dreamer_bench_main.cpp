@@ -15,7 +15,7 @@
 //                         (learner/op_counter.hpp), the proxy for its kernels
 //   dreamer_bench replay-mpi  (under mpirun -np 2) packed2 insert throughput and
 //                         sample latency p50/p99 between two ranks over MPI
-//   dreamer_bench gb      [--rom R ...] [--frames N] [--render none|obs|full] [--mgba]
+//   dreamer_bench gb      [--rom R ...] [--state S] [--frames N] [--render none|obs|full] [--mgba]
 //                         [--buttons none|random] [--seed S] [--frames-per-step 24]
 //                         [--release-after 8]
 //                         frames/s of the emulator core on one thread, beside
@@ -412,7 +412,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> gb_roms = {"exit_room"};
   auto* gb = app.add_subcommand("gb", "emulator core frames/s on one thread (and mGBA's with --mgba)");
   gb->add_option("--rom", gb_roms, "stage ids or .gb paths (repeatable)")->capture_default_str();
-  gb->add_option("--frames", gb_args.frames, "frames per ROM from power-on")->capture_default_str();
+  gb->add_option("--frames", gb_args.frames, "frames per ROM from power-on or --state")->capture_default_str();
+  gb->add_option("--state", gb_args.state, "start from this state (project snapshot or PyBoy .state; one --rom)");
   gb->add_option("--render", gb_args.render, "none, obs or full")->check(CLI::IsMember({"none", "obs", "full"}));
   gb->add_flag("--mgba", gb_args.mgba, "also time mGBA 0.10.1 forced to DMG (builds with libmgba)");
   gb->add_option("--buttons", gb_args.buttons, "none, or random: one seeded random action per step")

@@ -9,6 +9,7 @@
 #include "actors/env/action_codec.hpp"
 #include "actors/gb/emulator.hpp"
 #include "actors/gb/rom.hpp"
+#include "actors/gb/start_state.hpp"
 #include "common/error.hpp"
 #include "common/packed2.hpp"
 #include "common/percentile.hpp"
@@ -60,7 +61,11 @@ nlohmann::json load_figures(const std::vector<double>& frame_instructions, int h
 nlohmann::json bench_ours(const std::filesystem::path& path, const GbBenchArgs& args) {
   const gb::Rom rom = gb::load_rom(path);
   auto console = std::make_unique<gb::Console>();
-  gb::power_on(*console, rom.view());
+  if (args.state.empty()) {
+    gb::power_on(*console, rom.view());
+  } else {
+    *console = gb::load_start_state_file(args.state, rom);
+  }
   std::vector<std::uint8_t> full(gb::kScreenWidth * gb::kScreenHeight);
   std::vector<std::uint8_t> observation(packed2::kBytesPerFrame);
   gb::FrameSink sink;
@@ -112,6 +117,8 @@ nlohmann::json bench_mgba(const std::filesystem::path& path, int frames) {
 nlohmann::json bench_gb(const GbBenchArgs& args) {
   if (args.roms.empty()) throw Error("dreamer_bench gb: no ROM given");
   if (args.frames <= 0) throw Error("dreamer_bench gb: --frames must be positive");
+  if (!args.state.empty() && args.roms.size() != 1)
+    throw Error("dreamer_bench gb: --state belongs to one ROM; name exactly one --rom with it");
   if (args.render != "none" && args.render != "obs" && args.render != "full")
     throw Error("dreamer_bench gb: --render must be none, obs or full");
   if (args.buttons != "none" && args.buttons != "random")
@@ -124,15 +131,17 @@ nlohmann::json bench_gb(const GbBenchArgs& args) {
 #if !defined(DREAMER_HAS_MGBA)
   if (args.mgba) throw Error("dreamer_bench gb: --mgba needs a build with libmgba (libmgba-dev)");
 #endif
-  nlohmann::json result = {{"mode", "gb"},
-                           {"frames", args.frames},
-                           {"render", args.render},
-                           {"mgba", args.mgba},
-                           {"buttons", args.buttons},
-                           {"seed", args.seed},
-                           {"frames_per_step", args.schedule.frames_per_step},
-                           {"release_after", args.schedule.release_after_frames},
-                           {"roms", nlohmann::json::array()}};
+  nlohmann::json result = {
+      {"mode", "gb"},
+      {"frames", args.frames},
+      {"render", args.render},
+      {"mgba", args.mgba},
+      {"state", args.state.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.state.string())},
+      {"buttons", args.buttons},
+      {"seed", args.seed},
+      {"frames_per_step", args.schedule.frames_per_step},
+      {"release_after", args.schedule.release_after_frames},
+      {"roms", nlohmann::json::array()}};
   for (const std::filesystem::path& path : args.roms) {
     nlohmann::json entry = {{"rom", path.string()}, {"ours", bench_ours(path, args)}, {"mgba", nullptr}};
 #if defined(DREAMER_HAS_MGBA)

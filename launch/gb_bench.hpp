@@ -4,7 +4,7 @@
 // key forced to DMG; it always renders and mixes audio) on the same ROMs and
 // frame counts. The result is one JSON object:
 //
-//   {"mode": "gb", "frames": N, "render": "obs", "mgba": true,
+//   {"mode": "gb", "frames": N, "render": "obs", "mgba": true, "state": path or null,
 //    "buttons": "none" | "random", "seed": S, "frames_per_step": 24, "release_after": 8,
 //    "roms": [{"rom": path,
 //              "ours": {"frames_per_s", "instructions_per_s",
@@ -25,9 +25,10 @@
 // and releases it for the rest: the environment's step schedule. mGBA gets
 // no buttons either way (its figure is speed only).
 //
-// Each figure is one timed run of `frames` frames from power-on, after
+// Each figure is one timed run of `frames` frames from power-on, or from
+// `state` (a project snapshot or PyBoy state of the one ROM given), after
 // nothing else ran in the process (no warm-up: a frame loop of thousands of
-// frames dwarfs the first-frame cost). Percentiles are nearest-rank
+// frames dwarfs the first-frame cost). mGBA always starts from power-on. Percentiles are nearest-rank
 // (common/percentile.hpp).
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,7 @@ namespace dreamer {
 
 struct GbBenchArgs {
   std::vector<std::filesystem::path> roms;
+  std::filesystem::path state;  // empty: power-on
   int frames = 3000;
   std::string render = "obs";    // none, obs (packed2 observation) or full (160 x 144 shades)
   bool mgba = false;             // also time mGBA (needs a build with libmgba)
@@ -51,8 +53,8 @@ struct GbBenchArgs {
 };
 
 // Throws dreamer::Error on a bad argument (buttons not none/random, a step
-// schedule StepSchedule::validate() refuses), an unreadable ROM, or `mgba` in
-// a build without libmgba.
+// schedule StepSchedule::validate() refuses, a state with several ROMs), an
+// unreadable ROM or state, or `mgba` in a build without libmgba.
 nlohmann::json bench_gb(const GbBenchArgs& args);
 
 }  // namespace dreamer

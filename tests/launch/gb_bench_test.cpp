@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "common/error.hpp"
 #include "tests/actors/roms/rom_paths.hpp"
@@ -55,6 +56,25 @@ TEST(GbBench, BadScheduleOrButtonsAreRejected) {
   args = town_args(24, 1);
   args.schedule.frames_per_step = 0;
   EXPECT_THROW(bench_gb(args), Error);
+}
+
+// --state starts the core from a stage's start state (the town's street, not
+// its power-on in the house); the same seed from the same state repeats.
+TEST(GbBench, AStartStateReplacesPowerOn) {
+  GbBenchArgs from_state = town_args(24 * 20, 1);
+  from_state.state = std::filesystem::path(DREAMER_STAGES_DIR) / "rl_town_cross_to_shop" / "start.state";
+  const nlohmann::json first = bench_gb(from_state);
+  EXPECT_EQ(first["state"], from_state.state.string());
+  EXPECT_EQ(load_of(first), load_of(bench_gb(from_state)));
+  EXPECT_NE(load_of(first), load_of(bench_gb(town_args(24 * 20, 1))));
+  EXPECT_TRUE(bench_gb(town_args(24, 1))["state"].is_null());
+
+  GbBenchArgs two_roms = from_state;
+  two_roms.roms.push_back(testing::own_rom("exit_room.gb"));
+  EXPECT_THROW(bench_gb(two_roms), Error);
+  GbBenchArgs other_rom = from_state;
+  other_rom.roms = {testing::own_rom("exit_room.gb")};
+  EXPECT_THROW(bench_gb(other_rom), Error);  // the town's snapshot pins town.gb
 }
 
 // Issue 15, item 2: over 500 steps of 24 frames with seeded random buttons
