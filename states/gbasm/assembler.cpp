@@ -578,25 +578,16 @@ class Assembler {
       emit(0xF8);
       return emit_signed8(ops[1].expression);
     }
-    if (m == "jp") {
-      if (ops.size() == 1 && (is_register(ops[0], "hl") || is_memory_register(ops[0], "hl"))) return emit(0xE9);
+    if (m == "jp" || m == "call") {
+      // Both take a16 (jp $C3, call $CD) and cc,a16 (jp $C2, call $C4, | cc << 3).
+      const bool jump = m == "jp";
+      if (jump && ops.size() == 1 && (is_register(ops[0], "hl") || is_memory_register(ops[0], "hl"))) return emit(0xE9);
       if (ops.size() == 1 && is_value(ops[0])) {
-        emit(0xC3);
+        emit(jump ? 0xC3 : 0xCD);
         return emit16(ops[0].expression);
       }
       if (ops.size() == 2 && condition_code(ops[0]) >= 0 && is_value(ops[1])) {
-        emit(0xC2 | condition_code(ops[0]) << 3);
-        return emit16(ops[1].expression);
-      }
-      bad_operands(statement);
-    }
-    if (m == "call") {
-      if (ops.size() == 1 && is_value(ops[0])) {
-        emit(0xCD);
-        return emit16(ops[0].expression);
-      }
-      if (ops.size() == 2 && condition_code(ops[0]) >= 0 && is_value(ops[1])) {
-        emit(0xC4 | condition_code(ops[0]) << 3);
+        emit((jump ? 0xC2 : 0xC4) | condition_code(ops[0]) << 3);
         return emit16(ops[1].expression);
       }
       bad_operands(statement);
