@@ -40,6 +40,7 @@
 #include "common/packed2.hpp"
 #include "common/percentile.hpp"
 #include "common/run/run_meta.hpp"
+#include "common/run/utc_time.hpp"
 #include "launch/bench_clock.hpp"
 #include "launch/command_line.hpp"
 #include "launch/gb_bench.hpp"
