@@ -5,10 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/run/utc_time.hpp"
 #include "gates/metric_aliases.hpp"
 #include "gates/metric_direction.hpp"
 
@@ -30,15 +30,10 @@ constexpr std::array<std::string_view, 10> kOptionalJsonlKeys = {
 // Python's datetime.now(timezone.utc).isoformat(), as the predecessor wrote.
 std::string utc_now_isoformat_micros() {
   const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[40];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &parts);
   char fraction[16];
   std::snprintf(fraction, sizeof(fraction), ".%06lld+00:00", static_cast<long long>(micros));
-  return std::string(text) + fraction;
+  return format_utc(now, "%Y-%m-%dT%H:%M:%S") + fraction;
 }
 
 nlohmann::ordered_json env_steps_json(const std::optional<double>& value) {

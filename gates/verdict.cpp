@@ -5,7 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
-#include "common/run/run_meta.hpp"
+#include "common/run/utc_time.hpp"
 
 namespace dreamer::gates {
 namespace {

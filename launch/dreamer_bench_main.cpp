@@ -42,6 +42,7 @@
 #include "common/packed2.hpp"
 #include "common/percentile.hpp"
 #include "common/run/run_meta.hpp"
+#include "common/run/utc_time.hpp"
 #include "launch/bench_clock.hpp"
 #include "launch/command_line.hpp"
 #include "launch/env_bench.hpp"
@@ -54,6 +55,7 @@
 #include "learner/packed2_unpack.hpp"
 #include "learner/player.hpp"
 #include "learner/update_graphs.hpp"
+#include "replay/benchmark_ring.hpp"
 #include "replay/replay_service.hpp"
 #if defined(DREAMER_HAS_CUDA)
 #include <cuda_runtime_api.h>
@@ -285,15 +287,7 @@ nlohmann::json bench_learner(const LearnerBenchArgs& args) {
 
 nlohmann::json bench_replay_mpi(int chunks, int samples) {
   MpiSession mpi(2);
-  replay::ReplayOptions options;
-  options.num_streams = 64;
-  options.writer_groups = 1;
-  options.capacity = 4096;
-  options.commit_stride = 8;
-  options.seq_len = 16;
-  options.batch_size = 64;
-  options.safety_margin = 16;
-  options.min_size_to_sample = 64 * 16;
+  replay::ReplayOptions options = replay::benchmark_ring_options();
   options.train_ratio = 1e9;  // the limiter never holds either side back here
   options.error_buffer = 1e18;
   options.validate();

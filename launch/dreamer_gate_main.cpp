@@ -27,7 +27,6 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -38,6 +37,7 @@
 #include "common/file_io.hpp"
 #include "common/media/png_writer.hpp"
 #include "common/run/repro_script.hpp"
+#include "common/run/utc_time.hpp"
 #include "gates/baseline.hpp"
 #include "gates/gate_definitions.hpp"
 #include "gates/learning_curves.hpp"
@@ -88,12 +88,7 @@ std::optional<MetricWindow> window_of(const InputArgs& args) {
 }
 
 std::string default_gate_dir(const std::string& gate) {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", &parts);
-  return "bench/gates/" + gate + "__" + stamp;
+  return "bench/gates/" + gate + "__" + format_utc(std::chrono::system_clock::now(), "%Y%m%d_%H%M%S");
 }
 
 int finish(const Verdict& verdict, const std::string& verdict_path) {

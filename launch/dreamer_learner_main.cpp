@@ -28,6 +28,7 @@
 #include "common/run/repro_script.hpp"
 #include "common/run/run_directory.hpp"
 #include "common/run/run_meta.hpp"
+#include "common/run/utc_time.hpp"
 #include "common/sha256.hpp"
 #include "launch/command_line.hpp"
 #include "launch/policy_evaluation.hpp"

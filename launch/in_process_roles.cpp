@@ -19,10 +19,29 @@
 namespace dreamer {
 namespace {
 
-class HostReplay final : public InProcessReplay {
+// What both rings take from their replay service unchanged: the sampled
+// batch, the metrics, close, dump and load.
+template <class Service>
+class ServiceReplay : public InProcessReplay {
  public:
-  explicit HostReplay(const replay::ReplayOptions& options)
-      : service_(options), batch_(options.batch_size, options.seq_len) {}
+  replay::SampleBatch& batch() override { return batch_; }
+  replay::ReplayMetrics metrics() const override { return service_.metrics(); }
+  void close() override { service_.close(); }
+  void dump(const std::filesystem::path& path) const override { service_.dump(path); }
+  void load(const std::filesystem::path& path) override { service_.load(path); }
+
+ protected:
+  template <class... ServiceArgs>
+  ServiceReplay(const replay::ReplayOptions& options, bool with_observations, ServiceArgs... service_args)
+      : service_(options, service_args...), batch_(options.batch_size, options.seq_len, with_observations) {}
+
+  Service service_;
+  replay::SampleBatch batch_;
+};
+
+class HostReplay final : public ServiceReplay<replay::ReplayService> {
+ public:
+  explicit HostReplay(const replay::ReplayOptions& options) : ServiceReplay(options, /*with_observations=*/true) {}
   replay::LimiterStatus insert_next_chunk(actors::ActorWorker& actor, std::chrono::nanoseconds timeout) override {
     if (pending_ == nullptr) pending_ = &actor.collect_chunk();
     const replay::LimiterStatus status = service_.insert(pending_->view(), timeout);
@@ -30,16 +49,9 @@ class HostReplay final : public InProcessReplay {
     return status;
   }
   replay::LimiterStatus sample(std::chrono::nanoseconds timeout) override { return service_.sample(batch_, timeout); }
-  replay::SampleBatch& batch() override { return batch_; }
   const torch::Tensor& observations() const override { return no_observations_; }
-  replay::ReplayMetrics metrics() const override { return service_.metrics(); }
-  void close() override { service_.close(); }
-  void dump(const std::filesystem::path& path) const override { service_.dump(path); }
-  void load(const std::filesystem::path& path) override { service_.load(path); }
 
  private:
-  replay::ReplayService service_;
-  replay::SampleBatch batch_;
   torch::Tensor no_observations_;
   const TrajectoryChunk* pending_ = nullptr;  // collected, not yet admitted
 };
@@ -50,11 +62,10 @@ class HostReplay final : public InProcessReplay {
 // The gathers run on the learner thread's default stream, so a gather waits
 // for the previous update; the actor's env and Player have streams of their
 // own (actors/actor_worker.hpp).
-class DeviceReplay final : public InProcessReplay {
+class DeviceReplay final : public ServiceReplay<replay::cuda::DeviceReplayService> {
  public:
   DeviceReplay(const replay::ReplayOptions& options, torch::Device device)
-      : service_(options, nullptr),
-        batch_(options.batch_size, options.seq_len, /*with_observations=*/false),
+      : ServiceReplay(options, /*with_observations=*/false, /*stream=*/cudaStream_t{nullptr}),
         observations_(torch::empty({options.batch_size, options.seq_len, 1440},
                                    torch::TensorOptions().dtype(torch::kUInt8).device(device))) {}
   // The limiter's permit comes first: the env then writes the chunk's
@@ -72,16 +83,9 @@ class DeviceReplay final : public InProcessReplay {
   replay::LimiterStatus sample(std::chrono::nanoseconds timeout) override {
     return service_.sample(batch_, observations_.data_ptr<std::uint8_t>(), timeout);
   }
-  replay::SampleBatch& batch() override { return batch_; }
   const torch::Tensor& observations() const override { return observations_; }
-  replay::ReplayMetrics metrics() const override { return service_.metrics(); }
-  void close() override { service_.close(); }
-  void dump(const std::filesystem::path& path) const override { service_.dump(path); }
-  void load(const std::filesystem::path& path) override { service_.load(path); }
 
  private:
-  replay::cuda::DeviceReplayService service_;
-  replay::SampleBatch batch_;
   torch::Tensor observations_;  // [batch, seq_len, 1440] on the learner's GPU
 };
 #endif

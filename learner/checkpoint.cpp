@@ -7,11 +7,9 @@
 #include <torch/version.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -23,6 +21,7 @@
 #include "common/hdf5/hdf5_check.hpp"
 #include "common/hdf5/hdf5_file.hpp"
 #include "common/hdf5/hdf5_seal.hpp"
+#include "common/run/utc_time.hpp"
 
 namespace dreamer::learner {
 namespace fs = std::filesystem;
@@ -151,15 +150,6 @@ void delete_old_checkpoints(const fs::path& directory, int keep_last, const fs::
   for (size_t i = static_cast<size_t>(keep_last); i < files.size(); ++i) {
     if (files[i] != latest) fs::remove(files[i]);
   }
-}
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 void check_name(const std::string& name, const std::string& what) {

@@ -16,6 +16,16 @@ struct Fans {
   double fan_out = 0.0;
 };
 
+// Fans of a 2-D convolution or transposed convolution: channels times the
+// kernel's area.
+template <class ConvImpl>
+Fans convolution_fans(const ConvImpl& conv) {
+  const auto& kernel = conv.options.kernel_size();
+  const double space = static_cast<double>((*kernel)[0] * (*kernel)[1]);
+  return {space * static_cast<double>(conv.options.in_channels()),
+          space * static_cast<double>(conv.options.out_channels())};
+}
+
 // Returns false when `module` is not a weight layer this file initialises.
 bool weight_layer_fans(torch::nn::Module& module, Fans& fans, torch::Tensor& weight, torch::Tensor& bias) {
   if (auto* linear = module.as<torch::nn::Linear>()) {
@@ -25,19 +35,13 @@ bool weight_layer_fans(torch::nn::Module& module, Fans& fans, torch::Tensor& wei
     return true;
   }
   if (auto* conv = module.as<torch::nn::Conv2d>()) {
-    const auto& kernel = conv->options.kernel_size();
-    const double space = static_cast<double>((*kernel)[0] * (*kernel)[1]);
-    fans = {space * static_cast<double>(conv->options.in_channels()),
-            space * static_cast<double>(conv->options.out_channels())};
+    fans = convolution_fans(*conv);
     weight = conv->weight;
     bias = conv->bias;
     return true;
   }
   if (auto* deconv = module.as<torch::nn::ConvTranspose2d>()) {
-    const auto& kernel = deconv->options.kernel_size();
-    const double space = static_cast<double>((*kernel)[0] * (*kernel)[1]);
-    fans = {space * static_cast<double>(deconv->options.in_channels()),
-            space * static_cast<double>(deconv->options.out_channels())};
+    fans = convolution_fans(*deconv);
     weight = deconv->weight;
     bias = deconv->bias;
     return true;

@@ -23,6 +23,7 @@
 
 #include "common/error.hpp"
 #include "common/packed2.hpp"
+#include "replay/benchmark_ring.hpp"
 #include "replay/replay_ring.hpp"
 #include "replay/sample_batch.hpp"
 #include "replay/sequence_sampler.hpp"
@@ -124,15 +125,7 @@ Latencies time_samples(dreamer::replay::SequenceSampler& sampler, dreamer::repla
 
 int main(int argc, char** argv) {
   CLI::App app{"replay_bench: replay insert throughput and sample latency (JSON on stdout)"};
-  ReplayOptions options;
-  options.num_streams = 64;
-  options.writer_groups = 1;
-  options.capacity = 4096;
-  options.commit_stride = 8;
-  options.safety_margin = 16;
-  options.seq_len = 16;
-  options.batch_size = 64;
-  options.min_size_to_sample = 16 * 64;
+  ReplayOptions options = dreamer::replay::benchmark_ring_options();
   options.error_buffer = 1e12;
   double insert_seconds = 2.0;
   int samples = 2000;

@@ -4,7 +4,7 @@
 #include "actors/env/goal_template.hpp"
 #include "actors/gb/snapshot.hpp"
 #include "common/packed2.hpp"
-#include "common/run/run_meta.hpp"
+#include "common/run/utc_time.hpp"
 #include "common/sha256.hpp"
 
 namespace dreamer::env {

@@ -8,6 +8,7 @@
 #include "common/file_io.hpp"
 #include "common/run/repro_script.hpp"
 #include "common/run/run_meta.hpp"
+#include "common/run/utc_time.hpp"
 
 namespace dreamer {
 namespace {

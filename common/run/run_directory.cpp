@@ -1,8 +1,7 @@
 #include "common/run/run_directory.hpp"
 
-#include <ctime>
-
 #include "common/error.hpp"
+#include "common/run/utc_time.hpp"
 
 namespace dreamer {
 namespace {
@@ -22,12 +21,7 @@ std::string run_directory_name(std::chrono::system_clock::time_point when, const
                                const std::string& tag) {
   check_name_part("rom stem", rom_stem);
   check_name_part("output_tag", tag);
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d_%H%M%S", &utc);
-  return std::string(stamp) + "__dreamer_v3__" + rom_stem + "__" + tag;
+  return format_utc(when, "%Y%m%d_%H%M%S") + "__dreamer_v3__" + rom_stem + "__" + tag;
 }
 
 RunDirectory create_run_directory(const std::filesystem::path& runs_root, std::chrono::system_clock::time_point when,

@@ -53,8 +53,6 @@ RuntimeVersions collect_runtime_versions();
 // git or the tree is not there (an installed binary).
 GitInfo read_git_info();
 std::string host_name();
-// Current UTC time as "yyyy-mm-ddTHH:MM:SSZ".
-std::string utc_now_iso8601();
 
 nlohmann::json to_json(const RunMeta& meta);
 

@@ -247,6 +247,9 @@ class Assembler {
         throw AssemblyError(name, line_number, error.what());
       }
     }
+    if (recording_ && recording_->file == name) {
+      throw AssemblyError(name, recording_->line, "macro '" + recording_->name + "' has no endm");
+    }
   }
 
   // Runs both passes; returns the bytes of every emitted statement in order
@@ -264,6 +267,15 @@ class Assembler {
   void parse_line(const std::string& raw, const std::string& file, int line_number,
                   const std::filesystem::path& include_dir, int depth) {
     std::string text = trimmed(strip_comment(raw));
+    if (recording_) {
+      if (lowered(text) == "endm") {
+        macros_[recording_->name] = std::move(recording_->body);
+        recording_.reset();
+      } else {
+        recording_->body += raw + "\n";
+      }
+      return;
+    }
     if (text.empty()) return;
     Statement statement;
     statement.file = file;
@@ -312,6 +324,19 @@ class Assembler {
       }
 
       statement.mnemonic = lowered(first);
+      if (statement.mnemonic == "macro") {
+        if (!statement.label.empty()) throw Error("a line cannot both define a label and a macro");
+        start_macro(rest, file, line_number);
+        return;
+      }
+      if (statement.mnemonic == "endm") throw Error("endm without macro");
+      if (const auto macro = macros_.find(statement.mnemonic); macro != macros_.end()) {
+        if (!statement.label.empty())
+          statements_.push_back(Statement{file, line_number, scope_, statement.label, {}, {}});
+        load(expand_macro(macro->first, macro->second, split_operands(rest)),
+             file + ":" + std::to_string(line_number) + " (macro " + macro->first + ")", include_dir, depth + 1);
+        return;
+      }
       if (statement.mnemonic == "include") {
         if (rest.size() < 2 || rest.front() != '"' || rest.back() != '"') {
           throw Error("include needs a quoted file name");
@@ -329,6 +354,36 @@ class Assembler {
       statement.operands = split_operands(rest);
     }
     statements_.push_back(std::move(statement));
+  }
+
+  // `macro NAME`: the lines up to `endm` are the body of NAME.
+  void start_macro(const std::string& name, const std::string& file, int line_number) {
+    if (name.empty() || !is_name_start(name[0]) || name[0] == '.' ||
+        !std::all_of(name.begin(), name.end(), [](char c) { return is_name_char(c); })) {
+      throw Error("bad macro name '" + name + "'");
+    }
+    if (macros_.count(lowered(name)) > 0) throw Error("duplicate macro '" + name + "'");
+    recording_ = MacroRecording{lowered(name), file, line_number, {}};
+  }
+
+  // The body of macro `name` with \1 .. \9 replaced by its arguments.
+  static std::string expand_macro(const std::string& name, const std::string& body,
+                                  const std::vector<std::string>& arguments) {
+    std::string text;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      if (body[i] == '\\' && i + 1 < body.size() && body[i + 1] >= '1' && body[i + 1] <= '9') {
+        const std::size_t index = static_cast<std::size_t>(body[i + 1] - '1');
+        if (index >= arguments.size()) {
+          throw Error("macro '" + name + "' uses \\" + std::string(1, body[i + 1]) + " but was given " +
+                      std::to_string(arguments.size()) + " argument(s)");
+        }
+        text += arguments[index];
+        ++i;
+      } else {
+        text += body[i];
+      }
+    }
+    return text;
   }
 
   void define_symbol(const std::string& name, Symbol symbol) {
@@ -578,25 +633,16 @@ class Assembler {
       emit(0xF8);
       return emit_signed8(ops[1].expression);
     }
-    if (m == "jp") {
-      if (ops.size() == 1 && (is_register(ops[0], "hl") || is_memory_register(ops[0], "hl"))) return emit(0xE9);
+    if (m == "jp" || m == "call") {
+      // Both take a16 (jp $C3, call $CD) and cc,a16 (jp $C2, call $C4, | cc << 3).
+      const bool jump = m == "jp";
+      if (jump && ops.size() == 1 && (is_register(ops[0], "hl") || is_memory_register(ops[0], "hl"))) return emit(0xE9);
       if (ops.size() == 1 && is_value(ops[0])) {
-        emit(0xC3);
+        emit(jump ? 0xC3 : 0xCD);
         return emit16(ops[0].expression);
       }
       if (ops.size() == 2 && condition_code(ops[0]) >= 0 && is_value(ops[1])) {
-        emit(0xC2 | condition_code(ops[0]) << 3);
-        return emit16(ops[1].expression);
-      }
-      bad_operands(statement);
-    }
-    if (m == "call") {
-      if (ops.size() == 1 && is_value(ops[0])) {
-        emit(0xCD);
-        return emit16(ops[0].expression);
-      }
-      if (ops.size() == 2 && condition_code(ops[0]) >= 0 && is_value(ops[1])) {
-        emit(0xC4 | condition_code(ops[0]) << 3);
+        emit((jump ? 0xC2 : 0xC4) | condition_code(ops[0]) << 3);
         return emit16(ops[1].expression);
       }
       bad_operands(statement);
@@ -799,9 +845,19 @@ class Assembler {
     return false;
   }
 
+  // A macro between its `macro NAME` line and its `endm`.
+  struct MacroRecording {
+    std::string name;  // lowered: macros are used like mnemonics
+    std::string file;
+    int line = 0;
+    std::string body;
+  };
+
   std::vector<Statement> statements_;
   std::map<std::string, Symbol> symbols_;
   std::string scope_;
+  std::optional<MacroRecording> recording_;
+  std::map<std::string, std::string> macros_;  // lowered name -> body
 
   bool fragment_ = false;
   std::uint16_t origin_ = 0;

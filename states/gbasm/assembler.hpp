@@ -19,6 +19,10 @@
 //   ds count[, fill]               `count` bytes of `fill` (default 0)
 //   logo                           the 48 Nintendo logo bytes (put it at $0104)
 //   include "file.inc"             textual include, path relative to this file
+//   macro NAME                     defines NAME: the lines up to `endm` are its
+//     ...                          body, and `NAME x, y` assembles the body with
+//   endm                           \1, \2, ... replaced by x, y, ...; local
+//                                  labels in it join the scope it is used in
 //
 // Expressions: see expression.hpp ($hex, 0xhex, %bin, 0bbin, decimal, 'c',
 // + - * / % & | ^ << >> ~, high(x), low(x), `$` = current address).

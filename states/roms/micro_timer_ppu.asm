@@ -14,6 +14,7 @@
 ; Picture: a map of four striped tiles ((x + y) & 3) that shows every SCX/SCY
 ; and palette change. The main loop only HALTs.
 include "hardware.inc"
+include "fill_map_pattern.inc"
 ; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
 CART_TYPE equ CART_ROM_ONLY
 STACK_TOP equ $FFFE
@@ -34,24 +35,7 @@ include "rom_start.inc"  ; header, then start: with the LCD off
 
 include "copy_tiles.inc"
 
-  ; map[y][x] = (x + y) & 3 over the whole 32 x 32 map
-  ld hl, MAP_9800
-  ld c, 0
-.row:
-  ld b, 0
-.column:
-  ld a, b
-  add a, c
-  and 3
-  ld (hl+), a
-  inc b
-  ld a, b
-  cp 32
-  jr nz, .column
-  inc c
-  ld a, c
-  cp 32
-  jr nz, .row
+  fill_map_pattern add    ; map[y][x] = (x + y) & 3
 
   xor a
   ldh (hFrame), a

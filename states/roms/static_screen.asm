@@ -3,6 +3,7 @@
 ; the LCD on, then sleeps in HALT, woken only by VBlank; input is ignored, so
 ; every frame is identical.
 include "hardware.inc"
+include "fill_map_pattern.inc"
 ; The cartridge type and start-up values rom_start.inc and lcd_on.inc read.
 CART_TYPE equ CART_ROM_ONLY
 STACK_TOP equ $FFFE
@@ -27,24 +28,7 @@ include "rom_start.inc"  ; header, then start: with the LCD off
   or c
   jr nz, .copy_tiles
 
-  ; map[y][x] = (x ^ y) & 3 over the whole 32 x 32 map
-  ld hl, MAP_9800
-  ld c, 0                 ; y
-.row:
-  ld b, 0                 ; x
-.column:
-  ld a, b
-  xor c
-  and 3
-  ld (hl+), a
-  inc b
-  ld a, b
-  cp 32
-  jr nz, .column
-  inc c
-  ld a, c
-  cp 32
-  jr nz, .row
+  fill_map_pattern xor    ; map[y][x] = (x ^ y) & 3
 
   ld a, %11100100         ; identity palette: index n -> shade n
   ldh (rBGP), a

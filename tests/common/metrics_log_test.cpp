@@ -10,19 +10,17 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 
 namespace dreamer {
 namespace {
 
-class MetricsLogTest : public ::testing::Test {
+class MetricsLogTest : public ScratchDirTest {
  protected:
   void SetUp() override {
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("dreamer_metrics_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".jsonl");
-    std::filesystem::remove(path_);
+    ScratchDirTest::SetUp();
+    path_ = dir_ / "metrics.jsonl";
   }
-  void TearDown() override { std::filesystem::remove(path_); }
   std::filesystem::path path_;
 };
 

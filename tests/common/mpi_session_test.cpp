@@ -13,18 +13,13 @@
 
 #include "common/call_error.hpp"
 #include "common/mpi/mpi_check.hpp"
+#include "tests/common/mpi_world.hpp"
 
 namespace dreamer {
 namespace {
 
-int mpi_world_size() {
-  int size = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return size;
-}
-
 TEST(MpiSession, ReportsRankSizeAndMultipleThreadSupport) {
-  const MpiSession session(mpi_world_size());
+  const MpiSession session(test::world_size());
   EXPECT_FALSE(session.owns_mpi());
   EXPECT_EQ(session.world_size(), 2);
   EXPECT_GE(session.world_rank(), 0);
@@ -34,7 +29,7 @@ TEST(MpiSession, ReportsRankSizeAndMultipleThreadSupport) {
 
 TEST(MpiSession, RefusesAWorldOfAnotherSize) {
   try {
-    const MpiSession session(mpi_world_size() + 1);
+    const MpiSession session(test::world_size() + 1);
     FAIL() << "a world of the wrong size was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("MPI world has 2 rank(s) but 3 were expected"), std::string::npos) << e.what();

@@ -2,14 +2,11 @@
 // dreamer_learner run (end to end), and on bad input (one error line, a
 // non-zero exit, never a crash).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -22,6 +19,7 @@
 #include "launch/policy_evaluation.hpp"
 #include "learner/checkpoint.hpp"
 #include "learner/dreamer_agent.hpp"
+#include "tests/common/command_run_test.hpp"
 
 namespace dreamer {
 namespace {
@@ -31,26 +29,8 @@ namespace fs = std::filesystem;
 const std::string kLearner = std::string(DREAMER_BINARY_DIR) + "/launch/dreamer_learner";
 const std::string kEval = std::string(DREAMER_BINARY_DIR) + "/launch/dreamer_eval";
 
-class DreamerEvalCli : public ::testing::Test {
+class DreamerEvalCli : public CommandRunTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("dreamer_eval_cli_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Exit status of `command`; its stdout and stderr land in out_ / err_.
-  int run(const std::string& command) {
-    const std::string out = (dir_ / "stdout.txt").string();
-    const std::string err = (dir_ / "stderr.txt").string();
-    const int status = std::system((command + " >" + out + " 2>" + err).c_str());
-    out_ = read_file_text(out);
-    err_ = read_file_text(err);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
   // Bad input must give exactly one line on stderr, prefixed with the tool's name.
   void expect_one_error_line() const {
     EXPECT_EQ(err_.rfind("dreamer_eval: ", 0), 0u) << err_;
@@ -67,10 +47,6 @@ class DreamerEvalCli : public ::testing::Test {
     state.config_json = config_json;
     return learner::save_checkpoint(dir_ / "checkpoints", 1, state);
   }
-
-  fs::path dir_;
-  std::string out_;
-  std::string err_;
 };
 
 std::vector<nlohmann::json> read_jsonl(const fs::path& path) {

@@ -4,15 +4,12 @@
 // non-finite (and that its repro.sh fails the same way), and that a degraded run fails the baseline comparison of
 // dreamer_gate.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -21,6 +18,7 @@
 #include "common/file_io.hpp"
 #include "common/hdf5/hdf5_file.hpp"
 #include "common/run/metrics_log.hpp"
+#include "tests/common/command_run_test.hpp"
 #ifdef DREAMER_HAS_TENSORBOARD
 #include "common/media/tensorboard_writer.hpp"
 #endif
@@ -31,38 +29,21 @@ namespace {
 const std::string kLearner = std::string(DREAMER_BINARY_DIR) + "/launch/dreamer_learner";
 const std::string kGate = std::string(DREAMER_BINARY_DIR) + "/launch/dreamer_gate";
 
-class LearnerRun : public ::testing::Test {
+// A failed test keeps its folder, to look at the run it left.
+class LearnerRun : public CommandRunTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("dreamer_learner_run_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
   void TearDown() override {
-    if (!HasFailure()) std::filesystem::remove_all(dir_);
-  }
-
-  // Exit status of `command` run by /bin/sh in dir_; its stdout and stderr
-  // land in out_ / err_.
-  int shell(const std::string& command) {
-    const std::string out = (dir_ / "stdout.txt").string();
-    const std::string err = (dir_ / "stderr.txt").string();
-    const int status = std::system(("cd '" + dir_.string() + "' && " + command + " >" + out + " 2>" + err).c_str());
-    out_ = read_file_text(out);
-    err_ = read_file_text(err);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (!HasFailure()) CommandRunTest::TearDown();
   }
 
   // A short Standing Still run: the first update at 256 env steps, then
   // about 0.5 updates per env step (tiny preset, 8 envs, train ratio 16; named
   // here, not taken from the cpu profile, so that these runs stay short).
   int learner(const std::string& tag, const std::string& extra) {
-    return shell(kLearner +
-                 " --mode standing_still --device cpu --preset tiny --envs-per-actor 8 --train-ratio 16"
-                 " --min-replay 256 --seed 1 --runs-root runs --log-every 2" +
-                 " --output-tag " + tag + " " + extra);
+    return run(kLearner +
+               " --mode standing_still --device cpu --preset tiny --envs-per-actor 8 --train-ratio 16"
+               " --min-replay 256 --seed 1 --runs-root runs --log-every 2" +
+               " --output-tag " + tag + " " + extra);
   }
 
   std::vector<std::filesystem::path> run_dirs(const std::string& tag) const {
@@ -76,10 +57,6 @@ class LearnerRun : public ::testing::Test {
     std::sort(dirs.begin(), dirs.end());
     return dirs;
   }
-
-  std::filesystem::path dir_;
-  std::string out_;
-  std::string err_;
 };
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -158,9 +135,9 @@ TEST_F(LearnerRun, FinishedRunLeavesReproScriptPlotVideoAndEvents) {
 // A Standing Still run has no goal, hence no evaluation.
 TEST_F(LearnerRun, WallTimeBudgetEndsTheRunAndAGreedyEvaluationFollows) {
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(shell(kLearner + " --mode full --stage exit_room_door --device cpu --preset tiny --seed 1 "
-                             "--runs-root runs --log-every 2 --output-tag budget --total-env-steps 100000000 "
-                             "--max-seconds 3 --eval-episodes 4 --eval-every 2 --stop-at-success 0"),
+  ASSERT_EQ(run(kLearner + " --mode full --stage exit_room_door --device cpu --preset tiny --seed 1 "
+                           "--runs-root runs --log-every 2 --output-tag budget --total-env-steps 100000000 "
+                           "--max-seconds 3 --eval-episodes 4 --eval-every 2 --stop-at-success 0"),
             0)
       << err_;
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 120.0);
@@ -223,8 +200,8 @@ TEST_F(LearnerRun, LearningFlagsReachTheConfigAndOnlyEvaluationFlagsJoinAResume)
   EXPECT_DOUBLE_EQ(train["kl_free_bits"].get<double>(), 0.2);
 
   const std::string resume = kLearner + " --resume " + runs[0].string();
-  EXPECT_EQ(shell(resume + " --eval-episodes 2 --eval-every 4 --stop-at-success 0.5"), 0) << err_;
-  EXPECT_EQ(shell(resume + " --gamma 0.9"), 2);
+  EXPECT_EQ(run(resume + " --eval-episodes 2 --eval-every 4 --stop-at-success 0.5"), 0) << err_;
+  EXPECT_EQ(run(resume + " --gamma 0.9"), 2);
   EXPECT_EQ(err_,
             "dreamer_learner: --gamma cannot be given with --resume (the run continues with its own "
             "config.json)\n");
@@ -274,7 +251,7 @@ TEST_F(LearnerRun, NonFiniteUpdateWritesAFailureBundleWhoseReproFailsTheSameWay)
   // original one) fails at the same update for the same reason. Run
   // directories are named by the second they start in: let one pass.
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  EXPECT_EQ(shell("cd / && " + (bundle / "repro.sh").string()), 1);
+  EXPECT_EQ(run("cd / && " + (bundle / "repro.sh").string()), 1);
   const std::vector<std::string> repro_lines = lines_of(err_);
   ASSERT_EQ(repro_lines.size(), 1u) << err_;
   EXPECT_EQ(repro_lines[0].substr(0, repro_lines[0].find("; failure bundle ")), error_lines[0].substr(0, bundle_at));
@@ -292,17 +269,17 @@ TEST_F(LearnerRun, DegradedRunFailsTheBaselineComparisonWithExitOne) {
   ASSERT_EQ(learner("degraded", "--total-env-steps 352 --model-lr 1e-9"), 0) << err_;
   const std::string healthy = (run_dirs("healthy").at(0) / "metrics.jsonl").string();
   const std::string degraded = (run_dirs("degraded").at(0) / "metrics.jsonl").string();
-  ASSERT_EQ(shell(kGate + " capture --metrics " + healthy + " --last 3 --keys obs_nll,loss_model,prior_entropy" +
-                  " --output baseline.json"),
+  ASSERT_EQ(run(kGate + " capture --metrics " + healthy + " --last 3 --keys obs_nll,loss_model,prior_entropy" +
+                " --output baseline.json"),
             0)
       << err_;
 
-  EXPECT_EQ(shell(kGate + " compare --baseline baseline.json --metrics " + healthy + " --gate standing-still"), 0)
+  EXPECT_EQ(run(kGate + " compare --baseline baseline.json --metrics " + healthy + " --gate standing-still"), 0)
       << out_;
   EXPECT_EQ(out_, "gate standing-still: PASS (4 rules: 4 PASS)\n");
 
-  EXPECT_EQ(shell(kGate + " compare --baseline baseline.json --metrics " + degraded +
-                  " --gate standing-still --verdict verdict.json"),
+  EXPECT_EQ(run(kGate + " compare --baseline baseline.json --metrics " + degraded +
+                " --gate standing-still --verdict verdict.json"),
             1)
       << out_;
   EXPECT_EQ(out_.rfind("gate standing-still: FAIL (", 0), 0u) << out_;

@@ -11,15 +11,10 @@
 #include "common/error.hpp"
 #include "common/mpi/mpi_session.hpp"
 #include "common/trajectory/trajectory_chunk.hpp"
+#include "tests/common/mpi_world.hpp"
 
 namespace dreamer {
 namespace {
-
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
 
 TrajectoryChunk numbered_chunk(int steps, int streams, std::int64_t chunk_index) {
   ChunkHeader header;
@@ -35,7 +30,7 @@ TrajectoryChunk numbered_chunk(int steps, int streams, std::int64_t chunk_index)
 TEST(RoleMessages, ChunksArriveInOneReusedBufferAndDecodeInPlace) {
   // (steps, streams) of each chunk: large, small, large again.
   const int shapes[3][2] = {{4, 8}, {2, 3}, {4, 8}};
-  if (world_rank() == 1) {
+  if (test::world_rank() == 1) {
     for (int i = 0; i < 3; ++i) send_bytes(numbered_chunk(shapes[i][0], shapes[i][1], i).encode(), 0, kChunk);
   } else {
     std::vector<std::uint8_t> buffer;
@@ -59,7 +54,7 @@ TEST(RoleMessages, ChunksArriveInOneReusedBufferAndDecodeInPlace) {
 }
 
 TEST(RoleMessages, AForeignMessageOnTheChunkTagGivesOneClearError) {
-  if (world_rank() == 1) {
+  if (test::world_rank() == 1) {
     send_json({{"role", "actor"}, {"note", "a report sent on the wrong tag, longer than a chunk header"}}, 0, kChunk);
   } else {
     std::vector<std::uint8_t> buffer;
@@ -75,7 +70,7 @@ TEST(RoleMessages, AForeignMessageOnTheChunkTagGivesOneClearError) {
 }
 
 TEST(RoleMessages, MessageWaitingNamesTheSender) {
-  if (world_rank() == 1) {
+  if (test::world_rank() == 1) {
     send_int(7, 0, kChunkAck);
   } else {
     int from = -1;

@@ -18,6 +18,7 @@
 #include "common/hdf5/hdf5_file.hpp"
 #include "common/hdf5/hdf5_seal.hpp"
 #include "learner/learner_worker.hpp"
+#include "tests/common/scratch_dir_test.hpp"
 #include "tests/learner/checkpoint_tiny_learner.hpp"
 
 namespace dreamer::learner {
@@ -29,17 +30,12 @@ using testing::TinyLearner;
 constexpr int kStepsBeforeSave = 5;
 constexpr int kStepsAfterLoad = 7;
 
-class CheckpointTest : public ::testing::Test {
+class CheckpointTest : public ScratchDirTest {
  protected:
   void SetUp() override {
     torch::set_num_threads(1);
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ =
-        fs::temp_directory_path() / ("dreamer_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
+    ScratchDirTest::SetUp();
   }
-  void TearDown() override { fs::remove_all(directory_); }
 
   // The parameters after kStepsBeforeSave + kStepsAfterLoad steps in one go.
   static torch::Tensor uninterrupted_parameters() {
@@ -51,7 +47,7 @@ class CheckpointTest : public ::testing::Test {
   fs::path save_trained(std::int64_t steps, const CheckpointSaveOptions& options = {}) {
     TinyLearner learner(/*seed=*/1);
     learner.train(static_cast<int>(steps));
-    return save_checkpoint(directory_, learner.opt_steps(), learner.checkpoint_state(), options);
+    return save_checkpoint(dir_, learner.opt_steps(), learner.checkpoint_state(), options);
   }
 
   static std::string read_text(const fs::path& path) {
@@ -90,8 +86,6 @@ class CheckpointTest : public ::testing::Test {
     hdf5::write_dataset(file, path, hdf5::ElementType::kUInt8, {bytes.size()}, bytes.data());
     hdf5::write_string_attribute(hdf5::open_dataset(file, path).get(), "torch_dtype", "uint8");
   }
-
-  fs::path directory_;
 };
 
 // A sealed checkpoint without the learner's "updates" counter is refused by
@@ -99,13 +93,13 @@ class CheckpointTest : public ::testing::Test {
 // std::out_of_range).
 TEST_F(CheckpointTest, LearnerRestoreRefusesACheckpointWithoutItsUpdatesCounter) {
   LearnerWorker learner(DreamerOptions::preset("tiny"), torch::kCPU, nullptr, MPI_COMM_NULL);
-  const fs::path file = learner.save(directory_, {}, "{}");
+  const fs::path file = learner.save(dir_, {}, "{}");
   edit_and_reseal(file, [](hid_t handle) {
     const hdf5::Handle counters = hdf5::open_group(handle, "counters");
     DREAMER_CHECK_HDF5(H5Adelete(counters.get(), "updates"));
   });
   try {
-    learner.restore(directory_);
+    learner.restore(dir_);
     FAIL() << "restored a checkpoint without an updates counter";
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find(file.filename().string() + "' has no 'updates' counter"),
@@ -121,7 +115,7 @@ TEST_F(CheckpointTest, ResumingInProcessContinuesBitIdentically) {
 
   TinyLearner resumed(/*seed=*/999);
   CheckpointState state = resumed.checkpoint_state();
-  const CheckpointInfo info = load_checkpoint(directory_, state);
+  const CheckpointInfo info = load_checkpoint(dir_, state);
   resumed.resume_from(state);
   EXPECT_EQ(info.file, file);
   EXPECT_EQ(info.opt_steps, kStepsBeforeSave);
@@ -135,8 +129,8 @@ TEST_F(CheckpointTest, ResumingInProcessContinuesBitIdentically) {
 TEST_F(CheckpointTest, ResumingInAFreshProcessContinuesBitIdentically) {
   const torch::Tensor expected = uninterrupted_parameters();
   save_trained(kStepsBeforeSave);
-  const fs::path out = directory_ / "resumed_parameters.bin";
-  const std::string command = std::string(DREAMER_CHECKPOINT_RESUME_CHILD) + " '" + directory_.string() + "' " +
+  const fs::path out = dir_ / "resumed_parameters.bin";
+  const std::string command = std::string(DREAMER_CHECKPOINT_RESUME_CHILD) + " '" + dir_.string() + "' " +
                               std::to_string(kStepsAfterLoad) + " '" + out.string() + "'";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 
@@ -154,7 +148,7 @@ TEST_F(CheckpointTest, ResumingWithoutTheGeneratorStatesDiverges) {
   save_trained(kStepsBeforeSave);
   TinyLearner resumed(/*seed=*/999);
   CheckpointState state = resumed.checkpoint_state();
-  load_checkpoint(directory_, state, CheckpointLoadOptions{.restore_torch_rng = false});
+  load_checkpoint(dir_, state, CheckpointLoadOptions{.restore_torch_rng = false});
   resumed.resume_from(state);
   resumed.train(kStepsAfterLoad);
   EXPECT_FALSE(torch::equal(resumed.flat_parameters(), expected));
@@ -163,9 +157,9 @@ TEST_F(CheckpointTest, ResumingWithoutTheGeneratorStatesDiverges) {
 TEST_F(CheckpointTest, LatestNamesTheNewFileAndNoTemporaryIsLeft) {
   save_trained(3);
   save_trained(8);
-  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_8.h5\n");
-  EXPECT_EQ(find_latest_checkpoint(directory_), directory_ / "ckpt_8.h5");
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory_)) {
+  EXPECT_EQ(read_text(dir_ / "latest"), "ckpt_8.h5\n");
+  EXPECT_EQ(find_latest_checkpoint(dir_), dir_ / "ckpt_8.h5");
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir_)) {
     EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
   }
 }
@@ -174,33 +168,33 @@ TEST_F(CheckpointTest, LatestIsNotMovedWhenTheRenameFails) {
   save_trained(5);
   // A non-empty directory where ckpt_10.h5 should go: the file is written
   // and fsynced, the rename fails.
-  fs::create_directories(directory_ / "ckpt_10.h5" / "blocker");
+  fs::create_directories(dir_ / "ckpt_10.h5" / "blocker");
   try {
     save_trained(10);
     FAIL() << "save_checkpoint did not report the failed rename";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("ckpt_10.h5"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_5.h5\n");
-  EXPECT_FALSE(fs::exists(directory_ / "ckpt_10.h5.tmp"));
+  EXPECT_EQ(read_text(dir_ / "latest"), "ckpt_5.h5\n");
+  EXPECT_FALSE(fs::exists(dir_ / "ckpt_10.h5.tmp"));
   TinyLearner resumed(/*seed=*/999);
   CheckpointState state = resumed.checkpoint_state();
-  EXPECT_EQ(load_checkpoint(directory_, state).opt_steps, 5);
+  EXPECT_EQ(load_checkpoint(dir_, state).opt_steps, 5);
 }
 
 TEST_F(CheckpointTest, LatestIsNotMovedWhenWritingFails) {
   save_trained(5);
   // The temporary file cannot be created where a non-empty directory stands.
-  fs::create_directories(directory_ / "ckpt_10.h5.tmp" / "blocker");
+  fs::create_directories(dir_ / "ckpt_10.h5.tmp" / "blocker");
   EXPECT_THROW(save_trained(10), Error);
-  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_5.h5\n");
-  EXPECT_FALSE(fs::exists(directory_ / "ckpt_10.h5"));
+  EXPECT_EQ(read_text(dir_ / "latest"), "ckpt_5.h5\n");
+  EXPECT_FALSE(fs::exists(dir_ / "ckpt_10.h5"));
 }
 
 TEST_F(CheckpointTest, KeepLastDeletesAllButTheNewestFiles) {
   for (std::int64_t steps : {1, 2, 10, 11}) save_trained(steps, CheckpointSaveOptions{.keep_last = 2});
   std::vector<std::string> names;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory_)) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir_)) {
     names.push_back(entry.path().filename().string());
   }
   std::sort(names.begin(), names.end());
@@ -211,9 +205,9 @@ TEST_F(CheckpointTest, KeepLastNeverDeletesTheFileLatestNames) {
   // A run resumed from an older checkpoint saves below an existing one.
   save_trained(11);
   save_trained(4, CheckpointSaveOptions{.keep_last = 1});
-  EXPECT_EQ(read_text(directory_ / "latest"), "ckpt_4.h5\n");
-  EXPECT_TRUE(fs::exists(directory_ / "ckpt_4.h5"));
-  EXPECT_TRUE(fs::exists(directory_ / "ckpt_11.h5"));
+  EXPECT_EQ(read_text(dir_ / "latest"), "ckpt_4.h5\n");
+  EXPECT_TRUE(fs::exists(dir_ / "ckpt_4.h5"));
+  EXPECT_TRUE(fs::exists(dir_ / "ckpt_11.h5"));
 }
 
 TEST_F(CheckpointTest, TruncatedFileGivesOneClearErrorNamingTheFile) {
@@ -230,7 +224,7 @@ TEST_F(CheckpointTest, TruncatedFileGivesOneClearErrorNamingTheFile) {
 
 TEST_F(CheckpointTest, ReadingTheConfigTouchesNoTensorAndFollowsLatest) {
   const fs::path file = save_trained(kStepsBeforeSave);
-  const CheckpointConfig config = read_checkpoint_config(directory_);
+  const CheckpointConfig config = read_checkpoint_config(dir_);
   EXPECT_EQ(config.config_json, R"({"preset": "tiny", "hidden": 16})");
   EXPECT_EQ(config.info.file, file);
   EXPECT_EQ(config.info.opt_steps, kStepsBeforeSave);
@@ -250,7 +244,7 @@ TEST_F(CheckpointTest, ReadingTheConfigOfATruncatedFileGivesOneClearError) {
 }
 
 TEST_F(CheckpointTest, ForeignHdf5FileGivesOneClearError) {
-  const fs::path file = directory_ / "foreign.h5";
+  const fs::path file = dir_ / "foreign.h5";
   const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   ASSERT_GE(id, 0);
   const hid_t group = H5Gcreate2(id, "observations", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -264,7 +258,7 @@ TEST_F(CheckpointTest, ForeignHdf5FileGivesOneClearError) {
 }
 
 TEST_F(CheckpointTest, NonHdf5FileGivesOneClearError) {
-  const fs::path file = directory_ / "ckpt_1.h5";
+  const fs::path file = dir_ / "ckpt_1.h5";
   std::ofstream(file) << "this is not HDF5\n";
   TinyLearner learner(/*seed=*/999);
   const std::string message = load_error(file, learner);
@@ -399,9 +393,9 @@ TEST_F(CheckpointTest, MissingModuleGivesOneClearError) {
 }
 
 TEST_F(CheckpointTest, DirectoryWithoutLatestGivesOneClearError) {
-  EXPECT_EQ(find_latest_checkpoint(directory_), std::nullopt);
+  EXPECT_EQ(find_latest_checkpoint(dir_), std::nullopt);
   TinyLearner learner(/*seed=*/999);
-  const std::string message = load_error(directory_, learner);
+  const std::string message = load_error(dir_, learner);
   EXPECT_NE(message.find("has no 'latest' file"), std::string::npos) << message;
 }
 
@@ -411,7 +405,7 @@ class ResumeFallbackTest : public CheckpointTest {
   // The checkpoint the fallback picks for a fresh learner, or the error.
   std::optional<ResumedCheckpoint> resume(TinyLearner& learner) {
     CheckpointState state = learner.checkpoint_state();
-    std::optional<ResumedCheckpoint> resumed = load_newest_good_checkpoint(directory_, state);
+    std::optional<ResumedCheckpoint> resumed = load_newest_good_checkpoint(dir_, state);
     if (resumed) learner.resume_from(state);
     return resumed;
   }
@@ -428,7 +422,7 @@ TEST_F(ResumeFallbackTest, IntactLatestIsUsedAndNothingIsSkipped) {
   TinyLearner learner(/*seed=*/999);
   const std::optional<ResumedCheckpoint> resumed = resume(learner);
   ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_8.h5");
+  EXPECT_EQ(resumed->info.file, dir_ / "ckpt_8.h5");
   EXPECT_TRUE(resumed->skipped.empty()) << joined(resumed->skipped);
 }
 
@@ -439,17 +433,17 @@ TEST_F(ResumeFallbackTest, LatestKeepsPrecedenceOverAHigherNumberedFile) {
   TinyLearner learner(/*seed=*/999);
   const std::optional<ResumedCheckpoint> resumed = resume(learner);
   ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_4.h5");
+  EXPECT_EQ(resumed->info.file, dir_ / "ckpt_4.h5");
 }
 
 TEST_F(ResumeFallbackTest, TruncatedLatestPointerFallsBackToTheNewestFile) {
   save_trained(3);
   save_trained(8);
-  fs::resize_file(directory_ / "latest", 0);
+  fs::resize_file(dir_ / "latest", 0);
   TinyLearner learner(/*seed=*/999);
   const std::optional<ResumedCheckpoint> resumed = resume(learner);
   ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_8.h5");
+  EXPECT_EQ(resumed->info.file, dir_ / "ckpt_8.h5");
   EXPECT_EQ(resumed->info.opt_steps, 8);
   ASSERT_EQ(resumed->skipped.size(), 1u);
   EXPECT_NE(resumed->skipped[0].find("does not hold a file name"), std::string::npos) << resumed->skipped[0];
@@ -458,11 +452,11 @@ TEST_F(ResumeFallbackTest, TruncatedLatestPointerFallsBackToTheNewestFile) {
 TEST_F(ResumeFallbackTest, PointerCutMidNameFallsBackToTheNewestFile) {
   save_trained(3);
   save_trained(8);
-  std::ofstream(directory_ / "latest", std::ios::trunc) << "ckpt_";
+  std::ofstream(dir_ / "latest", std::ios::trunc) << "ckpt_";
   TinyLearner learner(/*seed=*/999);
   const std::optional<ResumedCheckpoint> resumed = resume(learner);
   ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_8.h5");
+  EXPECT_EQ(resumed->info.file, dir_ / "ckpt_8.h5");
   ASSERT_EQ(resumed->skipped.size(), 1u);
   EXPECT_NE(resumed->skipped[0].find("which does not exist"), std::string::npos) << resumed->skipped[0];
 }
@@ -476,7 +470,7 @@ TEST_F(ResumeFallbackTest, TruncatedNewestFileFallsBackToThePreviousAndRestoresI
   TinyLearner learner(/*seed=*/999);
   const std::optional<ResumedCheckpoint> resumed = resume(learner);
   ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_3.h5");
+  EXPECT_EQ(resumed->info.file, dir_ / "ckpt_3.h5");
   EXPECT_TRUE(torch::equal(learner.flat_parameters(), expected.flat_parameters()));
   ASSERT_EQ(resumed->skipped.size(), 1u);
   EXPECT_NE(resumed->skipped[0].find(newest.string()), std::string::npos) << resumed->skipped[0];
@@ -487,11 +481,11 @@ TEST_F(ResumeFallbackTest, TruncatedPointerAndNewestFileBothFallBack) {
   save_trained(3);
   const fs::path newest = save_trained(8);
   fs::resize_file(newest, 100);
-  fs::resize_file(directory_ / "latest", 3);
+  fs::resize_file(dir_ / "latest", 3);
   TinyLearner learner(/*seed=*/999);
   const std::optional<ResumedCheckpoint> resumed = resume(learner);
   ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->info.file, directory_ / "ckpt_3.h5");
+  EXPECT_EQ(resumed->info.file, dir_ / "ckpt_3.h5");
   EXPECT_EQ(resumed->skipped.size(), 2u) << joined(resumed->skipped);
 }
 
@@ -507,7 +501,7 @@ TEST_F(ResumeFallbackTest, NoCheckpointThatLoadsIsOneErrorNamingTheNewest) {
     FAIL() << "resumed from truncated checkpoints";
   } catch (const Error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("no checkpoint in '" + directory_.string() + "' loads"), std::string::npos) << message;
+    EXPECT_NE(message.find("no checkpoint in '" + dir_.string() + "' loads"), std::string::npos) << message;
     EXPECT_NE(message.find(newest.string()), std::string::npos) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
@@ -515,7 +509,7 @@ TEST_F(ResumeFallbackTest, NoCheckpointThatLoadsIsOneErrorNamingTheNewest) {
 }
 
 TEST_F(ResumeFallbackTest, DanglingPointerWithNoFilesLeftIsAnError) {
-  std::ofstream(directory_ / "latest") << "ckpt_8.h5\n";
+  std::ofstream(dir_ / "latest") << "ckpt_8.h5\n";
   TinyLearner learner(/*seed=*/999);
   try {
     resume(learner);
@@ -528,7 +522,7 @@ TEST_F(ResumeFallbackTest, DanglingPointerWithNoFilesLeftIsAnError) {
 TEST_F(ResumeFallbackTest, EmptyOrMissingDirectoryIsAFreshRun) {
   TinyLearner learner(/*seed=*/999);
   EXPECT_FALSE(resume(learner).has_value());
-  fs::remove_all(directory_);
+  fs::remove_all(dir_);
   EXPECT_FALSE(resume(learner).has_value());
 }
 
@@ -555,12 +549,12 @@ TEST_F(CheckpointTest, AllDtypesAndLargeConfigsRoundTrip) {
   CheckpointState state;
   state.modules = {{"mixed", saved.ptr().get()}};
   state.config_json = std::string(100 * 1024, 'x');
-  save_checkpoint(directory_, 1, state);
+  save_checkpoint(dir_, 1, state);
 
   MixedDtypes loaded(0.0);
   CheckpointState restored;
   restored.modules = {{"mixed", loaded.ptr().get()}};
-  load_checkpoint(directory_, restored);
+  load_checkpoint(dir_, restored);
   for (const auto& item : saved->named_parameters()) {
     if (!item.value().defined()) continue;  // conv.bias, absent
     EXPECT_TRUE(torch::equal(item.value(), loaded->named_parameters()[item.key()])) << item.key();
@@ -576,9 +570,9 @@ TEST_F(CheckpointTest, InspectListsEveryDatasetWithDtypeAndShape) {
   CheckpointState state;
   state.modules = {{"mixed", saved.ptr().get()}};
   state.counters = {{"opt_steps", 42}};
-  save_checkpoint(directory_, 42, state, CheckpointSaveOptions{.code_version = "v1.2-3-gabc"});
+  save_checkpoint(dir_, 42, state, CheckpointSaveOptions{.code_version = "v1.2-3-gabc"});
 
-  const CheckpointListing listing = inspect_checkpoint(directory_);
+  const CheckpointListing listing = inspect_checkpoint(dir_);
   EXPECT_EQ(listing.info.opt_steps, 42);
   EXPECT_EQ(listing.info.code_version, "v1.2-3-gabc");
   EXPECT_EQ(listing.info.created_utc.size(), std::string("2026-11-26T01:31:28Z").size());
@@ -597,7 +591,7 @@ TEST_F(CheckpointTest, H5dumpReadsTheHeader) {
   const char* h5dump = "/usr/bin/h5dump";
   if (!fs::exists(h5dump)) GTEST_SKIP() << h5dump << " is not installed";
   const fs::path file = save_trained(kStepsBeforeSave);
-  const fs::path out = directory_ / "h5dump.txt";
+  const fs::path out = dir_ / "h5dump.txt";
   const std::string command = std::string(h5dump) + " -H '" + file.string() + "' > '" + out.string() + "' 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << read_text(out);
   const std::string header = read_text(out);

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/mpi/mpi_session.hpp"
 #include "learner/gradient_allreduce.hpp"
+#include "tests/common/mpi_world.hpp"
 
 namespace dreamer::learner {
 namespace {
@@ -41,14 +42,8 @@ std::vector<torch::Tensor> gradients_on_rows(torch::nn::Sequential& model, const
   return gradients;
 }
 
-int world_size() {
-  int size = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return size;
-}
-
 TEST(GradientAllReduceTwoRanks, AveragedHalfBatchGradientsEqualTheFullBatchGradient) {
-  ASSERT_EQ(world_size(), 2) << "run with mpirun -np 2";
+  ASSERT_EQ(test::world_size(), 2) << "run with mpirun -np 2";
   auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
   EXPECT_EQ(reducer->backend(), AllReduceBackend::kMpi);
   EXPECT_EQ(reducer->world_size(), 2);
@@ -79,7 +74,7 @@ TEST(GradientAllReduceTwoRanks, AveragedHalfBatchGradientsEqualTheFullBatchGradi
 }
 
 TEST(GradientAllReduceTwoRanks, DifferentAndMissingGradientsAreAveraged) {
-  ASSERT_EQ(world_size(), 2) << "run with mpirun -np 2";
+  ASSERT_EQ(test::world_size(), 2) << "run with mpirun -np 2";
   auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
   const int rank = reducer->rank();
   const torch::Tensor weight = torch::zeros({3, 4}, torch::requires_grad());
@@ -100,10 +95,7 @@ TEST(GradientAllReduceTwoRanks, DifferentAndMissingGradientsAreAveraged) {
     EXPECT_FALSE(unused.grad().defined()) << "a gradient no rank has must stay missing";
   }
   // Both ranks applied the same averaged gradients: their digests agree.
-  const int64_t digest = reducer->digest().item<int64_t>();
-  int64_t low = 0, high = 0;
-  MPI_Allreduce(&digest, &low, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&digest, &high, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  const auto [low, high] = test::min_max_over_ranks(reducer->digest().item<int64_t>());
   EXPECT_EQ(low, high);
 }
 
@@ -114,7 +106,7 @@ TEST(AllReduceStats, BusBandwidthFollowsTheNcclTestsFormula) {
 }
 
 TEST(GradientAllReduceOneRank, ReducerIsTheIdentity) {
-  ASSERT_EQ(world_size(), 1) << "run with mpirun -np 1";
+  ASSERT_EQ(test::world_size(), 1) << "run with mpirun -np 1";
   auto reducer = make_gradient_all_reducer(MPI_COMM_WORLD, torch::kCPU);
   torch::nn::Sequential model = make_model();
   const std::vector<torch::Tensor> before = gradients_on_rows(model, make_batch(), 0, kBatch);

@@ -10,19 +10,14 @@
 
 #include "common/mpi/mpi_session.hpp"
 #include "learner/gradient_allreduce.hpp"
+#include "tests/common/mpi_world.hpp"
 
 namespace dreamer::learner {
 namespace {
 
 constexpr int kBatch = 16;
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
-
-torch::Device my_device() { return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(world_rank())); }
+torch::Device my_device() { return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(test::world_rank())); }
 
 class GradientAllReduceNccl : public ::testing::Test {
  protected:
@@ -65,10 +60,7 @@ TEST_F(GradientAllReduceNccl, AveragedHalfBatchGradientsEqualTheFullBatchGradien
     EXPECT_LE(error, 1e-6 * scale) << "parameter " << i << " on rank " << reducer_->rank();
   }
   // Both GPUs hold bit-identical averaged gradients: their digests agree.
-  const int64_t digest = reducer_->digest().item<int64_t>();
-  int64_t low = 0, high = 0;
-  MPI_Allreduce(&digest, &low, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(&digest, &high, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  const auto [low, high] = test::min_max_over_ranks(reducer_->digest().item<int64_t>());
   EXPECT_EQ(low, high);
 }
 

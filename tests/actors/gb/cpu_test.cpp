@@ -33,6 +33,16 @@ std::uint64_t first_instruction_cycles(const std::vector<std::uint8_t>& program)
   return console->counters.cycles - before;
 }
 
+// A powered-on console running `rom` with the timer interrupt enabled in IE
+// and pending in IF; IME stays as power_on leaves it.
+std::unique_ptr<Console> console_with_timer_pending(const Rom& rom) {
+  auto console = std::make_unique<Console>();
+  power_on(*console, rom.view());
+  console->interrupts.ie = kIntTimer;
+  console->interrupts.if_ = kIntTimer;
+  return console;
+}
+
 TEST(CpuTiming, InstructionsTakeTheirDocumentedMachineCycles) {
   const std::vector<Case> cases = {
       {{0x00}, 1},              // NOP
@@ -73,11 +83,8 @@ TEST(CpuTiming, InstructionsTakeTheirDocumentedMachineCycles) {
 
 TEST(CpuInterrupts, DispatchTakesFiveCyclesAndJumpsToTheVector) {
   const Rom rom = test::make_rom({0x00});
-  auto console = std::make_unique<Console>();
-  power_on(*console, rom.view());
+  auto console = console_with_timer_pending(rom);
   console->cpu.ime = 1;
-  console->interrupts.ie = kIntTimer;
-  console->interrupts.if_ = kIntTimer;
   Bus bus{*console, rom.view(), nullptr};
   const std::uint64_t before = console->counters.cycles;
   cpu_step(bus);
@@ -89,10 +96,7 @@ TEST(CpuInterrupts, DispatchTakesFiveCyclesAndJumpsToTheVector) {
 
 TEST(CpuInterrupts, EiEnablesInterruptsOnlyAfterTheNextInstruction) {
   const Rom rom = test::make_rom({0xFB, 0x00, 0x00});  // EI; NOP; NOP
-  auto console = std::make_unique<Console>();
-  power_on(*console, rom.view());
-  console->interrupts.ie = kIntTimer;
-  console->interrupts.if_ = kIntTimer;
+  auto console = console_with_timer_pending(rom);
   Bus bus{*console, rom.view(), nullptr};
   cpu_step(bus);  // EI
   cpu_step(bus);  // NOP still runs
@@ -104,11 +108,8 @@ TEST(CpuInterrupts, EiEnablesInterruptsOnlyAfterTheNextInstruction) {
 TEST(CpuHalt, HaltWithImeClearAndPendingInterruptRepeatsTheNextByte) {
   // HALT; INC A; (INC A read twice because of the HALT bug)
   const Rom rom = test::make_rom({0x76, 0x3C, 0x00});
-  auto console = std::make_unique<Console>();
-  power_on(*console, rom.view());
+  auto console = console_with_timer_pending(rom);
   console->cpu.a = 0;
-  console->interrupts.ie = kIntTimer;
-  console->interrupts.if_ = kIntTimer;
   Bus bus{*console, rom.view(), nullptr};
   cpu_step(bus);
   EXPECT_EQ(console->cpu.halted, 0);
@@ -128,12 +129,9 @@ TEST(CpuHalt, EiThenHaltWithAnInterruptPendingReturnsToTheHaltItself) {
   std::vector<std::uint8_t> bytes = test::make_rom_bytes({0xFB, 0x76, 0x04});
   bytes[0x50] = 0xD9;
   const Rom rom(std::move(bytes), "EI HALT test ROM");
-  auto console = std::make_unique<Console>();
-  power_on(*console, rom.view());
+  auto console = console_with_timer_pending(rom);
   console->cpu.b = 0;
   console->cpu.sp = 0xFFF0;
-  console->interrupts.ie = kIntTimer;
-  console->interrupts.if_ = kIntTimer;
   Bus bus{*console, rom.view(), nullptr};
   cpu_step(bus);  // EI
   cpu_step(bus);  // HALT: does not halt, the interrupt is pending

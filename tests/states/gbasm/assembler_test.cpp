@@ -230,6 +230,47 @@ TEST(GbasmLabels, IncludedFilesShareSymbolsAndReportTheirOwnLines) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(GbasmMacros, EachUseAssemblesTheBodyWithItsArguments) {
+  const std::string source = R"(
+  macro combine_and_store       ; a = a <op> c, then (hl+) = a
+    \1 c
+    ld (hl+), a
+  endm
+    combine_and_store xor
+    COMBINE_AND_STORE add
+  )";
+  // xor c = $A9, ld (hl+), a = $22, add a, c = $81
+  EXPECT_EQ(fragment(source), (Bytes{0xA9, 0x22, 0x81, 0x22}));
+}
+
+TEST(GbasmMacros, LocalLabelsInABodyJoinTheScopeOfEachUse) {
+  const std::string source = R"(
+  macro count_down
+  .loop:
+    dec \1
+    jr nz, .loop
+  endm
+  first:
+    count_down b
+  second:
+    count_down c
+    dw first.loop, second.loop
+  )";
+  // first.loop = $0150: dec b; jr nz, -3. second.loop = $0153: dec c; jr nz, -3.
+  EXPECT_EQ(fragment(source), (Bytes{0x05, 0x20, 0xFD, 0x0D, 0x20, 0xFD, 0x50, 0x01, 0x53, 0x01}));
+}
+
+TEST(GbasmMacros, MisusedMacrosGiveOneClearMessage) {
+  EXPECT_NE(fragment_error("nop\nmacro m\n  nop\n").find("<fragment>:2: error: macro 'm' has no endm"),
+            std::string::npos);
+  EXPECT_NE(fragment_error("nop\nendm\n").find("<fragment>:2: error: endm without macro"), std::string::npos);
+  EXPECT_NE(fragment_error("macro m\nendm\nmacro m\nendm\n").find(":3: error: duplicate macro 'm'"), std::string::npos);
+  EXPECT_NE(
+      fragment_error("macro m\n  ld \\1, \\2\nendm\n  m a\n").find("macro 'm' uses \\2 but was given 1 argument(s)"),
+      std::string::npos);
+  EXPECT_NE(fragment_error("x: macro m\nendm\n").find("cannot both define a label and a macro"), std::string::npos);
+}
+
 TEST(GbasmErrors, OutOfRangeJrIsReportedWithFileAndLine) {
   const std::string message = fragment_error("start:\n  jr far\n  ds 200\nfar:\n  nop\n");
   EXPECT_NE(message.find("<fragment>:2: error: jr target out of range"), std::string::npos) << message;
