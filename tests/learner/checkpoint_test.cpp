@@ -317,7 +317,7 @@ TEST_F(CheckpointTest, AdamSettingsTorchWouldRefuseGiveOneClearErrorAndChangeNot
       {"group_0/param_0000", "step", -1, "/optimizers/adam/group_0/param_0000 attribute 'step' is -1, must be >= 0"},
   };
   const fs::path file = save_trained(kStepsBeforeSave);
-  const fs::path edited = directory_ / "edited.h5";
+  const fs::path edited = dir_ / "edited.h5";
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.object) + "/" + c.attribute);
     fs::copy_file(file, edited, fs::copy_options::overwrite_existing);
