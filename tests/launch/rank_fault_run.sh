@@ -62,6 +62,15 @@ pid_of_rank() {
   done
   return 1
 }
+# One rank run until it has >= $1 records and a checkpoint, then stopped by
+# SIGTERM (a clean stop: exit 0).
+run_then_stop() {
+  "$learner" "${common[@]}" --total-env-steps 100000 > "$work/log.txt" 2>&1 &
+  local pid=$!
+  await_checkpoints $pid "$1"
+  kill -TERM $pid
+  wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
+}
 # Resumes the run with a budget a little past where it stands; it must finish.
 resume_and_finish() {
   local dir=$1 before updates_before
@@ -104,11 +113,7 @@ case "$scenario" in
     resume_and_finish "$dir" "${mpirun[@]}" -np 4
     ;;
   truncated_checkpoint)
-    "$learner" "${common[@]}" --total-env-steps 100000 > "$work/log.txt" 2>&1 &
-    pid=$!
-    await_checkpoints $pid 6
-    kill -TERM $pid
-    wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
+    run_then_stop 6
     dir=$(run_dir)
     newest=$(cat "$dir/checkpoints/latest")
     [ "$(ls "$dir"/checkpoints/ckpt_*.h5 | wc -l)" -ge 2 ] || fail "fewer than two checkpoints to fall back on"
@@ -120,11 +125,7 @@ case "$scenario" in
     grep -c "resuming from" "$work/resume.txt" | grep -qx 1 || fail "the fallback was reported more than once"
     ;;
   file_size_limit)
-    "$learner" "${common[@]}" --total-env-steps 100000 > "$work/log.txt" 2>&1 &
-    pid=$!
-    await_checkpoints $pid 3
-    kill -TERM $pid
-    wait $pid || { cat "$work/log.txt"; fail "a SIGTERM'd run must exit 0"; }
+    run_then_stop 3
     dir=$(run_dir)
     cp -a "$dir/checkpoints" "$work/checkpoints_before"
     limit_kib=$(($(stat -c %s "$dir/checkpoints/$(cat "$dir/checkpoints/latest")") / 2048))
