@@ -124,29 +124,32 @@ void UpdateGuard::check(learner::LearnerWorker& learner) {
     host = torch::stack(rows).to(torch::kCPU, torch::kFloat64).contiguous();
   }
   const double* data = host.data_ptr<double>();
-  const std::vector<std::string>& names = learner::UpdateMetrics::names();
-  for (std::size_t row = 0; row < count; ++row) {
-    const double* values = data + row * names.size();
-    std::vector<std::string> bad;
-    nlohmann::json by_name = nlohmann::json::object();
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      by_name[names[i]] = std::isfinite(values[i]) ? nlohmann::json(values[i]) : nlohmann::json(nullptr);
-      if (!std::isfinite(values[i])) bad.push_back(names[i]);
-    }
-    if (bad.empty()) continue;
-    const Unchecked& first_bad = unchecked_slots_[row];
-    const std::string at = " at update " + std::to_string(first_bad.update);
-    // Where the non-finite values came from (the batch, the weights) first,
-    // then the metrics that show them.
-    std::vector<std::string> places = non_finite_places(learner, *first_bad.batch);
-    std::string reason = places.empty() ? "non-finite update metrics" + at + ":" : "non-finite values" + at + " (";
-    for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
-    if (!places.empty()) reason += "): non-finite update metrics:";
-    for (std::size_t i = 0; i < bad.size(); ++i) reason += (i == 0 ? " " : ", ") + bad[i];
-    places.insert(places.end(), bad.begin(), bad.end());
-    fail(reason, "nonfinite_update" + std::to_string(first_bad.update),
-         {{"update", first_bad.update}, {"non_finite", places}, {"update_metrics", by_name}}, *first_bad.batch);
+  const std::size_t width = learner::UpdateMetrics::names().size();
+  const double* end = data + count * width;
+  const double* first = std::find_if(data, end, [](double value) { return !std::isfinite(value); });
+  if (first == end) return;
+  // The first bad update: the row of the first non-finite value.
+  const std::size_t row = static_cast<std::size_t>(first - data) / width;
+  const double* values = data + row * width;
+  std::vector<std::string> bad;
+  nlohmann::json by_name = nlohmann::json::object();
+  for (std::size_t i = 0; i < width; ++i) {
+    const std::string& name = learner::UpdateMetrics::names()[i];
+    by_name[name] = std::isfinite(values[i]) ? nlohmann::json(values[i]) : nlohmann::json(nullptr);
+    if (!std::isfinite(values[i])) bad.push_back(name);
   }
+  const Unchecked& first_bad = unchecked_slots_[row];
+  const std::string at = " at update " + std::to_string(first_bad.update);
+  // Where the non-finite values came from (the batch, the weights) first,
+  // then the metrics that show them.
+  std::vector<std::string> places = non_finite_places(learner, *first_bad.batch);
+  std::string reason = places.empty() ? "non-finite update metrics" + at + ":" : "non-finite values" + at + " (";
+  for (std::size_t i = 0; i < places.size(); ++i) reason += (i == 0 ? "" : ", ") + places[i];
+  if (!places.empty()) reason += "): non-finite update metrics:";
+  for (std::size_t i = 0; i < bad.size(); ++i) reason += (i == 0 ? " " : ", ") + bad[i];
+  places.insert(places.end(), bad.begin(), bad.end());
+  fail(reason, "nonfinite_update" + std::to_string(first_bad.update),
+       {{"update", first_bad.update}, {"non_finite", places}, {"update_metrics", by_name}}, *first_bad.batch);
 }
 
 void UpdateGuard::fail(const std::string& reason, const std::string& name, nlohmann::json details,
